@@ -1,0 +1,61 @@
+"""Fixtures for Slack adapter tests: a local FakeSlack, a real Bolt AsyncApp wired to it, and Bolt served over HTTP
+inside the test's own event loop."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+# tests/ has no __init__.py files; make `tests.fakes` importable when pytest is run as a script.
+_ROOT = str(Path(__file__).resolve().parents[3])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+from tests.fakes.slack_fake import FakeSlack  # noqa: E402
+
+SIGNING_SECRET = "secret"
+BOT_TOKEN = "xoxb-test"
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def bolt_app(fake_slack: FakeSlack) -> AsyncApp:
+    client = AsyncWebClient(token=BOT_TOKEN, base_url=fake_slack.api_base)
+    # token= is not passed as well: with client= given, Bolt would ignore it and log a warning.
+    return AsyncApp(client=client, signing_secret=SIGNING_SECRET, process_before_response=True)
+
+
+@pytest.fixture
+async def bolt_url(bolt_app: AsyncApp) -> AsyncIterator[str]:
+    """Serve the app the way copbot does: Bolt's aiohttp Application on our own runner, in our loop.
+
+    ``app.web_app(path, port)`` only builds (and caches) an ``aiohttp.web.Application`` whose single route is
+    ``POST path``; ``port`` is bookkeeping, nothing is bound. Binding is ours: AppRunner + TCPSite, port 0.
+    """
+    runner = web.AppRunner(bolt_app.web_app(path="/slack/events"))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    try:
+        yield f"http://{host}:{port}/slack/events"
+    finally:
+        await runner.cleanup()
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+        yield session
