@@ -118,7 +118,7 @@ class FakeDiscord:
         self.dm_channels: dict[str, str] = {}  # DM channel id -> recipient id
         self._interactions: dict[str, dict] = {}  # dispatched INTERACTION_CREATE payloads by id
         self._originals: dict[str, dict] = {}  # interaction token -> original response message
-        self._nonces: dict[tuple[str, str], dict] = {}
+        self._nonces: dict[str, dict] = {}  # Discord dedups per author (here: the bot), any channel
         self._rate_limits: list[tuple[str, str | None, float, bool]] = []
         self._conn: _Connection | None = None
         self._sockets: set[web.WebSocketResponse] = set()
@@ -388,11 +388,11 @@ class FakeDiscord:
             return json_response({"code": 50035, "message": "Invalid Form Body",
                                   "errors": {"nonce": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH",
                                                                     "message": "Must be 25 or fewer in length."}]}}}, 400)
-        if nonce is not None and body.get("enforce_nonce") and (channel_id, str(nonce)) in self._nonces:
-            return json_response(self._nonces[(channel_id, str(nonce))])
+        if nonce is not None and body.get("enforce_nonce") and str(nonce) in self._nonces:
+            return json_response(self._nonces[str(nonce)])
         message = self._message(body, channel_id, **({"nonce": nonce} if nonce is not None else {}))
         if nonce is not None and body.get("enforce_nonce"):
-            self._nonces[(channel_id, str(nonce))] = message
+            self._nonces[str(nonce)] = message
         self.messages.append({**message, "allowed_mentions": body.get("allowed_mentions"), "body": body})
         return json_response(message)
 
