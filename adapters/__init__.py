@@ -1,0 +1,1 @@
+"""Adapters: console, Slack, Discord, the clock, and the command line (the composition root)."""

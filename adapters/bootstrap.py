@@ -1,0 +1,69 @@
+"""The composition root: the only place that knows every part and wires them together."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.config import Config
+from bot.clock import Clock, SystemClock
+from bot.core import CommunitySeed, Core, CoreConfig
+from bot.dispatch import Dispatcher, OutboundRouter
+from bot.features.catalog import all_features
+from storage.engine import make_engine, redact, session_factory
+from storage.migrate import upgrade
+from storage.uow import uow_factory
+
+log = logging.getLogger("copbot")
+
+
+@dataclass
+class App:
+    config: Config
+    engine: AsyncEngine
+    core: Core
+    dispatcher: Dispatcher
+    outbound: OutboundRouter
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+def core_config(config: Config) -> CoreConfig:
+    allowed = {}
+    if config.slack.allowed_workspaces is not None:
+        allowed["slack"] = frozenset(config.slack.allowed_workspaces)
+    if config.discord.allowed_guilds is not None:
+        allowed["discord"] = frozenset(config.discord.allowed_guilds)
+    owners = frozenset(owner for community in config.communities for owner in community.owners)
+    return CoreConfig(default_zone=config.defaults.zone,
+                      default_settings=config.defaults.settings.model_dump(exclude_unset=True),
+                      allowed=allowed, owners=owners)
+
+
+def seeds(config: Config) -> list[CommunitySeed]:
+    return [
+        CommunitySeed(
+            name=c.name, zone=c.zone, settings=c.settings,
+            bindings=tuple([("slack", w) for w in c.slack] + [("discord", g) for g in c.discord]
+                           + ([("console", "local")] if c.console else [])))
+        for c in config.communities
+    ]
+
+
+async def build(config: Config, *, clock: Clock | None = None, migrate: bool = True) -> App:
+    url = config.database_url
+    log.info("database: %s", redact(url))
+    engine = make_engine(url)
+    if migrate:
+        await upgrade(engine)
+    uows = uow_factory(session_factory(engine))
+    clock = clock or SystemClock()
+    features = all_features()
+    core = Core(uows, clock, features, core_config(config))
+    await core.seed_communities(seeds(config))
+    outbound = OutboundRouter()
+    dispatcher = Dispatcher(uows, outbound, clock, features)
+    return App(config, engine, core, dispatcher, outbound)

@@ -1,0 +1,112 @@
+"""`copbot`: the command line, and where each mode starts its adapters."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+
+from adapters.config import Config, ConfigError, load
+
+log = logging.getLogger("copbot")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(level=os.environ.get("COPBOT_LOG_LEVEL", args.log_level),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return args.handler(args) or 0
+    except ConfigError as error:
+        print(f"copbot: config error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="copbot", description="A bot for communities of practice on Slack, "
+                                     "Discord and a local console.")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, help_text: str, handler, *, config_arg: bool = True, log_level: str = "INFO"):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if config_arg:
+            p.add_argument("--config", metavar="PATH", help="TOML config file (see config.example.toml)")
+        p.set_defaults(handler=handler, log_level=log_level)
+        return p
+
+    command("run", "Run the bot: Slack and Discord as configured; the console if neither is enabled.", _run)
+    console = command("console", "Try copbot in this terminal (no config needed).", _console, log_level="WARNING")
+    console.add_argument("--db", metavar="URL_OR_FILE", help="database (default ./copbot.db or DATABASE_URL)")
+    console.add_argument("--as", dest="speaker", default="you", metavar="NAME", help="who speaks first")
+
+    config = sub.add_parser("config", help="Configuration tools.")
+    config_sub = config.add_subparsers(title="config commands", metavar="COMMAND")
+    check = config_sub.add_parser("check", help="Validate a config file without starting.")
+    check.add_argument("--config", metavar="PATH", default="config.toml")
+    check.set_defaults(handler=_config_check, log_level="WARNING")
+
+    db = sub.add_parser("db", help="Database tools.")
+    db_sub = db.add_subparsers(title="db commands", metavar="COMMAND")
+    up = db_sub.add_parser("upgrade", help="Apply the database migrations (copbot also does this on start).")
+    up.add_argument("--config", metavar="PATH")
+    up.set_defaults(handler=_db_upgrade, log_level="INFO")
+    return parser
+
+
+def _config(args) -> Config:
+    return load(getattr(args, "config", None))
+
+
+def _config_check(args) -> int:
+    config = load(args.config)
+    enabled = [name for name in ("slack", "discord") if getattr(config, name).enabled]
+    print(f"{args.config}: OK ({', '.join(enabled) or 'console only'}; {len(config.communities)} communities)")
+    return 0
+
+
+def _db_upgrade(args) -> int:
+    from storage.engine import make_engine, redact
+    from storage.migrate import current_revision, upgrade
+
+    async def go() -> None:
+        config = _config(args)
+        engine = make_engine(config.database_url)
+        await upgrade(engine)
+        print(f"{redact(config.database_url)} is at revision {await current_revision(engine)}")
+        await engine.dispose()
+
+    asyncio.run(go())
+    return 0
+
+
+def _console(args) -> int:
+    config = _config(args)
+    if args.db:
+        url = args.db if "://" in args.db else f"sqlite+aiosqlite:///{args.db}"
+        config.database.url = url
+        os.environ.pop("DATABASE_URL", None) if args.db else None
+    return asyncio.run(_serve_console(config, args.speaker))
+
+
+def _run(args) -> int:
+    from adapters.runner import run
+
+    return asyncio.run(run(_config(args)))
+
+
+async def _serve_console(config: Config, speaker: str) -> int:
+    from adapters.runner import serve_console
+
+    return await serve_console(config, speaker)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

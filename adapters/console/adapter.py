@@ -1,0 +1,188 @@
+"""Reads lines, speaks as members, prints every message with an id that :react and :reply use.
+
+Lines:  /command args   run a slash command
+        :as NAME        speak as NAME (members are created on first use)
+        :join NAME      NAME joins the community
+        :leave NAME     NAME leaves
+        :react EMOJI ID react to message ID          :unreact EMOJI ID  remove the reaction
+        :reply ID text  answer in message ID's thread
+        :press ID N     press button N of message ID
+        :in #channel    talk in another channel
+        anything else   a plain message in the current channel"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from adapters.console.render import render
+from bot.core import Core, Invocation
+from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person, Place
+from bot.reply import Button, Reply, Visibility
+
+log = logging.getLogger("copbot.console")
+
+PLATFORM = "console"
+WORKSPACE = "local"
+BOT_NAME = "copbot"
+_BARE_MENTION = re.compile(r"(?<![\w<])@([\w.\-]+)")
+
+
+@dataclass
+class Printed:
+    author: str
+    channel: str
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass
+class ConsoleAdapter:
+    core: Core
+    drain: Callable[[], Awaitable[object]]  # delivers the outbox rows that are due now
+    out: Callable[[str], None] = print
+    zone: str = "UTC"
+    workspace_name: str = "Local community"
+    speaker: str = "you"
+    channel: str = "general"
+    messages: dict[str, Printed] = field(default_factory=dict)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    # Outbound port: the dispatcher sends through here ----------------------------------------
+
+    async def send(self, target, reply: Reply, *, key: str) -> None:
+        if isinstance(target, MemberTarget):
+            self._print(BOT_NAME, f"@{target.member.user_id}", reply, direct=True)
+        elif isinstance(target, ChannelTarget):
+            self._print(BOT_NAME, target.channel_id, reply)
+
+    # Input ----------------------------------------------------------------------------------
+
+    async def run(self, lines) -> None:
+        async for line in lines:
+            await self.handle_line(line)
+        await self.drain()
+
+    async def handle_line(self, raw: str) -> None:
+        line = raw.strip()
+        if not line or line.startswith("#!"):
+            return
+        try:
+            await self._dispatch(line)
+        except Exception:  # the console never dies on one bad line
+            log.exception("console line failed")
+            self.out("(copbot hit an error on that line; it is logged)")
+        await self.drain()
+
+    async def _dispatch(self, line: str) -> None:
+        if line.startswith("/"):
+            await self._command(line[1:])
+            return
+        if not line.startswith(":"):
+            await self._message(line)
+            return
+        verb, _, rest = line[1:].partition(" ")
+        rest = rest.strip()
+        if verb == "as" and rest:
+            self.speaker = rest.lstrip("@")
+        elif verb == "in" and rest:
+            self.channel = rest.lstrip("#")
+        elif verb in ("join", "leave") and rest:
+            event = MemberJoined if verb == "join" else MemberLeft
+            who = rest.lstrip("@")
+            await self._event(event(self._person(who), self._place(), None))
+        elif verb in ("react", "unreact") and len(rest.split()) == 2:
+            emoji, message_id = rest.split()
+            await self._reaction(verb == "react", emoji.strip(":"), message_id)
+        elif verb == "reply" and len(rest.split(None, 1)) == 2:
+            message_id, text = rest.split(None, 1)
+            await self._message(text, thread=message_id)
+        elif verb == "press" and len(rest.split()) == 2:
+            await self._press(*rest.split())
+        else:
+            self.out(f"(unknown console line '{line[:40]}': try :as, :join, :leave, :react, :reply, :press, :in)")
+
+    async def _command(self, text: str) -> None:
+        line = _BARE_MENTION.sub(r"<@\1>", text)
+        people = (self._bot_person(),)
+        reply = await self.core.handle(Invocation(self._person(self.speaker), self._place(), line, people))
+        self._print(BOT_NAME, self.channel, reply, to=self.speaker)
+
+    async def _message(self, text: str, thread: str | None = None) -> None:
+        channel = self.messages[thread].channel if thread in self.messages else self.channel
+        if thread and thread not in self.messages:
+            self.out(f"(there is no message {thread})")
+            return
+        message_id = self._print(self.speaker, channel, Reply.public(text))
+        place = Place(PLATFORM, WORKSPACE, channel, message_id, thread, self.workspace_name)
+        await self._event(MessagePosted(self._person(self.speaker), place, None,
+                                        text=_BARE_MENTION.sub(r"<@\1>", text), mentioned=(self._bot_person(),)))
+
+    async def _reaction(self, added: bool, emoji: str, message_id: str) -> None:
+        original = self.messages.get(message_id)
+        if original is None:
+            self.out(f"(there is no message {message_id})")
+            return
+        place = Place(PLATFORM, WORKSPACE, original.channel, message_id, None, self.workspace_name)
+        author = MemberRef(PLATFORM, WORKSPACE, original.author.lower())
+        kind = ReactionAdded if added else ReactionRemoved
+        await self._event(kind(self._person(self.speaker), place, None, emoji=emoji, message_author=author))
+
+    async def _press(self, message_id: str, number: str) -> None:
+        original = self.messages.get(message_id)
+        if original is None or not number.isdigit() or not 0 < int(number) <= len(original.buttons):
+            self.out(f"(message {message_id} has no button {number})")
+            return
+        await self._command(original.buttons[int(number) - 1].command)
+
+    async def _event(self, event) -> None:
+        for reply in await self.core.handle_event(event):
+            self._print(BOT_NAME, event.place.channel_id, reply, to=event.actor.name)
+
+    # Output ---------------------------------------------------------------------------------
+
+    def _print(self, author: str, channel: str, reply: Reply, *, to: str | None = None,
+               direct: bool = False) -> str:
+        message_id = f"m{next(self._ids)}"
+        self.messages[message_id] = Printed(author, channel, reply.text, reply.buttons)
+        body = render(reply, self.zone)
+        if direct or reply.visibility is Visibility.DIRECT:
+            where = f"DM to {channel.lstrip('@') if direct else to}"
+        elif reply.visibility is Visibility.EPHEMERAL:
+            where = f"#{channel}, only {to} sees this"
+        else:
+            where = f"#{channel}"
+        self.out(f"[{message_id}] ({where}) {author}: {body}")
+        return message_id
+
+    def _place(self) -> Place:
+        return Place(PLATFORM, WORKSPACE, self.channel, None, None, self.workspace_name)
+
+    def _person(self, name: str) -> Person:
+        return Person(MemberRef(PLATFORM, WORKSPACE, name.lower()), name, is_bot=name.lower() == BOT_NAME)
+
+    def _bot_person(self) -> Person:
+        return self._person(BOT_NAME)
+
+
+async def stdin_lines(prompt: Callable[[], str]):
+    """Lines from standard input: with a prompt on a terminal, silently when piped."""
+    loop = asyncio.get_running_loop()
+    interactive = sys.stdin.isatty()
+    while True:
+        if interactive:
+            try:
+                line = await loop.run_in_executor(None, input, prompt())
+            except EOFError:
+                return
+        else:
+            line = await loop.run_in_executor(None, sys.stdin.readline)
+            if not line:
+                return
+        yield line

@@ -1,0 +1,70 @@
+"""Starting and stopping the adapters that a config enables, in one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from adapters.bootstrap import build
+from adapters.clock import DispatchClock
+from adapters.config import Config
+from adapters.console.adapter import PLATFORM as CONSOLE
+from adapters.console.adapter import ConsoleAdapter, stdin_lines
+
+log = logging.getLogger("copbot")
+
+
+async def serve_console(config: Config, speaker: str = "you") -> int:
+    app = await build(config)
+    console = ConsoleAdapter(app.core, app.dispatcher.run_due, zone=config.defaults.zone, speaker=speaker)
+    app.outbound.add(CONSOLE, console)
+    clock = DispatchClock(app.dispatcher)
+    app.core.on_commit(clock.wake)
+    clock.start()
+    try:
+        console.out("copbot console: type /help, or :as NAME to speak as someone. Ctrl-D quits.") \
+            if _interactive() else None
+        await console.run(stdin_lines(lambda: f"{console.speaker}> "))
+    finally:
+        await clock.stop()
+        await app.close()
+    return 0
+
+
+async def run(config: Config) -> int:
+    if not (config.slack.enabled or config.discord.enabled):
+        log.info("no Slack or Discord adapter enabled: starting the console")
+        return await serve_console(config)
+    app = await build(config)
+    clock = DispatchClock(app.dispatcher)
+    app.core.on_commit(clock.wake)
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stopping.set)
+    started = []
+    try:
+        if config.slack.enabled:
+            from adapters.slack.service import start_slack
+
+            started.append(await start_slack(app, config))
+        if config.discord.enabled:
+            from adapters.discord.service import start_discord
+
+            started.append(await start_discord(app, config, stopping))
+        clock.start()
+        log.info("copbot is running")
+        await stopping.wait()
+    finally:
+        await clock.stop()
+        for service in reversed(started):
+            await service.stop()
+        await app.close()
+    return 0
+
+
+def _interactive() -> bool:
+    import sys
+
+    return sys.stdin.isatty()

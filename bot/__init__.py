@@ -1,0 +1,1 @@
+"""copbot's platform-neutral core: commands, rules, handlers, replies and ports."""

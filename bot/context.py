@@ -1,0 +1,85 @@
+"""What a handler gets: the open unit of work and who is asking, where and when."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.commands import CommandSpec
+from bot.domain import Community, Member
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, Role, Target
+from bot.ports import UnitOfWork
+from bot.reply import Reply
+
+
+@dataclass
+class Context:
+    uow: UnitOfWork
+    community: Community
+    member: Member  # who is asking
+    role: Role
+    place: Place
+    now: datetime
+    owners: frozenset[str] = frozenset()
+    published: list[Any] = field(default_factory=list)
+
+    @property
+    def zone(self) -> str:
+        return self.community.zone
+
+    @property
+    def settings(self):
+        return self.community.settings
+
+    def publish(self, event: Any) -> None:
+        """A domain event for listeners, dispatched only once this unit of work commits."""
+        self.published.append(event)
+
+    def here(self) -> ChannelTarget:
+        return ChannelTarget(self.place.platform, self.place.workspace_id, self.place.channel_id,
+                             self.place.thread_id)
+
+    def send_later(self, target: Target, reply: Reply, *, due_at: datetime | None = None,
+                   dedupe_key: str | None = None) -> None:
+        """Queue a message in the outbox, in this transaction: it is sent once this commits."""
+        self.uow.outbox.add(self.community.id, "message", message_payload(target, reply),
+                            due_at=due_at or self.now, dedupe_key=dedupe_key)
+
+
+def message_payload(target: Target, reply: Reply) -> dict:
+    if isinstance(target, MemberTarget):
+        where: dict = {"member": str(target.member)}
+        if target.fallback:
+            where["fallback"] = _channel_json(target.fallback)
+    else:
+        where = {"channel": _channel_json(target)}
+    return {"target": where, "reply": reply.to_json()}
+
+
+def _channel_json(target: ChannelTarget) -> dict:
+    return {"platform": target.platform, "workspace_id": target.workspace_id,
+            "channel_id": target.channel_id, "thread_id": target.thread_id}
+
+
+def payload_target(payload: Mapping) -> Target:
+    where = payload["target"]
+    if "member" in where:
+        fallback = ChannelTarget(**where["fallback"]) if where.get("fallback") else None
+        return MemberTarget(MemberRef.parse(where["member"]), fallback)
+    return ChannelTarget(**where["channel"])
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What one feature module contributes to the core."""
+
+    name: str
+    commands: tuple[CommandSpec, ...] = ()
+    # platform event type -> handler(event, ctx) -> Reply | None
+    on_event: Mapping[type, Callable[[Any, Context], Awaitable[Reply | None]]] = field(default_factory=dict)
+    # domain event type -> listener(event, core), called after commit
+    listeners: Mapping[type, Callable[[Any, Any], Awaitable[None]]] = field(default_factory=dict)
+    # outbox kind -> handler(item, uow, now) -> list of (target, reply) to send now
+    outbox_kinds: Mapping[str, Callable[..., Awaitable[list[tuple[Target, Reply]]]]] = field(default_factory=dict)

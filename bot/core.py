@@ -1,0 +1,221 @@
+"""The core: finds the handler for a command or event, runs it in one unit of work, and
+turns refusals and bugs into replies a person can read."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.clock import Clock
+from bot.commands import CommandBook, CommandSpec, Kind, parse_args
+from bot.context import Context, Feature
+from bot.domain import Community, Member
+from bot.errors import Refusal
+from bot.events import PlatformEvent
+from bot.features.help import help_feature
+from bot.identity import Person, Place, Role
+from bot.people import effective_role, resolve_mention
+from bot.ports import UnitOfWork
+from bot.reply import Reply
+from bot.settings import CommunitySettings
+from bot.text import clean_name
+
+log = logging.getLogger("copbot.core")
+
+CONSOLE = "console"  # the local sandbox platform: its first member owns the community
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A command as typed: `line` is "kudos <@U1|bob> thanks #seo" (without the slash).
+
+    `people` carries what the platform told us about the speaker's mentions (names, bots)."""
+
+    actor: Person
+    place: Place
+    line: str
+    people: tuple[Person, ...] = ()
+
+
+@dataclass(frozen=True)
+class CommunitySeed:
+    """A community declared in config: bound to its workspaces before any event arrives."""
+
+    name: str
+    zone: str | None  # None: the default zone for a new community, and leave an existing one as it is
+    bindings: tuple[tuple[str, str], ...]
+    settings: dict = field(default_factory=dict)
+
+
+@dataclass
+class CoreConfig:
+    default_zone: str = "UTC"
+    default_settings: dict = field(default_factory=dict)
+    # platform -> workspace ids allowed to create a community; a platform absent here allows any
+    allowed: dict[str, frozenset[str]] = field(default_factory=dict)
+    owners: frozenset[str] = frozenset()  # "slack:T1:U1" style member refs
+
+
+ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
+
+
+class Core:
+    def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, features: Iterable[Feature],
+                 config: CoreConfig | None = None, on_commit: Callable[[], None] | None = None):
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.config = config or CoreConfig()
+        self.book = CommandBook()
+        self.features = (*features, help_feature(self.book))
+        self._on_commit = on_commit or (lambda: None)
+        for feature in self.features:
+            for spec in feature.commands:
+                self.book.add(spec)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Called after every commit (the clock uses it to wake the outbox dispatcher)."""
+        self._on_commit = callback
+
+    # Commands -----------------------------------------------------------------------------
+
+    def spec_for(self, line: str) -> CommandSpec | None:
+        try:
+            return self.book.find(line)[0]
+        except Refusal:
+            return None
+
+    async def handle(self, inv: Invocation) -> Reply:
+        try:
+            spec, rest = self.book.find(inv.line)
+            args = parse_args(spec, rest)
+            async with self.uow_factory() as uow:
+                ctx = await self._context(uow, inv.actor, inv.place)
+                if ctx.role < spec.role:
+                    raise Refusal(f"Only a {spec.role.label} or above can use /{spec.name}.")
+                args = await self._resolve_members(ctx, spec, args, inv.people)
+                reply = await spec.handler(spec.command(**args), ctx)
+                await uow.commit()
+            await self._after_commit(ctx)
+            return reply
+        except Refusal as refusal:
+            return Reply.ephemeral(refusal.message)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
+            return Reply.ephemeral(ERROR_TEXT.format(ref=ref))
+
+    async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
+                               people: Sequence[Person]) -> dict:
+        resolved = dict(args)
+        for param in spec.params:
+            if param.kind is Kind.MEMBER and args.get(param.name) is not None:
+                resolved[param.name] = await resolve_mention(ctx, args[param.name], people)
+            elif param.kind is Kind.MEMBERS:
+                resolved[param.name] = [await resolve_mention(ctx, m, people) for m in args[param.name]]
+        return resolved
+
+    # Platform events ----------------------------------------------------------------------
+
+    async def handle_event(self, event: PlatformEvent) -> list[Reply]:
+        """Run every feature's handler for this event in one transaction, once per event id.
+
+        Handlers check before they write, so a Refusal from one leaves nothing of it behind."""
+        handlers = [f.on_event[type(event)] for f in self.features if type(event) in f.on_event]
+        replies: list[Reply] = []
+        try:
+            async with self.uow_factory() as uow:
+                now = self.clock.now()
+                if event.event_id and not await uow.events.first_time(event.place.platform, event.event_id, now):
+                    return []
+                try:
+                    ctx = await self._context(uow, event.actor, event.place)
+                except Refusal:
+                    return []  # a workspace we don't serve: store nothing, say nothing
+                for handler in handlers:
+                    try:
+                        reply = await handler(event, ctx)
+                    except Refusal as refusal:
+                        reply = Reply.ephemeral(refusal.message)
+                    if reply is not None:
+                        replies.append(reply)
+                await uow.commit()
+            await self._after_commit(ctx)
+        except Exception:
+            # Not committed: the platform's retry will bring the event back.
+            log.exception("event %s (%s) failed", type(event).__name__, event.event_id)
+            raise
+        return replies
+
+    # Communities and members --------------------------------------------------------------
+
+    async def _context(self, uow: UnitOfWork, actor: Person, place: Place) -> Context:
+        now = self.clock.now()
+        actor = replace(actor, name=clean_name(actor.name))
+        community = await self._community(uow, place)
+        first = place.platform == CONSOLE and await uow.members.count(community.id) == 0
+        member = await uow.members.find(community.id, actor.ref)
+        if member is None or _changed(member, actor):
+            member = await uow.members.upsert(community.id, actor, now=now,
+                                              granted_role=Role.OWNER if first else None)
+        owners = self.config.owners
+        return Context(uow, community, member, effective_role(member, owners), place, now, owners)
+
+    async def _community(self, uow: UnitOfWork, place: Place) -> Community:
+        community = await uow.communities.by_binding(place.platform, place.workspace_id)
+        if community:
+            return community
+        allowed = self.config.allowed.get(place.platform)
+        if allowed is not None and place.workspace_id not in allowed:
+            raise Refusal("Sorry, this copbot only serves the communities its operator configured, not this one.")
+        name = place.workspace_name or f"{place.platform} {place.workspace_id}"
+        while await uow.communities.by_name(name):
+            name = f"{name} ({place.platform} {place.workspace_id})" if "(" not in name else f"{name}+"
+        community = await uow.communities.create(name, self.config.default_zone, self.default_settings())
+        await uow.communities.bind(community.id, place.platform, place.workspace_id)
+        log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
+        return community
+
+    def default_settings(self, overrides: dict | None = None) -> CommunitySettings:
+        return CommunitySettings(**{**self.config.default_settings, **(overrides or {})})
+
+    async def seed_communities(self, seeds: Iterable[CommunitySeed]) -> None:
+        """Create or update the communities declared in config and bind their workspaces."""
+        async with self.uow_factory() as uow:
+            for seed in seeds:
+                community = await uow.communities.by_name(seed.name)
+                settings = self.default_settings(seed.settings)
+                if community is None:
+                    community = await uow.communities.create(seed.name, seed.zone or self.config.default_zone,
+                                                             settings)
+                else:
+                    # Keys the operator wrote in config win; the rest keep what managers set in chat.
+                    merged = {**community.settings.model_dump(), **seed.settings}
+                    await uow.communities.update(community.id, zone=seed.zone,
+                                                 settings=CommunitySettings(**merged))
+                bound = set(await uow.communities.bindings(community.id))
+                for platform, workspace_id in seed.bindings:
+                    if (platform, workspace_id) not in bound:
+                        await uow.communities.bind(community.id, platform, workspace_id)
+            await uow.commit()
+
+    # After commit -------------------------------------------------------------------------
+
+    async def _after_commit(self, ctx: Context) -> None:
+        self._on_commit()
+        for event in ctx.published:
+            for feature in self.features:
+                listener = feature.listeners.get(type(event))
+                if listener is None:
+                    continue
+                try:
+                    await listener(event, self)
+                except Exception:
+                    log.exception("listener %s for %s failed", feature.name, type(event).__name__)
+
+
+def _changed(member: Member, actor: Person) -> bool:
+    return (member.name != actor.name or member.is_bot != actor.is_bot
+            or member.platform_role != actor.platform_role
+            or (actor.zone is not None and member.zone is None))

@@ -1,0 +1,63 @@
+"""Facts that arrive from a platform (past tense), and facts the core announces after a commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.identity import MemberRef, Person, Place
+
+
+@dataclass(frozen=True)
+class PlatformEvent:
+    """`event_id` is the platform's own id (Slack event_id, Discord interaction or message id);
+    the core records it so a retried delivery is processed once."""
+
+    actor: Person
+    place: Place
+    event_id: str | None
+
+
+@dataclass(frozen=True)
+class MemberJoined(PlatformEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class MemberLeft(PlatformEvent):
+    pass
+
+
+@dataclass(frozen=True)
+class MessagePosted(PlatformEvent):
+    text: str = ""
+    mentioned: tuple[Person, ...] = ()  # facts about people the text mentions, where the platform gives them
+
+
+@dataclass(frozen=True)
+class ReactionAdded(PlatformEvent):
+    emoji: str = ""
+    message_author: MemberRef | None = None  # place.message_id is the message reacted to
+
+
+@dataclass(frozen=True)
+class ReactionRemoved(PlatformEvent):
+    emoji: str = ""
+    message_author: MemberRef | None = None
+
+
+# Domain events, dispatched to listeners after the transaction that caused them commits.
+
+
+@dataclass(frozen=True)
+class KudosGiven:
+    community_id: int
+    kudos_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class MemberArrived:
+    """A member joined the community (first time or back); welcome flows listen to this."""
+
+    community_id: int
+    member_id: int
+    returning: bool

@@ -1,0 +1,205 @@
+"""Kudos: thanking people, by command, by `@name++` in a message, or by a reaction."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.clock import local_midnight_utc, local_today
+from bot.commands import CommandSpec, Kind, Mention, Param, as_mention
+from bot.context import Context, Feature
+from bot.domain import Kudos, Member
+from bot.errors import Refusal
+from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.identity import ChannelTarget, Role
+from bot.people import resolve_mention
+from bot.reply import Reply, Visibility
+from bot.tags import split_trailing_tags
+from bot.text import clean_text
+
+MAX_RECEIVERS = 5
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class GiveKudos:
+    receivers: list[Member]
+    reason: str
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UndoKudos:
+    pass
+
+
+@dataclass(frozen=True)
+class VoidKudos:
+    kudos_id: int
+    reason: str
+
+
+async def give_kudos(cmd: GiveKudos, ctx: Context) -> Reply:
+    given = await give(ctx, cmd.receivers, cmd.reason, cmd.tags, source="command")
+    return announce(ctx, cmd.receivers, given, cmd.reason, cmd.tags)
+
+
+async def undo_kudos(cmd: UndoKudos, ctx: Context) -> Reply:
+    since = ctx.now - timedelta(seconds=ctx.settings.kudos_undo_seconds)
+    batch = await ctx.uow.kudos.latest_batch(ctx.community.id, ctx.member.id, since)
+    if not batch:
+        raise Refusal(f"There is nothing to undo: kudos can be undone within {ctx.settings.kudos_undo_seconds}"
+                      " seconds of giving them.")
+    await ctx.uow.kudos.revoke(ctx.community.id, [k.id for k in batch], kind="undo", by_id=ctx.member.id,
+                               reason="undone by the giver", at=ctx.now)
+    names = await _names(ctx, [k.receiver_id for k in batch])
+    return Reply.ephemeral(f"Undone: your kudos to {names}.")
+
+
+async def void_kudos(cmd: VoidKudos, ctx: Context) -> Reply:
+    kudos = await ctx.uow.kudos.get(ctx.community.id, cmd.kudos_id)
+    if kudos is None:
+        raise Refusal(f"There is no kudos #{cmd.kudos_id} in this community.")
+    if kudos.revoked_at is not None:
+        raise Refusal(f"Kudos #{cmd.kudos_id} was already withdrawn.")
+    await ctx.uow.kudos.revoke(ctx.community.id, [kudos.id], kind="void", by_id=ctx.member.id,
+                               reason=cmd.reason, at=ctx.now)
+    ctx.uow.audit.record(ctx.community.id, ctx.member.id, "kudos.void",
+                         {"kudos_id": kudos.id, "reason": cmd.reason}, ctx.now)
+    return Reply.ephemeral(f"Kudos #{kudos.id} is void: it no longer counts. The reason is kept in the audit log.")
+
+
+# The rules --------------------------------------------------------------------------------
+
+
+async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[str], *, source: str,
+               source_message: str | None = None) -> list[Kudos]:
+    """Check every rule, then record the kudos. A refusal changes nothing."""
+    await check_rules(ctx, receivers)
+    tag_ids = await ctx.uow.tags.ensure(ctx.community.id, tags)
+    place = {"platform": ctx.place.platform, "workspace_id": ctx.place.workspace_id,
+             "channel_id": ctx.place.channel_id, "message_id": source_message}
+    given = await ctx.uow.kudos.add(
+        ctx.community.id, batch=uuid.uuid4().hex, giver_id=ctx.member.id,
+        receiver_ids=[r.id for r in receivers], reason=reason, tag_ids=list(tag_ids.values()),
+        source=source, place=place, at=ctx.now)
+    ctx.publish(KudosGiven(ctx.community.id, tuple(k.id for k in given)))
+    return given
+
+
+async def check_rules(ctx: Context, receivers: list[Member]) -> None:
+    giver, settings = ctx.member, ctx.settings
+    if any(r.id == giver.id for r in receivers):
+        raise Refusal("You can't give kudos to yourself, but thank you for being here!")
+    if bot := next((r for r in receivers if r.is_bot), None):
+        raise Refusal(f"{bot.name} is a bot: kudos are for people.")
+    if gone := next((r for r in receivers if not r.active), None):
+        raise Refusal(f"{gone.name} is no longer a member of this community.")
+    today = local_midnight_utc(local_today(ctx.now, ctx.zone), ctx.zone)
+    used = await ctx.uow.kudos.count_given(ctx.community.id, giver.id, today)
+    allowance = settings.kudos_daily_allowance
+    if used + len(receivers) > allowance:
+        left = max(allowance - used, 0)
+        raise Refusal(f"You can give {allowance} kudos a day and have {left} left today; this needs"
+                      f" {len(receivers)}. Nothing was given.")
+    for receiver in receivers:
+        pair = await ctx.uow.kudos.count_given(ctx.community.id, giver.id, today, receiver_id=receiver.id)
+        if pair >= settings.kudos_pair_cap:
+            raise Refusal(f"You have already given {receiver.name} {pair} kudos today, the most for one person"
+                          " in a day. Nothing was given.")
+
+
+def announce(ctx: Context, receivers: list[Member], given: list[Kudos], reason: str, tags: list[str]) -> Reply:
+    """The public thanks: where it was given, or in the kudos channel if one is set."""
+    names = ", ".join(r.name for r in receivers)
+    why = f": {reason}" if reason else ""
+    tag_text = (" " + " ".join(f"#{t}" for t in tags)) if tags else ""
+    ids = ", ".join(f"#{k.id}" for k in given)
+    text = f"🎉 {ctx.member.name} gave kudos to {names}{why}{tag_text} (kudos {ids})"
+    channel = ctx.settings.kudos_channel
+    if channel and channel != ctx.place.channel_id:
+        ctx.send_later(ChannelTarget(ctx.place.platform, ctx.place.workspace_id, channel), Reply.public(text))
+        return Reply.ephemeral(f"Thank you! Your kudos to {names} is announced in the kudos channel.")
+    return Reply.public(text)
+
+
+async def _names(ctx: Context, member_ids: list[int]) -> str:
+    members = await ctx.uow.members.many(ctx.community.id, member_ids)
+    return ", ".join(members[i].name for i in member_ids if i in members)
+
+
+# `@name++ for the great audit` in a message -------------------------------------------------
+
+PLUS_PLUS = re.compile(r"(<@!?[A-Za-z0-9_.\-]+(?:\|[^>]*)?>|@[\w.\-]+)\s?\+\+")
+_LEADING_FOR = re.compile(r"^\s*(?:for|:|-|–)\s*", re.IGNORECASE)
+
+
+async def on_message(event: MessagePosted, ctx: Context) -> Reply | None:
+    found = [as_mention(m) for m in PLUS_PLUS.findall(event.text)]
+    mentions = [m for m in dict.fromkeys(found) if m is not None]
+    if not mentions:
+        return None
+    after = PLUS_PLUS.split(event.text)[-1]
+    reason, tags = split_trailing_tags(_LEADING_FOR.sub("", after))
+    reason = clean_text(reason, what="the reason", max_len=MAX_REASON)
+    if len(mentions) > MAX_RECEIVERS:
+        raise Refusal(f"Kudos go to at most {MAX_RECEIVERS} people at once.")
+    receivers = [await resolve_mention(ctx, m, event.mentioned) for m in mentions]
+    given = await give(ctx, receivers, reason, tags, source="message", source_message=event.place.message_id)
+    return announce(ctx, receivers, given, reason, tags)
+
+
+# Reactions ----------------------------------------------------------------------------------
+
+
+async def on_reaction(event: ReactionAdded, ctx: Context) -> Reply | None:
+    if event.emoji.strip(":") not in ctx.settings.kudos_emoji or event.message_author is None:
+        return None
+    since = ctx.now - timedelta(days=3650)
+    if await ctx.uow.kudos.by_source_message(ctx.community.id, ctx.member.id, event.place.platform,
+                                             event.place.channel_id, event.place.message_id or "", since):
+        return None  # one kudos per message per giver, whichever kudos emoji
+    receiver = await resolve_mention(ctx, Mention(event.message_author.user_id), ())
+    given = await give(ctx, [receiver], "", [], source="reaction", source_message=event.place.message_id)
+    return announce(ctx, [receiver], given, "", [])
+
+
+async def on_reaction_removed(event: ReactionRemoved, ctx: Context) -> Reply | None:
+    if event.emoji.strip(":") not in ctx.settings.kudos_emoji:
+        return None
+    since = ctx.now - timedelta(seconds=ctx.settings.kudos_undo_seconds)
+    given = await ctx.uow.kudos.by_source_message(ctx.community.id, ctx.member.id, event.place.platform,
+                                                  event.place.channel_id, event.place.message_id or "", since)
+    live = [k for k in given if k.revoked_at is None]
+    if not live:
+        return None
+    await ctx.uow.kudos.revoke(ctx.community.id, [k.id for k in live], kind="undo", by_id=ctx.member.id,
+                               reason="reaction removed", at=ctx.now)
+    return Reply.ephemeral(f"Undone: your kudos to {await _names(ctx, [k.receiver_id for k in live])}.")
+
+
+FEATURE = Feature(
+    name="kudos",
+    commands=(
+        CommandSpec(
+            "kudos", "Thank someone for their help", GiveKudos, give_kudos,
+            params=(
+                Param("receivers", Kind.MEMBERS, "who to thank", max_items=MAX_RECEIVERS),
+                Param("reason", Kind.TEXT, "a reason", max_len=MAX_REASON),
+                Param("tags", Kind.TAGS, "topic tags", optional=True),
+            ),
+            examples=("/kudos @bob thanks for the audit #seo", "/kudos @ann @raj great talk"),
+        ),
+        CommandSpec("kudos undo", "Take back the kudos you just gave", UndoKudos, undo_kudos,
+                    visibility=Visibility.EPHEMERAL),
+        CommandSpec(
+            "kudos void", "Void a kudos (managers), keeping an audit trail", VoidKudos, void_kudos,
+            params=(Param("kudos_id", Kind.INT, "the kudos number"),
+                    Param("reason", Kind.TEXT, "a reason", max_len=MAX_REASON)),
+            role=Role.MANAGER, visibility=Visibility.EPHEMERAL, examples=("/kudos void 12 given by mistake",),
+        ),
+    ),
+    on_event={MessagePosted: on_message, ReactionAdded: on_reaction, ReactionRemoved: on_reaction_removed},
+)

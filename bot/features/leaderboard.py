@@ -1,0 +1,112 @@
+"""Leaderboards and profiles: recognition made visible, without pinging anyone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.commands import CommandSpec, Kind, Param
+from bot.context import Context, Feature
+from bot.domain import Member
+from bot.errors import Refusal
+from bot.periods import PERIODS, describe, period_start, week_streak
+from bot.reply import Field, Reply, Section, Visibility
+
+SHOWN = 10
+
+
+@dataclass(frozen=True)
+class ShowLeaderboard:
+    period: str | None = None
+    given: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SetLeaderboardOptOut:
+    pass
+
+
+@dataclass(frozen=True)
+class SetLeaderboardOptIn:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowProfile:
+    member: Member | None = None
+
+
+async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> Reply:
+    period = cmd.period or "month"
+    tag_id = None
+    if cmd.tags:
+        if len(cmd.tags) > 1:
+            raise Refusal("One tag at a time, please: `/leaderboard month #seo`.")
+        tag_id = await ctx.uow.tags.find(ctx.community.id, cmd.tags[0])
+    given = cmd.given == "given"
+    since = period_start(period, ctx.now, ctx.zone)
+    standings = [] if cmd.tags and tag_id is None else await ctx.uow.kudos.standings(
+        ctx.community.id, since=since, tag_id=tag_id, given=given, limit=SHOWN)
+    title = (f"Kudos leaderboard, {describe(period, ctx.now, ctx.zone)}, {'given' if given else 'received'}"
+             + (f", #{cmd.tags[0]}" if cmd.tags else ""))
+    if not standings:
+        return Reply.public(f"{title}\nNo kudos yet. Be the first: `/kudos @someone thanks for …`")
+    lines = [f"{n}. {s.name} — {s.count}" for n, s in enumerate(standings, start=1)]
+    return Reply.public(title + "\n" + "\n".join(lines))
+
+
+async def opt_out(cmd: SetLeaderboardOptOut, ctx: Context) -> Reply:
+    await ctx.uow.members.update(ctx.community.id, ctx.member.id, leaderboard_opt_out=True)
+    return Reply.ephemeral("Done: you won't appear on leaderboards. Your kudos still count; "
+                           "`/leaderboard optin` brings you back.")
+
+
+async def opt_in(cmd: SetLeaderboardOptIn, ctx: Context) -> Reply:
+    await ctx.uow.members.update(ctx.community.id, ctx.member.id, leaderboard_opt_out=False)
+    return Reply.ephemeral("Welcome back: you appear on leaderboards again.")
+
+
+async def show_profile(cmd: ShowProfile, ctx: Context) -> Reply:
+    member = cmd.member or ctx.member
+    if member.erased:
+        raise Refusal("That member's data was erased.")
+    kudos, cid = ctx.uow.kudos, ctx.community.id
+    week = period_start("week", ctx.now, ctx.zone)
+    received_week = await kudos.counts(cid, member.id, since=week, given=False)
+    received_all = await kudos.counts(cid, member.id, since=None, given=False)
+    given_week = await kudos.counts(cid, member.id, since=week, given=True)
+    given_all = await kudos.counts(cid, member.id, since=None, given=True)
+    tags = await kudos.top_tags(cid, member.id, limit=3)
+    times = await kudos.received_times(cid, member.id, since=ctx.now - timedelta(weeks=104))
+    streak = week_streak(times, ctx.now, ctx.zone)
+    fields = (
+        Field("Kudos received", f"{received_week} this week, {received_all} in all"),
+        Field("Kudos given", f"{given_week} this week, {given_all} in all"),
+        Field("Top tags", ", ".join(f"#{name} ({count})" for name, count in tags) or "none yet"),
+        Field("Streak", f"{streak} week{'s' if streak != 1 else ''} in a row with kudos received"),
+    )
+    return Reply.public(f"Profile of {member.name}", sections=(Section("", fields),))
+
+
+FEATURE = Feature(
+    name="leaderboard",
+    commands=(
+        CommandSpec(
+            "leaderboard", "Who received (or gave) the most kudos", ShowLeaderboard, show_leaderboard,
+            params=(
+                Param("period", Kind.CHOICE, "a period", optional=True, choices=PERIODS),
+                Param("given", Kind.CHOICE, "`given` to rank givers", optional=True, choices=("given",)),
+                Param("tags", Kind.TAGS, "a topic tag", optional=True),
+            ),
+            examples=("/leaderboard", "/leaderboard week", "/leaderboard all given #seo"),
+        ),
+        CommandSpec("leaderboard optout", "Stop appearing on leaderboards", SetLeaderboardOptOut, opt_out,
+                    visibility=Visibility.EPHEMERAL),
+        CommandSpec("leaderboard optin", "Appear on leaderboards again", SetLeaderboardOptIn, opt_in,
+                    visibility=Visibility.EPHEMERAL),
+        CommandSpec("profile", "Kudos received and given, top tags and streak", ShowProfile, show_profile,
+                    params=(Param("member", Kind.MEMBER, "whose profile", optional=True),),
+                    examples=("/profile", "/profile @bob")),
+    ),
+)

@@ -1,0 +1,153 @@
+"""Members and their community: time zones, roles, erasure, and per-community settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from bot.clock import zone
+from bot.commands import CommandSpec, Kind, Param
+from bot.context import Context, Feature
+from bot.domain import Member
+from bot.errors import Refusal
+from bot.events import MemberJoined, MemberLeft, MessagePosted
+from bot.identity import Role
+from bot.people import effective_role
+from bot.reply import Field, Reply, Section, Visibility
+from bot.settings import CommunitySettings
+
+GRANTABLE = ("champion", "manager")
+
+
+@dataclass(frozen=True)
+class SetTimezone:
+    zone_name: str
+
+
+@dataclass(frozen=True)
+class ChangeRole:
+    action: str
+    member: Member
+    role: str
+
+
+@dataclass(frozen=True)
+class EraseMember:
+    member: Member
+
+
+@dataclass(frozen=True)
+class ChangeSettings:
+    key: str | None = None
+    value: str | None = None
+
+
+async def set_timezone(cmd: SetTimezone, ctx: Context) -> Reply:
+    zone(cmd.zone_name)
+    await ctx.uow.members.update(ctx.community.id, ctx.member.id, zone=cmd.zone_name)
+    return Reply.ephemeral(f"Your time zone is now {cmd.zone_name}.")
+
+
+async def change_role(cmd: ChangeRole, ctx: Context) -> Reply:
+    target = cmd.member
+    if target.is_bot:
+        raise Refusal("Bots don't take roles.")
+    new = Role.parse(cmd.role) if cmd.action == "grant" else Role.MEMBER
+    if cmd.action == "revoke" and target.granted_role != Role.parse(cmd.role):
+        raise Refusal(f"{target.name} wasn't granted {cmd.role} here, so there is nothing to revoke.")
+    if target.granted_role == Role.OWNER:
+        raise Refusal(f"{target.name} owns this community; owners are set in config or by the platform.")
+    updated = await ctx.uow.members.update(ctx.community.id, target.id, granted_role=new)
+    ctx.uow.audit.record(ctx.community.id, ctx.member.id, f"role.{cmd.action}",
+                         {"member_id": target.id, "role": cmd.role}, ctx.now)
+    effective = effective_role(updated, ctx.owners)
+    note = "" if effective == new else f" ({target.name} stays {effective.label}: the platform or config says so.)"
+    verb = "is now" if cmd.action == "grant" else "is no longer a granted"
+    return Reply.public(f"{target.name} {verb} {cmd.role}.{note}")
+
+
+async def erase_member(cmd: EraseMember, ctx: Context) -> Reply:
+    target = cmd.member
+    if target.id == ctx.member.id:
+        raise Refusal("Ask another manager to erase your own data.")
+    if target.erased:
+        raise Refusal("That member's data was already erased.")
+    await ctx.uow.members.erase(ctx.community.id, target.id, at=ctx.now)
+    ctx.uow.audit.record(ctx.community.id, ctx.member.id, "member.erase", {"member_id": target.id}, ctx.now)
+    return Reply.ephemeral("Erased: their name, platform id, time zone and the reasons they wrote are gone; "
+                           "anonymous counts remain.")
+
+
+async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
+    if cmd.key is None:
+        return _show_settings(ctx)
+    if cmd.value is None:
+        raise Refusal(f"Give a value: `/settings {cmd.key} VALUE`.")
+    if cmd.key == "zone":
+        zone(cmd.value)
+        await ctx.uow.communities.update(ctx.community.id, zone=cmd.value)
+    else:
+        if cmd.key not in CommunitySettings.model_fields:
+            raise Refusal(f"There is no setting '{cmd.key}'. Settings: zone, {', '.join(CommunitySettings.model_fields)}.")
+        value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
+        try:
+            settings = CommunitySettings(**{**ctx.settings.model_dump(), cmd.key: value})
+        except ValidationError as error:
+            problem = error.errors()[0]["msg"]
+            raise Refusal(f"'{cmd.value}' doesn't work for {cmd.key}: {problem}.") from None
+        await ctx.uow.communities.update(ctx.community.id, settings=settings)
+    ctx.uow.audit.record(ctx.community.id, ctx.member.id, "settings.change", {cmd.key: cmd.value}, ctx.now)
+    return Reply.ephemeral(f"{cmd.key} is now {cmd.value}.")
+
+
+def _show_settings(ctx: Context) -> Reply:
+    described = CommunitySettings.describe()
+    fields = [Field("zone", f"{ctx.zone} (the community's time zone)")]
+    for key, value in ctx.settings.model_dump().items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        fields.append(Field(key, f"{shown} ({described[key]})"))
+    return Reply.ephemeral(f"Settings of {ctx.community.name}. Change one with `/settings KEY VALUE`.",
+                           sections=(Section("", tuple(fields)),))
+
+
+# Platform events ------------------------------------------------------------------------------
+
+
+async def on_join(event: MemberJoined, ctx: Context) -> None:
+    if ctx.member.left_at is not None or ctx.member.joined_at is None:
+        await ctx.uow.members.update(ctx.community.id, ctx.member.id, joined_at=ctx.now, left_at=None)
+
+
+async def on_leave(event: MemberLeft, ctx: Context) -> None:
+    await ctx.uow.members.update(ctx.community.id, ctx.member.id, left_at=ctx.now)
+
+
+async def on_message(event: MessagePosted, ctx: Context) -> None:
+    if ctx.member.first_message_at is None:
+        await ctx.uow.members.update(ctx.community.id, ctx.member.id, first_message_at=ctx.now)
+
+
+FEATURE = Feature(
+    name="members",
+    commands=(
+        CommandSpec("timezone", "Set your time zone", SetTimezone, set_timezone,
+                    params=(Param("zone_name", Kind.WORD, "a time zone like Europe/Berlin", max_len=64),),
+                    visibility=Visibility.EPHEMERAL, examples=("/timezone Europe/Berlin",)),
+        CommandSpec("role", "Grant or revoke champion and manager roles (managers)", ChangeRole, change_role,
+                    params=(Param("action", Kind.CHOICE, "grant or revoke", choices=("grant", "revoke")),
+                            Param("member", Kind.MEMBER, "a member"),
+                            Param("role", Kind.CHOICE, "a role", choices=GRANTABLE)),
+                    role=Role.MANAGER, examples=("/role grant @dana champion",)),
+        CommandSpec("member erase", "Erase a member's personal data on request (managers)", EraseMember,
+                    erase_member, params=(Param("member", Kind.MEMBER, "a member"),),
+                    role=Role.MANAGER, visibility=Visibility.EPHEMERAL),
+        CommandSpec("settings", "Show or change this community's settings (managers)", ChangeSettings,
+                    change_settings,
+                    params=(Param("key", Kind.WORD, "a setting", optional=True, max_len=40),
+                            Param("value", Kind.TEXT, "a value", optional=True, max_len=200)),
+                    role=Role.MANAGER, visibility=Visibility.EPHEMERAL,
+                    examples=("/settings", "/settings kudos_daily_allowance 3", "/settings zone Europe/Berlin")),
+    ),
+    on_event={MemberJoined: on_join, MemberLeft: on_leave, MessagePosted: on_message},
+)

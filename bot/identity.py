@@ -1,0 +1,85 @@
+"""Who and where, as plain data: platform objects never enter the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Role(IntEnum):
+    """Ordered: a higher role may do everything a lower one may."""
+
+    MEMBER = 0
+    CHAMPION = 1
+    MANAGER = 2
+    OWNER = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Role:
+        return cls[text.strip().upper()]
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    """A person on one platform. Ids are strings: Discord snowflakes do not fit in 32 bits."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.workspace_id}:{self.user_id}"
+
+    @classmethod
+    def parse(cls, text: str) -> MemberRef:
+        platform, workspace_id, user_id = text.split(":", 2)
+        return cls(platform, workspace_id, user_id)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What an adapter knows about someone: the facts the core decides from."""
+
+    ref: MemberRef
+    name: str
+    is_bot: bool = False
+    platform_role: Role = Role.MEMBER  # workspace/guild owner or admin, as the platform says
+    zone: str | None = None  # Slack's profile zone; Discord gives none
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where something was said: a channel, maybe a thread, maybe a message in it."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    message_id: str | None = None
+    thread_id: str | None = None
+    workspace_name: str | None = None
+
+    def in_thread(self, thread_id: str) -> Place:
+        return Place(self.platform, self.workspace_id, self.channel_id, None, thread_id, self.workspace_name)
+
+
+@dataclass(frozen=True)
+class ChannelTarget:
+    platform: str
+    workspace_id: str
+    channel_id: str
+    thread_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberTarget:
+    """A direct message to a member; `fallback` is where it goes when their DMs are closed."""
+
+    member: MemberRef
+    fallback: ChannelTarget | None = None
+
+
+Target = ChannelTarget | MemberTarget

@@ -1,0 +1,56 @@
+"""Calendar periods in a community's zone: this week, month, quarter."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot.clock import local_midnight_utc, local_today
+
+PERIODS = ("week", "month", "quarter", "all")
+
+
+def period_start(period: str, now: datetime, zone_name: str) -> datetime | None:
+    """The UTC instant the current calendar period began in that zone (None for "all")."""
+    today = local_today(now, zone_name)
+    if period == "all":
+        return None
+    if period == "week":
+        first = today - timedelta(days=today.weekday())
+    elif period == "month":
+        first = today.replace(day=1)
+    elif period == "quarter":
+        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    else:
+        raise ValueError(period)
+    return local_midnight_utc(first, zone_name)
+
+
+def describe(period: str, now: datetime, zone_name: str) -> str:
+    today = local_today(now, zone_name)
+    return {
+        "week": f"this week (from Monday {today - timedelta(days=today.weekday()):%d %b})",
+        "month": f"this month ({today:%B %Y})",
+        "quarter": f"this quarter (Q{(today.month - 1) // 3 + 1} {today.year})",
+        "all": "all time",
+    }[period]
+
+
+def week_streak(times: list[datetime], now: datetime, zone_name: str) -> int:
+    """Consecutive calendar weeks with at least one time in them, ending this week (or last week,
+    so a streak isn't broken on Monday morning)."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+    weeks = {_monday(t.astimezone(zone).date()) for t in times}
+    week = _monday(local_today(now, zone_name))
+    if week not in weeks:
+        week -= timedelta(weeks=1)
+    streak = 0
+    while week in weeks:
+        streak += 1
+        week -= timedelta(weeks=1)
+    return streak
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())

@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, repositories, the unit of work and Alembic migrations."""

@@ -1,0 +1,178 @@
+"""Tables. Times are stored in UTC; every community-owned row carries community_id."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# SQLite has no 64-bit autoincrement distinct from INTEGER; PostgreSQL gets BIGINT identities.
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UtcDateTime(TypeDecorator):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite drops offsets)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use UTC-aware datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime}
+
+
+class CommunityRow(Base):
+    __tablename__ = "communities"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    zone: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+
+
+class BindingRow(Base):
+    """A Slack workspace or Discord guild (or the console) that belongs to a community."""
+
+    __tablename__ = "community_bindings"
+    __table_args__ = (UniqueConstraint("platform", "workspace_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("community_id", "platform", "workspace_id", "user_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    zone: Mapped[str | None] = mapped_column(String(64))
+    granted_role: Mapped[int] = mapped_column(Integer, default=0)
+    platform_role: Mapped[int] = mapped_column(Integer, default=0)
+    leaderboard_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime | None]
+    left_at: Mapped[datetime | None]
+    first_message_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class TagRow(Base):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class MemberTagRow(Base):
+    """Tags a member follows (their interests): later features route questions and meetups by them."""
+
+    __tablename__ = "member_tags"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True)
+
+
+class KudosRow(Base):
+    __tablename__ = "kudos"
+    __table_args__ = (
+        Index("ix_kudos_giver_time", "community_id", "giver_id", "created_at"),
+        Index("ix_kudos_receiver_time", "community_id", "receiver_id", "created_at"),
+        Index("ix_kudos_community_time", "community_id", "created_at"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    batch: Mapped[str] = mapped_column(String(32), index=True)
+    giver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    receiver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    source: Mapped[str] = mapped_column(String(16))  # command | message | reaction
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoke_kind: Mapped[str | None] = mapped_column(String(16))  # undo | void
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+
+
+class KudosTagRow(Base):
+    __tablename__ = "kudos_tags"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    kudos_id: Mapped[int] = mapped_column(ForeignKey("kudos.id"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True, index=True)
+
+
+class OutboxRow(Base):
+    """Messages (and scheduled work that produces messages) that must not be lost."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "sent_at", "due_at"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSON)
+    dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    due_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None]
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class ProcessedEventRow(Base):
+    """Platform event ids already handled: Slack and Discord may deliver an event more than once."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime]

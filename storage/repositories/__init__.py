@@ -1,0 +1,1 @@
+"""Repositories: the queries behind the core's ports, each filtered by community."""

@@ -1,0 +1,80 @@
+"""The outbox, the processed-event log and the audit log."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import OutboxItem
+from storage.models import AuditRow, OutboxRow, ProcessedEventRow
+
+
+class SqlOutbox:
+    def __init__(self, session: AsyncSession):
+        self.s = session
+
+    def add(self, community_id: int | None, kind: str, payload: dict, *, due_at: datetime,
+            dedupe_key: str | None = None) -> None:
+        self.s.add(OutboxRow(community_id=community_id, kind=kind, payload=payload, due_at=due_at,
+                             dedupe_key=dedupe_key, attempts=0, created_at=datetime.now(UTC)))
+
+    async def claim_due(self, now: datetime, lease_seconds: float, limit: int) -> list[OutboxItem]:
+        """Lease up to `limit` due rows to this process, atomically.
+
+        PostgreSQL: FOR UPDATE SKIP LOCKED lets several processes claim disjoint rows at once.
+        SQLite: writers are serialised, so the UPDATE ... WHERE id IN (SELECT ...) is atomic as is."""
+        due = (select(OutboxRow.id)
+               .where(OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None), OutboxRow.due_at <= now,
+                      (OutboxRow.lease_until.is_(None)) | (OutboxRow.lease_until < now))
+               .order_by(OutboxRow.due_at, OutboxRow.id).limit(limit)
+               .with_for_update(skip_locked=True))
+        rows = await self.s.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(due.scalar_subquery()))
+            .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1)
+            .returning(OutboxRow.id, OutboxRow.community_id, OutboxRow.kind, OutboxRow.payload,
+                       OutboxRow.due_at, OutboxRow.attempts))
+        items = [OutboxItem(*row) for row in rows]
+        return sorted(items, key=lambda i: (i.due_at, i.id))
+
+    async def mark_sent(self, item_id: int, at: datetime) -> None:
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id)
+                             .values(sent_at=at, lease_until=None, last_error=None))
+
+    async def retry_later(self, item_id: int, error: str, due_at: datetime, *, give_up: bool) -> None:
+        values: dict = {"last_error": error, "lease_until": None, "due_at": due_at}
+        if give_up:
+            values["failed_at"] = datetime.now(UTC)
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id).values(**values))
+
+    async def next_due_at(self) -> datetime | None:
+        return await self.s.scalar(select(func.min(OutboxRow.due_at)).where(
+            OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None)))
+
+    async def pending(self) -> int:
+        return await self.s.scalar(select(func.count()).select_from(OutboxRow).where(
+            OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))) or 0
+
+
+class SqlEventLog:
+    def __init__(self, session: AsyncSession):
+        self.s = session
+
+    async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
+        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self.s.execute(
+            insert(ProcessedEventRow).values(platform=platform, event_id=event_id, received_at=at)
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"]))
+        return result.rowcount == 1
+
+
+class SqlAudit:
+    def __init__(self, session: AsyncSession):
+        self.s = session
+
+    def record(self, community_id: int, actor_id: int | None, action: str, detail: dict, at: datetime) -> None:
+        self.s.add(AuditRow(community_id=community_id, actor_id=actor_id, action=action, detail=detail,
+                            created_at=at))

@@ -1,0 +1,46 @@
+"""The unit of work: one session, one transaction, the repositories over it."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.communities import SqlCommunities, SqlMembers, SqlTags
+from storage.repositories.kudos import SqlKudos
+from storage.repositories.outbox import SqlAudit, SqlEventLog, SqlOutbox
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker):
+        self._sessions = sessions
+        self.session: AsyncSession | None = None
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        self.session = s = self._sessions()
+        self.communities = SqlCommunities(s)
+        self.members = SqlMembers(s)
+        self.tags = SqlTags(s)
+        self.kudos = SqlKudos(s)
+        self.outbox = SqlOutbox(s)
+        self.events = SqlEventLog(s)
+        self.audit = SqlAudit(s)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self.session is not None
+        try:
+            await self.session.rollback()  # a no-op after commit(); undoes everything otherwise
+        finally:
+            await self.session.close()
+            self.session = None
+
+    async def commit(self) -> None:
+        assert self.session is not None
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        assert self.session is not None
+        await self.session.rollback()
+
+
+def uow_factory(sessions: async_sessionmaker):
+    return lambda: SqlUnitOfWork(sessions)
