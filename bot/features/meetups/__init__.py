@@ -1,0 +1,1 @@
+"""Meetups: scheduling, recurrence, RSVPs and reminders."""
