@@ -65,5 +65,5 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     core = Core(uows, clock, features, core_config(config))
     await core.seed_communities(seeds(config))
     outbound = OutboundRouter()
-    dispatcher = Dispatcher(uows, outbound, clock, features)
+    dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands])
     return App(config, engine, core, dispatcher, outbound)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
 from bot.commands import CommandSpec
 from bot.domain import Community, Member
-from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, Role, Target
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, ResponseTarget, Role, Target
 from bot.ports import UnitOfWork
 from bot.reply import Reply
 
@@ -49,13 +49,19 @@ class Context:
 
 
 def message_payload(target: Target, reply: Reply) -> dict:
+    return {"target": target_json(target), "reply": reply.to_json()}
+
+
+def target_json(target: Target) -> dict:
+    if isinstance(target, ResponseTarget):
+        return {"response": asdict(target)}
     if isinstance(target, MemberTarget):
         where: dict = {"member": str(target.member)}
         if target.fallback:
             where["fallback"] = _channel_json(target.fallback)
     else:
         where = {"channel": _channel_json(target)}
-    return {"target": where, "reply": reply.to_json()}
+    return where
 
 
 def _channel_json(target: ChannelTarget) -> dict:
@@ -64,7 +70,12 @@ def _channel_json(target: ChannelTarget) -> dict:
 
 
 def payload_target(payload: Mapping) -> Target:
-    where = payload["target"]
+    return json_target(payload["target"])
+
+
+def json_target(where: Mapping) -> Target:
+    if "response" in where:
+        return ResponseTarget(**where["response"])
     if "member" in where:
         fallback = ChannelTarget(**where["fallback"]) if where.get("fallback") else None
         return MemberTarget(MemberRef.parse(where["member"]), fallback)

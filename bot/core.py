@@ -6,16 +6,16 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 
 from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, parse_args
-from bot.context import Context, Feature
+from bot.context import Context, Feature, json_target, target_json
 from bot.domain import Community, Member
 from bot.errors import Refusal
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
-from bot.identity import Person, Place, Role
+from bot.identity import MemberRef, Person, Place, Role, Target
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
@@ -56,6 +56,26 @@ class CoreConfig:
     # platform -> workspace ids allowed to create a community; a platform absent here allows any
     allowed: dict[str, frozenset[str]] = field(default_factory=dict)
     owners: frozenset[str] = frozenset()  # "slack:T1:U1" style member refs
+
+
+QUEUED_COMMAND = "command"
+
+
+def invocation_json(inv: Invocation) -> dict:
+    def person(p: Person) -> dict:
+        return {"ref": str(p.ref), "name": p.name, "is_bot": p.is_bot, "platform_role": int(p.platform_role),
+                "zone": p.zone}
+
+    return {"actor": person(inv.actor), "place": asdict(inv.place), "line": inv.line,
+            "people": [person(p) for p in inv.people]}
+
+
+def invocation_from_json(data: dict) -> Invocation:
+    def person(d: dict) -> Person:
+        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"])
+
+    return Invocation(person(data["actor"]), Place(**data["place"]), data["line"],
+                      tuple(person(p) for p in data["people"]))
 
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
@@ -105,6 +125,24 @@ class Core:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
             return Reply.ephemeral(ERROR_TEXT.format(ref=ref))
+
+    async def enqueue(self, inv: Invocation, reply_to: Target) -> None:
+        """Accept a slow command: record it first (so a crash cannot lose it), run it from the
+        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up)."""
+        payload = {"invocation": invocation_json(inv), "target": target_json(reply_to)}
+        async with self.uow_factory() as uow:
+            uow.outbox.add(None, QUEUED_COMMAND, payload, due_at=self.clock.now())
+            await uow.commit()
+        self._on_commit()
+
+    async def _run_queued(self, item, _uow, _now) -> list[tuple[Target, Reply]]:
+        reply = await self.handle(invocation_from_json(item.payload["invocation"]))
+        return [(json_target(item.payload["target"]), reply)]
+
+    @property
+    def queued_commands(self) -> Feature:
+        """The outbox kind that runs slow commands; the dispatcher is given it with the features."""
+        return Feature(name="queued commands", outbox_kinds={QUEUED_COMMAND: self._run_queued})
 
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person]) -> dict:

@@ -82,4 +82,17 @@ class MemberTarget:
     fallback: ChannelTarget | None = None
 
 
-Target = ChannelTarget | MemberTarget
+@dataclass(frozen=True)
+class ResponseTarget:
+    """The answer to one interaction: Slack's response_url, Discord's interaction token.
+
+    Works where the bot was never invited, but only for a while (30 minutes on Slack, 15 on Discord)."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    handle: str
+    user_id: str | None = None
+
+
+Target = ChannelTarget | MemberTarget | ResponseTarget

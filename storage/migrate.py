@@ -23,8 +23,9 @@ def alembic_config() -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to `revision`. On PostgreSQL an advisory lock makes processes that start
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
+    """Bring the schema to `revision` ("heads": each feature's migrations form their own branch
+    from the foundation, and all of them are applied). On PostgreSQL an advisory lock makes processes that start
     together migrate one after another: the first upgrades, the others find nothing to do."""
     async with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"

@@ -195,7 +195,7 @@ FEATURE = Feature(
         CommandSpec("kudos undo", "Take back the kudos you just gave", UndoKudos, undo_kudos,
                     visibility=Visibility.EPHEMERAL),
         CommandSpec(
-            "kudos void", "Void a kudos (managers), keeping an audit trail", VoidKudos, void_kudos,
+            "kudos void", "Void a kudos, keeping an audit trail", VoidKudos, void_kudos,
             params=(Param("kudos_id", Kind.INT, "the kudos number"),
                     Param("reason", Kind.TEXT, "a reason", max_len=MAX_REASON)),
             role=Role.MANAGER, visibility=Visibility.EPHEMERAL, examples=("/kudos void 12 given by mistake",),
