@@ -67,6 +67,7 @@ class CommandSpec:
     role: Role = Role.MEMBER
     visibility: Visibility = Visibility.PUBLIC
     slow: bool = False
+    form: bool = False  # typed with no arguments, Slack and Discord open a form (modal) with one field per param
     examples: tuple[str, ...] = ()
 
     @property

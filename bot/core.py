@@ -126,6 +126,18 @@ class Core:
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
             return Reply.ephemeral(ERROR_TEXT.format(ref=ref))
 
+    async def suggest(self, place: Place, kind: Kind, prefix: str, limit: int = 25) -> list[str]:
+        """Autocomplete values for a parameter (topic tags for now), for platforms that offer it."""
+        if kind is not Kind.TAGS:
+            return []
+        async with self.uow_factory() as uow:
+            community = await uow.communities.by_binding(place.platform, place.workspace_id)
+            if community is None:
+                return []
+            names = await uow.tags.names(community.id)
+        wanted = prefix.lstrip("#").casefold()
+        return [n for n in names if n.startswith(wanted)][:limit]
+
     async def enqueue(self, inv: Invocation, reply_to: Target) -> None:
         """Accept a slow command: record it first (so a crash cannot lose it), run it from the
         outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up)."""
