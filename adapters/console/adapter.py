@@ -31,7 +31,8 @@ log = logging.getLogger("copbot.console")
 PLATFORM = "console"
 WORKSPACE = "local"
 BOT_NAME = "copbot"
-_BARE_MENTION = re.compile(r"(?<![\w<])@([\w.\-]+)")
+# The console's mentions are plain @name; the core's canonical form is <@id>. Mass mentions stay text.
+_BARE_MENTION = re.compile(r"(?<![\w<])@(?!(?:everyone|here|channel)\b)([\w.\-]+)", re.IGNORECASE)
 
 
 @dataclass
