@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
@@ -23,10 +26,20 @@ def alembic_config() -> Config:
     return config
 
 
+_in_process = asyncio.Lock()  # Alembic's command API keeps global state: one upgrade at a time per process
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Bring the schema to `revision` ("heads": each feature's migrations form their own branch
-    from the foundation, and all of them are applied). On PostgreSQL an advisory lock makes processes that start
-    together migrate one after another: the first upgrades, the others find nothing to do."""
+    from the foundation, and all of them are applied).
+
+    Processes that start together migrate one after another: the first upgrades, the others find
+    nothing to do. PostgreSQL: an advisory lock. SQLite: an exclusive lock on a file beside the database."""
+    async with _in_process, _sqlite_file_lock(engine):
+        await _upgrade_locked(engine, revision)
+
+
+async def _upgrade_locked(engine: AsyncEngine, revision: str) -> None:
     async with engine.connect() as connection:
         postgres = connection.dialect.name == "postgresql"
         if postgres:
@@ -40,6 +53,20 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
                 await connection.commit()
 
 
+@asynccontextmanager
+async def _sqlite_file_lock(engine: AsyncEngine):
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock_file:
+        await asyncio.to_thread(fcntl.flock, lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
 def _upgrade(connection, revision: str) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
@@ -50,4 +77,5 @@ async def current_revision(engine: AsyncEngine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     async with engine.connect() as connection:
-        return await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_revision())
+        heads = await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_heads())
+    return ",".join(sorted(heads)) or None
