@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=os.environ.get("COPBOT_LOG_LEVEL", args.log_level),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
     try:
         return args.handler(args) or 0
     except ConfigError as error:
@@ -89,17 +90,17 @@ def _db_upgrade(args) -> int:
 
 def _console(args) -> int:
     config = _config(args)
-    if args.db:
-        url = args.db if "://" in args.db else f"sqlite+aiosqlite:///{args.db}"
-        config.database.url = url
-        os.environ.pop("DATABASE_URL", None) if args.db else None
+    if args.db:  # --db wins over DATABASE_URL and the config file
+        config.database.url = args.db if "://" in args.db else f"sqlite+aiosqlite:///{args.db}"
+        os.environ.pop("DATABASE_URL", None)
     return asyncio.run(_serve_console(config, args.speaker))
 
 
 def _run(args) -> int:
+    config = _config(args)  # a bad config stops here, before anything starts
     from adapters.runner import run
 
-    return asyncio.run(run(_config(args)))
+    return asyncio.run(run(config))
 
 
 async def _serve_console(config: Config, speaker: str) -> int:
