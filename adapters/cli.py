@@ -59,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     up = db_sub.add_parser("upgrade", help="Apply the database migrations (copbot also does this on start).")
     up.add_argument("--config", metavar="PATH")
     up.set_defaults(handler=_db_upgrade, log_level="INFO")
+
+    slack = sub.add_parser("slack", help="Slack tools.")
+    slack_sub = slack.add_subparsers(title="slack commands", metavar="COMMAND")
+    manifest = slack_sub.add_parser("manifest", help="Print the Slack app manifest (YAML) for this config.")
+    manifest.add_argument("--config", metavar="PATH")
+    manifest.add_argument("--url", metavar="PUBLIC_URL", default="https://copbot.example.com",
+                          help="HTTP mode: the public base URL Slack posts to ([slack] path is appended)")
+    manifest.add_argument("--name", default="copbot", help="the app's name in Slack")
+    manifest.set_defaults(handler=_slack_manifest, log_level="WARNING")
     return parser
 
 
@@ -85,6 +94,13 @@ def _db_upgrade(args) -> int:
         await engine.dispose()
 
     asyncio.run(go())
+    return 0
+
+
+def _slack_manifest(args) -> int:
+    from adapters.slack.manifest import declared_commands, manifest_yaml
+
+    print(manifest_yaml(declared_commands(), _config(args).slack, name=args.name, public_url=args.url), end="")
     return 0
 
 

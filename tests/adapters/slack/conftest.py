@@ -59,3 +59,40 @@ async def bolt_url(bolt_app: AsyncApp) -> AsyncIterator[str]:
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
         yield session
+
+
+# ---------------------------------------------------------------- copbot's own Slack adapter on a real store
+
+from tests.adapters.slack.rig import SlackRig, copbot_config  # noqa: E402
+
+
+@pytest.fixture
+async def make_rig(tmp_path, fake_slack: FakeSlack, http):
+    """`await make_rig(extra_specs=(...))`: copbot built on a SQLite file, its Slack adapter served over HTTP."""
+    from adapters.bootstrap import build
+    from adapters.slack.service import SlackService, SlackTokens
+
+    started: list = []
+
+    async def make(extra_specs=()) -> SlackRig:
+        config = copbot_config(tmp_path, fake_slack.api_base)
+        app = await build(config)
+        for spec in extra_specs:
+            app.core.book.add(spec)
+        service = SlackService(app.core, config.slack, SlackTokens(BOT_TOKEN, SIGNING_SECRET, "xapp-test"))
+        started.append((app, service))
+        await service.check_token()
+        app.outbound.add("slack", service.outbound)
+        port = await service.serve_http("127.0.0.1", 0)
+        return SlackRig(app, service, fake_slack, http, f"http://127.0.0.1:{port}{config.slack.path}")
+
+    yield make
+    for app, service in reversed(started):
+        await service.stop()
+        await app.close()
+
+
+@pytest.fixture
+async def rig(make_rig) -> SlackRig:
+    return await make_rig()
+

@@ -1,0 +1,122 @@
+"""Slack events as core platform events, processed before Slack is told "received".
+
+The envelope's event_id goes to the core, which records it: a retry (X-Slack-Retry-Num, Socket Mode's
+retry_attempt) is processed once. If the core fails, the listener raises, Bolt answers 500 (HTTP) or sends no
+ack (Socket Mode), and Slack delivers the event again. Replies are posted after the answer, in the background.
+
+Joins: `team_join` (the workspace) and `member_joined_channel`. Leaving: a deactivated account (`user_change`
+with `deleted`). We do not treat `member_left_channel` as leaving: a community is bound to the whole
+workspace, and leaving one channel is not leaving it (the core would then refuse kudos to that person).
+Messages: plain ones and thread broadcasts in channels and private channels; not DMs, edits, joins or bots."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from adapters.slack.background import Background
+from adapters.slack.outbound import SlackOutbound
+from adapters.slack.people import PLATFORM, SlackPeople
+from adapters.slack.render import render
+from adapters.slack.text import from_slack
+from bot.core import Core, Invocation
+from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
+from bot.identity import MemberRef, Place
+from bot.reply import Reply, Visibility
+
+log = logging.getLogger("copbot.slack")
+
+MESSAGE_SUBTYPES = (None, "thread_broadcast")
+CHANNEL_TYPES = ("channel", "group")
+MAX_HOME_BLOCKS = 100
+
+
+class SlackEvents:
+    def __init__(self, core: Core, people: SlackPeople, outbound: SlackOutbound, background: Background):
+        self.core, self.people, self.outbound, self.background = core, people, outbound, background
+
+    async def on_reaction(self, body: dict, event: dict) -> None:
+        item = event.get("item") or {}
+        if item.get("type") != "message":
+            return
+        team = body["team_id"]
+        place = await self._place(team, item["channel"], message_id=item.get("ts"))
+        author = MemberRef(PLATFORM, team, event["item_user"]) if event.get("item_user") else None
+        kind = ReactionAdded if event["type"] == "reaction_added" else ReactionRemoved
+        await self._run(place, event["user"], lambda actor: kind(actor, place, body["event_id"],
+                                                               emoji=event["reaction"], message_author=author))
+
+    async def on_message(self, body: dict, event: dict) -> None:
+        user = event.get("user")
+        if (event.get("subtype") not in MESSAGE_SUBTYPES or event.get("bot_id") or not user
+                or event.get("channel_type") not in CHANNEL_TYPES):
+            return
+        team = body["team_id"]
+        place = await self._place(team, event["channel"], message_id=event["ts"], thread_id=event.get("thread_ts"))
+        text = from_slack(event.get("text", ""))
+        mentioned = await self.people.mentioned(team, text)
+        await self._run(place, user, lambda actor: MessagePosted(actor, place, body["event_id"], text=text,
+                                                                mentioned=mentioned))
+
+    async def on_team_join(self, body: dict, event: dict) -> None:
+        user = event["user"]
+        team = user.get("team_id") or body["team_id"]
+        place = await self._place(team, "")
+        await self._run(place, user["id"], lambda actor: MemberJoined(actor, place, body["event_id"]))
+
+    async def on_member_joined_channel(self, body: dict, event: dict) -> None:
+        team = event.get("team") or body["team_id"]
+        place = await self._place(team, event["channel"])
+        await self._run(place, event["user"], lambda actor: MemberJoined(actor, place, body["event_id"]))
+
+    async def on_user_change(self, body: dict, event: dict) -> None:
+        user = event["user"]
+        if not user.get("deleted"):
+            return  # profile edits: the next command or event refreshes the name
+        place = await self._place(user.get("team_id") or body["team_id"], "")
+        await self._run(place, user["id"], lambda actor: MemberLeft(actor, place, body["event_id"]))
+
+    async def on_app_home_opened(self, body: dict, event: dict, client) -> None:
+        if event.get("tab") != "home":
+            return
+        team, user = body["team_id"], event["user"]
+        actor = await self.people.person(team, user)
+        if actor.is_bot:
+            return
+        place = await self._place(team, event.get("channel") or "")
+        blocks = [{"type": "header", "text": {"type": "plain_text", "text": "copbot"}}]
+        for line in ("profile", "help"):
+            reply = await self.core.handle(Invocation(actor, place, line))
+            blocks += [block for message in render(reply) for block in message.blocks] + [{"type": "divider"}]
+        await client.views_publish(user_id=user, view={"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]})
+
+    # ---------------------------------------------------------------------------------------------
+
+    async def _place(self, team: str, channel: str, **where) -> Place:
+        return Place(PLATFORM, team, channel, workspace_name=await self.people.workspace_name(team), **where)
+
+    async def _run(self, place: Place, user_id: str, make) -> None:
+        actor = await self.people.person(place.workspace_id, user_id)
+        if actor.is_bot:
+            return  # the bot's own and other bots' doings never count
+        event: PlatformEvent = make(actor)
+        replies = await self.core.handle_event(event)  # raises on failure: Slack retries
+        for reply in replies:
+            self.background.spawn(self._deliver(event, reply), f"a reply to {type(event).__name__}")
+
+    async def _deliver(self, event: PlatformEvent, reply: Reply) -> None:
+        place, user = event.place, event.actor.ref.user_id
+        if not place.channel_id or reply.visibility is Visibility.DIRECT:
+            await self.outbound.direct(user, reply)
+        elif reply.visibility is Visibility.EPHEMERAL:
+            await self.outbound.reply_to_person(place.channel_id, user, reply, thread_ts=place.thread_id)
+        else:
+            try:
+                await self.outbound.post(place.channel_id, reply, thread_ts=place.thread_id)
+            except SlackApiError as error:
+                if error.response.get("error") != "not_in_channel":
+                    raise
+                log.info("not in channel %s: replying to the person instead", place.channel_id)
+                await self.outbound.reply_to_person(place.channel_id, user, reply, thread_ts=place.thread_id)
+

@@ -1,0 +1,112 @@
+"""The Outbound port on Slack: channels, direct messages, and response_urls.
+
+Every Web API call goes through slack_sdk's retry handlers (connection errors, 429 Retry-After, 5xx) with
+backoff; whatever still fails is raised, so the outbox records the failure and tries again later. Nothing is
+dropped silently. A closed or impossible direct message raises DeliveryRefused (the dispatcher then uses the
+fallback channel)."""
+
+from __future__ import annotations
+
+import logging
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from adapters.slack.render import SlackMessage, render, response_type
+from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.ports import DeliveryRefused
+from bot.reply import Reply
+
+log = logging.getLogger("copbot.slack")
+
+# Errors that mean "this person can never get a DM from us".
+DM_REFUSALS = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "account_inactive",
+                         "user_not_visible", "messages_tab_disabled", "is_archived", "not_allowed_token_type"})
+
+
+def retry_handlers() -> list:
+    return [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler(max_retry_count=2)]
+
+
+class ResponseUrlFailed(Exception):
+    pass
+
+
+class SlackOutbound:
+    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession | None = None):
+        self.client = client
+        self.session = session
+        self._dm_channels: dict[str, str] = {}  # user id -> the DM channel id conversations.open gave
+
+    async def send(self, target: Target, reply: Reply, *, key: str) -> None:
+        if isinstance(target, ResponseTarget):
+            await self.respond(target.handle, reply)
+        elif isinstance(target, MemberTarget):
+            await self.direct(target.member.user_id, reply)
+        elif isinstance(target, ChannelTarget):
+            await self.post(target.channel_id, reply, thread_ts=target.thread_id)
+        else:
+            raise TypeError(f"not a Slack target: {target!r}")
+
+    async def post(self, channel: str, reply: Reply, *, thread_ts: str | None = None) -> None:
+        """chat.postMessage, one call per rendered message. Raises SlackApiError (e.g. not_in_channel)."""
+        for message in render(reply):
+            await self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                               thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
+        await self._upload(channel, reply, thread_ts)
+
+    async def ephemeral(self, channel: str, user: str, reply: Reply, *, thread_ts: str | None = None) -> None:
+        for message in render(reply):
+            await self.client.chat_postEphemeral(channel=channel, user=user, text=message.text,
+                                                 blocks=message.blocks, thread_ts=thread_ts)
+
+    async def direct(self, user_id: str, reply: Reply) -> None:
+        try:
+            channel = await self._dm_channel(user_id)
+            await self.post(channel, reply)
+        except SlackApiError as error:
+            code = error.response.get("error")
+            if code == "channel_not_found":
+                self._dm_channels.pop(user_id, None)  # stale cache: open it again next time
+            if code in DM_REFUSALS:
+                raise DeliveryRefused(f"Slack refused a DM to {user_id}: {code}") from error
+            raise
+
+    async def respond(self, response_url: str, reply: Reply, *, replace_original: bool = False) -> None:
+        """Post to an interaction's response_url (works where the bot was never invited)."""
+        await self.respond_messages(response_url, render(reply), response_type(reply), replace_original)
+
+    async def respond_messages(self, response_url: str, messages: list[SlackMessage], kind: str,
+                               replace_original: bool = False) -> None:
+        webhook = AsyncWebhookClient(response_url, session=self.session, retry_handlers=retry_handlers())
+        for message in messages:
+            result = await webhook.send(text=message.text, blocks=message.blocks, response_type=kind,
+                                        replace_original=replace_original)
+            if result.status_code != 200:
+                raise ResponseUrlFailed(f"response_url answered {result.status_code}: {result.body[:100]}")
+
+    async def reply_to_person(self, channel: str, user: str, reply: Reply, *, thread_ts: str | None = None) -> None:
+        """Where the bot can't post in a channel: an ephemeral there if possible, else a DM."""
+        try:
+            await self.ephemeral(channel, user, reply, thread_ts=thread_ts)
+        except SlackApiError as error:
+            if error.response.get("error") not in ("not_in_channel", "channel_not_found", "is_archived"):
+                raise
+            await self.direct(user, reply)
+
+    async def _dm_channel(self, user_id: str) -> str:
+        if user_id not in self._dm_channels:
+            opened = await self.client.conversations_open(users=user_id)
+            self._dm_channels[user_id] = opened["channel"]["id"]
+        return self._dm_channels[user_id]
+
+    async def _upload(self, channel: str, reply: Reply, thread_ts: str | None) -> None:
+        for file in reply.attachments:
+            await self.client.files_upload_v2(channel=channel, filename=file.filename, content=file.content,
+                                              title=file.filename, thread_ts=thread_ts)
