@@ -74,7 +74,7 @@ async def make_rig(tmp_path, fake_slack: FakeSlack, http):
 
     started: list = []
 
-    async def make(extra_specs=()) -> SlackRig:
+    async def make(extra_specs=(), socket: bool = False) -> SlackRig:
         config = copbot_config(tmp_path, fake_slack.api_base)
         app = await build(config)
         for spec in extra_specs:
@@ -83,6 +83,10 @@ async def make_rig(tmp_path, fake_slack: FakeSlack, http):
         started.append((app, service))
         await service.check_token()
         app.outbound.add("slack", service.outbound)
+        if socket:
+            await service.connect_socket()
+            await fake_slack.wait_for_socket_client()
+            return SlackRig(app, service, fake_slack, http, "")
         port = await service.serve_http("127.0.0.1", 0)
         return SlackRig(app, service, fake_slack, http, f"http://127.0.0.1:{port}{config.slack.path}")
 
