@@ -1,0 +1,115 @@
+"""The outbox dispatcher: durable, retried, falling back when a DM is refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.context import message_payload
+from bot.dispatch import MAX_ATTEMPTS, Dispatcher
+from bot.identity import ChannelTarget, MemberRef, MemberTarget
+from bot.ports import DeliveryRefused
+from bot.reply import Reply
+
+
+class RecordingOutbound:
+    def __init__(self, fail_times: int = 0, refuse_dms: bool = False):
+        self.sent: list[tuple[object, str, str]] = []
+        self.fail_times = fail_times
+        self.refuse_dms = refuse_dms
+
+    async def send(self, target, reply, *, key):
+        if self.refuse_dms and isinstance(target, MemberTarget):
+            raise DeliveryRefused("DMs closed")
+        if self.fail_times:
+            self.fail_times -= 1
+            raise ConnectionError("platform down")
+        self.sent.append((target, reply.text, key))
+
+
+CHANNEL = ChannelTarget("slack", "T1", "C1")
+
+
+async def queue(app, target, text, **kw):
+    async with app.core.uow_factory() as uow:
+        uow.outbox.add(None, "message", message_payload(target, Reply.public(text)), **kw)
+        await uow.commit()
+
+
+def dispatcher(app, outbound, clock):
+    return Dispatcher(app.core.uow_factory, outbound, clock)
+
+
+async def test_a_queued_message_is_sent_once(app, clock):
+    outbound = RecordingOutbound()
+    await queue(app, CHANNEL, "hello", due_at=clock.now())
+    d = dispatcher(app, outbound, clock)
+    assert await d.run_due() == 1
+    assert await d.run_due() == 0
+    assert [(t, text) for t, text, _ in outbound.sent] == [(CHANNEL, "hello")]
+
+
+async def test_a_message_due_later_waits_for_its_time(app, clock):
+    outbound = RecordingOutbound()
+    await queue(app, CHANNEL, "later", due_at=clock.now() + timedelta(hours=1))
+    d = dispatcher(app, outbound, clock)
+    assert await d.run_due() == 0 and await d.next_due_at() == clock.now() + timedelta(hours=1)
+    clock.advance(hours=1)
+    assert await d.run_due() == 1 and outbound.sent
+
+
+async def test_a_failed_send_is_retried_with_backoff_and_never_dropped(app, clock):
+    outbound = RecordingOutbound(fail_times=2)
+    await queue(app, CHANNEL, "persistent", due_at=clock.now())
+    d = dispatcher(app, outbound, clock)
+    await d.run_due()
+    assert outbound.sent == []
+    clock.advance(seconds=2)
+    await d.run_due()
+    assert outbound.sent == []
+    clock.advance(seconds=4)
+    await d.run_due()
+    assert [text for _, text, _ in outbound.sent] == ["persistent"]
+
+
+async def test_a_message_that_keeps_failing_is_kept_and_marked_failed(app, clock):
+    outbound = RecordingOutbound(fail_times=10**6)
+    await queue(app, CHANNEL, "doomed", due_at=clock.now())
+    d = dispatcher(app, outbound, clock)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await d.run_due()
+        clock.advance(minutes=15)
+    async with app.core.uow_factory() as uow:
+        assert await uow.outbox.pending() == 0  # given up on, not retried forever
+        assert await uow.outbox.next_due_at() is None
+
+
+async def test_a_refused_dm_falls_back_to_the_channel(app, clock):
+    outbound = RecordingOutbound(refuse_dms=True)
+    target = MemberTarget(MemberRef("slack", "T1", "U1"), fallback=CHANNEL)
+    await queue(app, target, "welcome!", due_at=clock.now())
+    await dispatcher(app, outbound, clock).run_due()
+    assert [(t, text) for t, text, _ in outbound.sent] == [(CHANNEL, "welcome!")]
+
+
+async def test_the_key_is_stable_across_retries(app, clock):
+    outbound = RecordingOutbound(fail_times=1)
+    await queue(app, CHANNEL, "x", due_at=clock.now())
+    d = dispatcher(app, outbound, clock)
+    await d.run_due()
+    clock.advance(seconds=5)
+    await d.run_due()
+    outbound.fail_times = 0
+    assert len(outbound.sent) == 1 and outbound.sent[0][2] == "outbox-1"
+
+
+async def test_a_slow_command_is_recorded_then_answered_from_the_outbox(app, clock, console):
+    from bot.core import Invocation
+    from bot.identity import Person, Place, ResponseTarget
+
+    outbound = RecordingOutbound()
+    app.outbound.add("slack", outbound)
+    place = Place("slack", "T1", "C1", workspace_name="T")
+    target = ResponseTarget("slack", "T1", "C1", "https://hooks.example/resp", "U1")
+    await app.core.enqueue(Invocation(Person(MemberRef("slack", "T1", "U1"), "ann"), place, "help"), target)
+    await app.dispatcher.run_due()
+    assert outbound.sent and outbound.sent[0][0] == target and "what I can do" in outbound.sent[0][1]
