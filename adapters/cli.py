@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
                           help="HTTP mode: the public base URL Slack posts to ([slack] path is appended)")
     manifest.add_argument("--name", default="copbot", help="the app's name in Slack")
     manifest.set_defaults(handler=_slack_manifest, log_level="WARNING")
+
+    discord_cmd = sub.add_parser("discord", help="Discord tools.")
+    discord_sub = discord_cmd.add_subparsers(title="discord commands", metavar="COMMAND")
+    invite = discord_sub.add_parser("invite-url", help="Print the URL that adds copbot to a Discord server.")
+    invite.add_argument("--client-id", metavar="ID", help="the application id (default: read from DISCORD_TOKEN)")
+    invite.set_defaults(handler=_discord_invite_url, log_level="WARNING")
     return parser
 
 
@@ -101,6 +107,20 @@ def _slack_manifest(args) -> int:
     from adapters.slack.manifest import declared_commands, manifest_yaml
 
     print(manifest_yaml(declared_commands(), _config(args).slack, name=args.name, public_url=args.url), end="")
+    return 0
+
+
+def _discord_invite_url(args) -> int:
+    from adapters.config import secret
+    from adapters.discord.invite import application_id_from_token, invite_url
+
+    token = secret("DISCORD_TOKEN")
+    client_id = args.client_id or (application_id_from_token(token) if token else None)
+    if not client_id:
+        print("copbot: give --client-id (Developer Portal > your application > Application ID) "
+              "or set DISCORD_TOKEN", file=sys.stderr)
+        return 2
+    print(invite_url(client_id))
     return 0
 
 

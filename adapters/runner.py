@@ -61,7 +61,8 @@ async def run(config: Config) -> int:
         for service in reversed(started):
             await service.stop()
         await app.close()
-    return 0
+    # A service that stopped the process on a failure (e.g. Discord's 4014 close) sets a non-zero exit_code.
+    return max((getattr(service, "exit_code", 0) for service in started), default=0)
 
 
 def _interactive() -> bool:

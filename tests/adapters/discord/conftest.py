@@ -69,3 +69,48 @@ def make_client(fake: FakeDiscord) -> Callable[..., FakeClient]:
         return FakeClient(intents=gateway.intents_for(message_content), api_base=fake.api_base, **kwargs)
 
     return make
+
+
+# -- copbot's own client, on a real SQLite store ---------------------------------------------------------------------
+
+from adapters.bootstrap import App, build  # noqa: E402
+from adapters.config import Config, DatabaseConfig, DiscordConfig  # noqa: E402
+from adapters.discord.client import make_client as make_copbot_client  # noqa: E402
+from tests.fakes import discord_payloads as p  # noqa: E402
+
+
+@pytest.fixture
+async def app(tmp_path) -> AsyncIterator[App]:
+    config = Config(database=DatabaseConfig(url=f"sqlite+aiosqlite:///{tmp_path}/copbot.db"),
+                    discord=DiscordConfig(enabled=True, guild_ids=[p.GUILD_ID]))
+    application = await build(config)
+    yield application
+    await application.close()
+
+
+@pytest.fixture
+def copbot(app, fake, tmp_path) -> Callable:
+    """``copbot(**kw)`` builds copbot's client on ``app``'s core, pointed at the fake, syncing to the test guild."""
+
+    def make(**kwargs):
+        kwargs.setdefault("guild_ids", [p.GUILD_ID])
+        kwargs.setdefault("sync_state", tmp_path / "discord-commands.json")
+        kwargs.setdefault("guild_ready_timeout", 0.05)
+        client = make_copbot_client(app.core, api_base=fake.api_base, **kwargs)
+        app.outbound.add("discord", client.outbound)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def answer(fake: FakeDiscord) -> Callable:
+    """``await answer(payload)``: dispatch an interaction, return the first response Discord got for it."""
+
+    async def dispatch(payload: dict, within: float = 3.0) -> dict:
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        template = f"/interactions/{payload['id']}/{payload['token']}/callback"
+        await fake.wait_for_call("POST", template, within=within)
+        return next(r for r in fake.interaction_responses if r["interaction_id"] == payload["id"])
+
+    return dispatch

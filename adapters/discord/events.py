@@ -1,0 +1,119 @@
+"""Gateway events -> the core's platform events, and their replies back to Discord.
+
+Discord gives gateway dispatches no event id, so each event gets a stable one the core deduplicates on: a resumed
+session or a replayed dispatch is then processed once.
+
+* member join:   ``join:{guild}:{user}:{joined_at}``   (a later re-join has a new joined_at)
+* member leave:  ``leave:{guild}:{user}:{joined_at}`` when the member was cached, else none (leaving is idempotent)
+* reaction:      ``reaction:{message}:{user}:{emoji}:add`` / ``:remove``
+* message:       ``message:{id}``
+
+Replies: PUBLIC is posted in the event's channel; EPHEMERAL and DIRECT go by DM to the actor (Discord has no
+ephemeral messages outside interactions) and are dropped, with a log line, when DMs are closed."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+
+import discord
+
+from adapters.discord import facts
+from adapters.discord.outbound import DiscordOutbound
+from bot.core import Core
+from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person
+from bot.ports import DeliveryRefused
+from bot.reply import Reply, Visibility
+
+log = logging.getLogger("copbot.discord")
+
+
+def _stamp(member: discord.Member) -> str:
+    return str(int(member.joined_at.timestamp())) if member.joined_at else "?"
+
+
+class GatewayEvents:
+    def __init__(self, core: Core, client: discord.Client, outbound: DiscordOutbound) -> None:
+        self.core = core
+        self.client = client
+        self.outbound = outbound
+
+    async def member_joined(self, member: discord.Member) -> None:
+        guild = member.guild
+        channel = guild.system_channel
+        place = facts.place(guild, guild.id, channel, channel.id if channel else None)
+        event_id = f"join:{guild.id}:{member.id}:{_stamp(member)}"
+        await self._run(MemberJoined(facts.member_person(member), place, event_id))
+
+    async def member_left(self, payload: discord.RawMemberRemoveEvent) -> None:
+        guild = self.client.get_guild(payload.guild_id)
+        user = payload.user
+        event_id = f"leave:{payload.guild_id}:{user.id}:{_stamp(user)}" if isinstance(user, discord.Member) else None
+        place = facts.place(guild, payload.guild_id, None, None)
+        await self._run(MemberLeft(facts.person(user, payload.guild_id), place, event_id))
+
+    async def reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        if payload.guild_id is None or payload.user_id == getattr(self.client.user, "id", None):
+            return
+        actor = await self._actor(payload.guild_id, payload.user_id, payload.member)
+        if actor is None or actor.is_bot:
+            return
+        guild = self.client.get_guild(payload.guild_id)
+        channel = self.client.get_channel(payload.channel_id)
+        place = facts.place(guild, payload.guild_id, channel, payload.channel_id, message_id=payload.message_id)
+        emoji = payload.emoji.name if payload.emoji.is_custom_emoji() else str(payload.emoji)
+        event_id = f"reaction:{payload.message_id}:{payload.user_id}:{emoji}:{'add' if added else 'remove'}"
+        author = (MemberRef(facts.PLATFORM, str(payload.guild_id), str(payload.message_author_id))
+                  if payload.message_author_id else None)
+        kind = ReactionAdded if added else ReactionRemoved
+        await self._run(kind(actor, place, event_id, emoji=emoji or "", message_author=author))
+
+    async def message(self, message: discord.Message) -> None:
+        if message.guild is None or message.author.bot or message.webhook_id is not None:
+            return
+        author = message.author
+        actor = facts.member_person(author) if isinstance(author, discord.Member) else facts.person(author, message.guild.id)
+        place = facts.place(message.guild, message.guild.id, message.channel, message.channel.id, message_id=message.id)
+        event = MessagePosted(actor, place, f"message:{message.id}", text=message.content,
+                              mentioned=facts.mentioned(list(message.mentions), message.guild.id))
+        await self._run(event)
+
+    async def _actor(self, guild_id: int, user_id: int, member: discord.Member | None) -> Person | None:
+        """The reacting member: from the event, the cache, or (reaction removals carry no member) the API."""
+        guild = self.client.get_guild(guild_id)
+        member = member or (guild.get_member(user_id) if guild else None)
+        if member is None and guild is not None:
+            try:
+                member = await guild.fetch_member(user_id)
+            except discord.HTTPException:
+                log.info("reaction by %s in guild %s: member not found, ignored", user_id, guild_id)
+                return None
+        return facts.member_person(member) if member is not None else None
+
+    async def _run(self, event: PlatformEvent) -> None:
+        try:
+            replies = await self.core.handle_event(event)
+        except Exception:  # noqa: BLE001 - logged by the core; the gateway cannot be asked to retry
+            return
+        for n, reply in enumerate(replies):
+            await self._deliver(event, reply, n)
+
+    async def _deliver(self, event: PlatformEvent, reply: Reply, n: int) -> None:
+        basis = event.event_id or uuid.uuid4().hex  # no id: nothing to deduplicate on
+        key = "ev-" + hashlib.blake2b(f"{basis}:{n}".encode(), digest_size=8).hexdigest()
+        try:
+            if reply.visibility is Visibility.PUBLIC:
+                place = event.place
+                if not place.channel_id:
+                    log.info("%s: a public reply with no channel to post in, dropped", type(event).__name__)
+                    return
+                target = ChannelTarget(place.platform, place.workspace_id, place.channel_id, place.thread_id)
+                await self.outbound.send(target, reply, key=key)
+            else:
+                await self.outbound.send(MemberTarget(event.actor.ref), reply, key=key)
+        except DeliveryRefused:
+            log.info("%s: DMs closed for %s, private reply dropped", type(event).__name__, event.actor.ref.user_id)
+        except discord.HTTPException as error:
+            log.warning("%s: reply not delivered (%s %s)", type(event).__name__, error.status, error.code)

@@ -1,0 +1,125 @@
+"""Interactions: run the core, then answer exactly once within Discord's 3 seconds.
+
+* A command runs ``core.handle`` (milliseconds) and answers with the rendered reply.  Should the core be slower
+  than ``DEADLINE`` (a locked database), the interaction is deferred first and answered by follow-up.
+* A command declared ``slow`` is deferred at once with the visibility the core declares, recorded in the outbox
+  (``core.enqueue``) and answered later by the dispatcher through the interaction's follow-up webhook.
+* A reply the core marks DIRECT goes by DM with a short ephemeral note; closed DMs get it ephemerally here.
+* Whatever fails after the first response is said in an ephemeral follow-up."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+import discord
+
+from adapters.discord import facts
+from adapters.discord.lines import build_line
+from adapters.discord.outbound import DiscordOutbound, send_followups
+from adapters.discord.render import NO_PINGS, render
+from adapters.discord.views import FormModal
+from bot.commands import CommandSpec
+from bot.core import ERROR_TEXT, Core, Invocation
+from bot.identity import MemberTarget, Person, ResponseTarget
+from bot.ports import DeliveryRefused
+from bot.reply import Reply, Visibility
+
+log = logging.getLogger("copbot.discord")
+
+DEADLINE = 2.0  # seconds of core time before an answer is deferred (Discord allows 3 for the first response)
+GUILD_ONLY = "copbot works inside a server: use its commands in a channel there."
+DM_SENT = "I sent you a direct message."
+
+
+class Interactions:
+    def __init__(self, core: Core, outbound: DiscordOutbound) -> None:
+        self.core = core
+        self.outbound = outbound
+
+    # Entry points ---------------------------------------------------------------------------------------------------
+
+    async def command(self, interaction: discord.Interaction, spec: CommandSpec, line: str,
+                      people: tuple[Person, ...] = ()) -> None:
+        """A slash command with its line rebuilt from the options."""
+        if interaction.guild_id is None:
+            await interaction.response.send_message(GUILD_ONLY, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        inv = Invocation(facts.interaction_actor(interaction), facts.interaction_place(interaction), line, people)
+        if spec.slow:
+            await self._enqueue(interaction, inv, ephemeral=spec.visibility is Visibility.EPHEMERAL)
+        else:
+            await self._answer(interaction, inv, ephemeral=spec.visibility is Visibility.EPHEMERAL)
+
+    async def press(self, interaction: discord.Interaction, command: str) -> None:
+        """A button: the presser runs the command line the button carries."""
+        spec = self.core.spec_for(command)
+        if spec is not None and spec.slow:
+            await self.command(interaction, spec, command)
+        else:
+            await self._press(interaction, command, spec)
+
+    async def _press(self, interaction: discord.Interaction, command: str, spec: CommandSpec | None) -> None:
+        if interaction.guild_id is None:
+            await interaction.response.send_message(GUILD_ONLY, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        inv = Invocation(facts.interaction_actor(interaction), facts.interaction_place(interaction), command)
+        ephemeral = spec is None or spec.visibility is Visibility.EPHEMERAL
+        await self._answer(interaction, inv, ephemeral=ephemeral)
+
+    async def open_form(self, interaction: discord.Interaction, spec: CommandSpec) -> None:
+        await interaction.response.send_modal(FormModal(spec))
+
+    async def form_submitted(self, interaction: discord.Interaction, spec: CommandSpec, values: dict[str, str]) -> None:
+        await self.command(interaction, spec, build_line(spec, dict(values)))
+
+    async def failed(self, interaction: discord.Interaction, error: BaseException) -> None:
+        """Last resort for anything that escaped: an ephemeral apology, as the first response or a follow-up."""
+        ref = uuid.uuid4().hex[:8]
+        log.error("interaction failed (reference %s)", ref, exc_info=error)
+        await self.respond(interaction, Reply.ephemeral(ERROR_TEXT.format(ref=ref)))
+
+    # Answering ------------------------------------------------------------------------------------------------------
+
+    async def _answer(self, interaction: discord.Interaction, inv: Invocation, *, ephemeral: bool) -> None:
+        task = asyncio.ensure_future(self.core.handle(inv))
+        done, _ = await asyncio.wait({task}, timeout=DEADLINE)
+        if not done:
+            log.warning("the core took over %.1f s for /%s: deferring", DEADLINE, inv.line.split(" ", 1)[0])
+            await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        await self.respond(interaction, await task, deferred_ephemeral=ephemeral)
+
+    async def _enqueue(self, interaction: discord.Interaction, inv: Invocation, *, ephemeral: bool) -> None:
+        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+        target = ResponseTarget(facts.PLATFORM, inv.place.workspace_id, inv.place.channel_id, interaction.token,
+                                str(interaction.user.id))
+        try:
+            await self.core.enqueue(inv, target)
+        except Exception as error:  # noqa: BLE001 - the person must hear that it did not work
+            await self.failed(interaction, error)
+
+    async def respond(self, interaction: discord.Interaction, reply: Reply, *,
+                      deferred_ephemeral: bool | None = None) -> None:
+        if reply.visibility is Visibility.DIRECT:
+            reply = await self._direct(interaction, reply)
+        messages = render(reply)
+        ephemeral = reply.visibility is not Visibility.PUBLIC
+        deferred_public: bool | None = deferred_ephemeral is False  # None: answered or deferred, we don't know how
+        if not interaction.response.is_done():
+            first = messages.pop(0)
+            await interaction.response.send_message(**first.kwargs(), ephemeral=ephemeral)
+            deferred_public = False
+        elif deferred_ephemeral is None:
+            deferred_public = None
+        await send_followups(interaction.followup, messages, ephemeral=ephemeral, deferred_public=deferred_public)
+
+    async def _direct(self, interaction: discord.Interaction, reply: Reply) -> Reply:
+        actor = facts.interaction_actor(interaction)
+        try:
+            await self.outbound.send(MemberTarget(actor.ref), reply, key=f"dm-{interaction.id}")
+        except DeliveryRefused:
+            log.info("DMs closed for %s: answering ephemerally instead", interaction.user.id)
+            return Reply.ephemeral(reply.text, sections=reply.sections, buttons=reply.buttons,
+                                   attachments=reply.attachments)
+        return Reply.ephemeral(DM_SENT)

@@ -1,0 +1,104 @@
+"""The core's Outbound port on Discord: channel posts, DMs and interaction follow-ups.
+
+* Channel and DM posts carry a nonce derived from the outbox key (<= 25 characters) and discord.py sets
+  ``enforce_nonce``, so a message re-sent after a crash within Discord's dedup window appears once.
+* DM channels are cached per user (one ``POST /users/@me/channels`` per person per process).
+* Closed DMs (403, code 50007) raise ``DeliveryRefused``: the dispatcher then uses the fallback channel.
+* A ``ResponseTarget`` is an interaction token: the reply goes to its follow-up webhook (15 minutes); once the
+  token has expired, public replies go to the channel and private ones by DM."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+import discord
+
+from adapters.discord.render import Outgoing, render
+from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.ports import DeliveryRefused
+from bot.reply import Reply, Visibility
+
+log = logging.getLogger("copbot.discord")
+
+NONCE_MAX = 25
+CANNOT_DM = 50007
+LOADING = 128  # message flag: the "is thinking…" placeholder of a deferred interaction
+EPHEMERAL = 64
+
+
+def nonce(key: str, n: int = 0) -> str:
+    raw = key if n == 0 else f"{key}.{n}"
+    return raw if len(raw) <= NONCE_MAX else hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+async def send_followups(webhook: discord.Webhook, messages: list[Outgoing], *, ephemeral: bool,
+                         deferred_public: bool | None) -> None:
+    """Follow-ups on an interaction.  After a public defer, the first follow-up would fill the public "thinking"
+    message whatever flags it asks for, so a private answer first removes that placeholder.
+    ``deferred_public=None``: not known here (a restart, the outbox), so look at the original response."""
+    if not messages:
+        return
+    if ephemeral and deferred_public is not False:
+        if deferred_public is None:
+            try:
+                original = await webhook.fetch_message("@original")  # type: ignore[arg-type]
+                deferred_public = bool(original.flags.value & LOADING) and not original.flags.ephemeral
+            except discord.NotFound:
+                deferred_public = False
+        if deferred_public:
+            await webhook.delete_message("@original")  # type: ignore[arg-type]
+    for message in messages:
+        await webhook.send(**message.kwargs(), ephemeral=ephemeral, wait=True)
+
+
+class DiscordOutbound:
+    def __init__(self, client: discord.Client) -> None:
+        self.client = client
+        self._dms: dict[int, discord.abc.Messageable] = {}
+
+    async def send(self, target: Target, reply: Reply, *, key: str) -> None:
+        if isinstance(target, ResponseTarget):
+            await self._respond(target, reply, key)
+        elif isinstance(target, MemberTarget):
+            await self._direct(int(target.member.user_id), reply, key)
+        else:
+            await self._post(self._channel(target), reply, key)
+
+    def _channel(self, target: ChannelTarget) -> discord.abc.Messageable:
+        channel_id = int(target.thread_id or target.channel_id)  # a Discord thread is a channel of its own
+        return self.client.get_channel(channel_id) or self.client.get_partial_messageable(channel_id)  # type: ignore[return-value]
+
+    async def _post(self, channel: discord.abc.Messageable, reply: Reply, key: str) -> None:
+        for n, message in enumerate(render(reply)):
+            await channel.send(**message.kwargs(), nonce=nonce(key, n))
+
+    async def _direct(self, user_id: int, reply: Reply, key: str) -> None:
+        channel = self._dms.get(user_id)
+        if channel is None:
+            channel = self._dms[user_id] = await self.client.create_dm(discord.Object(user_id))
+        try:
+            await self._post(channel, reply, key)
+        except discord.Forbidden as error:
+            if error.code == CANNOT_DM:
+                raise DeliveryRefused(f"Discord user {user_id} does not accept direct messages") from error
+            raise
+
+    async def _respond(self, target: ResponseTarget, reply: Reply, key: str) -> None:
+        application_id = self.client.application_id
+        if application_id is None:
+            raise RuntimeError("the Discord client is not logged in yet")
+        webhook = discord.Webhook.partial(application_id, target.handle, client=self.client)
+        ephemeral = reply.visibility is not Visibility.PUBLIC
+        try:
+            await send_followups(webhook, render(reply), ephemeral=ephemeral, deferred_public=None)
+        except discord.HTTPException as error:
+            if error.status not in (401, 404):
+                raise
+            log.info("interaction token expired (%s): sending the answer %s instead", error.status,
+                     "by DM" if ephemeral else "to the channel")
+            if ephemeral and target.user_id:
+                await self._direct(int(target.user_id), reply, key)
+            elif not ephemeral:
+                await self._post(self._channel(ChannelTarget("discord", target.workspace_id, target.channel_id)),
+                                 reply, key)
