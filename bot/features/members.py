@@ -105,7 +105,7 @@ def _show_settings(ctx: Context) -> Reply:
     described = CommunitySettings.describe()
     fields = [Field("zone", f"{ctx.zone} (the community's time zone)")]
     for key, value in ctx.settings.model_dump().items():
-        shown = ", ".join(value) if isinstance(value, list) else value
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
         fields.append(Field(key, f"{shown} ({described[key]})"))
     return Reply.ephemeral(f"Settings of {ctx.community.name}. Change one with `/settings KEY VALUE`.",
                            sections=(Section("", tuple(fields)),))
