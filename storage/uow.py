@@ -6,7 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.communities import SqlCommunities, SqlMembers, SqlTags
 from storage.repositories.kudos import SqlKudos
+from storage.repositories.meetups import SqlMeetups
 from storage.repositories.outbox import SqlAudit, SqlEventLog, SqlOutbox
+from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 
 class SqlUnitOfWork:
@@ -23,6 +25,9 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(s)
         self.events = SqlEventLog(s)
         self.audit = SqlAudit(s)
+        self.meetups = SqlMeetups(s)
+        self.onboarding = SqlOnboarding(s)
+        self.interests = SqlInterests(s)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.context import Feature
-from bot.features import kudos, leaderboard, members
+from bot.features import kudos, leaderboard, members, welcome
 
 
 def all_features() -> list[Feature]:
-    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE]
+    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE]

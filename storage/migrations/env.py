@@ -9,6 +9,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+import storage.models_meetups  # noqa: F401  (registers the meetup tables)
+from storage import models_welcome  # noqa: F401  (registers the welcome tables)
 from storage.engine import DEFAULT_URL, make_engine
 from storage.models import Base
 

@@ -1,0 +1,17 @@
+"""Welcome and onboarding: the welcome DM (falling back to the welcome channel), a public greeting,
+a checklist of first steps, interests, reminders that name only what is left, and buddies."""
+
+from __future__ import annotations
+
+from bot.context import Feature
+from bot.events import MemberJoined, MessagePosted
+from bot.features.welcome import commands, interests, onboarding
+from bot.features.welcome.drip import DRIP, send_drip
+from bot.features.welcome.flows import COMBINED_GREETING, on_member_joined, on_message, send_combined_greeting
+
+FEATURE = Feature(
+    name="welcome",
+    commands=(*commands.COMMANDS, *onboarding.COMMANDS, *interests.COMMANDS),
+    on_event={MemberJoined: on_member_joined, MessagePosted: on_message},
+    outbox_kinds={DRIP: send_drip, COMBINED_GREETING: send_combined_greeting},
+)
