@@ -203,19 +203,16 @@ class Core:
     async def _context(self, uow: UnitOfWork, actor: Person, place: Place) -> Context:
         now = self.clock.now()
         actor = replace(actor, name=clean_name(actor.name))
-        community = await self._community(uow, place)
-        first = place.platform == CONSOLE and await uow.members.count(community.id) == 0
-        member = await uow.members.find(community.id, actor.ref)
+        found = await uow.communities.with_member(place.platform, place.workspace_id, actor.ref)
+        community, member = found if found else (await self._new_community(uow, place), None)
+        first = member is None and place.platform == CONSOLE and await uow.members.count(community.id) == 0
         if member is None or _changed(member, actor):
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
         owners = self.config.owners
         return Context(uow, community, member, effective_role(member, owners), place, now, owners)
 
-    async def _community(self, uow: UnitOfWork, place: Place) -> Community:
-        community = await uow.communities.by_binding(place.platform, place.workspace_id)
-        if community:
-            return community
+    async def _new_community(self, uow: UnitOfWork, place: Place) -> Community:
         allowed = self.config.allowed.get(place.platform)
         if allowed is not None and place.workspace_id not in allowed:
             raise Refusal("Sorry, this copbot only serves the communities its operator configured, not this one.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.context import Feature
 from bot.features import kudos, leaderboard, members, welcome
+from bot.features.meetups import feature as meetups
 
 
 def all_features() -> list[Feature]:
-    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE]
+    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE, meetups.FEATURE]

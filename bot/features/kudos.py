@@ -98,14 +98,15 @@ async def check_rules(ctx: Context, receivers: list[Member]) -> None:
     if gone := next((r for r in receivers if not r.active), None):
         raise Refusal(f"{gone.name} is no longer a member of this community.")
     today = local_midnight_utc(local_today(ctx.now, ctx.zone), ctx.zone)
-    used = await ctx.uow.kudos.count_given(ctx.community.id, giver.id, today)
+    given_today = await ctx.uow.kudos.given_since(ctx.community.id, giver.id, today)
+    used = sum(given_today.values())
     allowance = settings.kudos_daily_allowance
     if used + len(receivers) > allowance:
         left = max(allowance - used, 0)
         raise Refusal(f"You can give {allowance} kudos a day and have {left} left today; this needs"
                       f" {len(receivers)}. Nothing was given.")
     for receiver in receivers:
-        pair = await ctx.uow.kudos.count_given(ctx.community.id, giver.id, today, receiver_id=receiver.id)
+        pair = given_today.get(receiver.id, 0)
         if pair >= settings.kudos_pair_cap:
             raise Refusal(f"You have already given {receiver.name} {pair} kudos today, the most for one person"
                           " in a day. Nothing was given.")

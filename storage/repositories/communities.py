@@ -38,6 +38,21 @@ class SqlCommunities:
             .where(BindingRow.platform == platform, BindingRow.workspace_id == workspace_id))
         return to_community(row) if row else None
 
+    async def with_member(self, platform: str, workspace_id: str,
+                          ref: MemberRef) -> tuple[Community, Member | None] | None:
+        """The community bound to a workspace and this person's membership in it, in one query
+        (every command starts here)."""
+        row = (await self.s.execute(
+            select(CommunityRow, MemberRow)
+            .join(BindingRow, BindingRow.community_id == CommunityRow.id)
+            .outerjoin(MemberRow, (MemberRow.community_id == CommunityRow.id) & (MemberRow.platform == ref.platform)
+                       & (MemberRow.workspace_id == ref.workspace_id) & (MemberRow.user_id == ref.user_id))
+            .where(BindingRow.platform == platform, BindingRow.workspace_id == workspace_id))).first()
+        if row is None:
+            return None
+        community, member = row
+        return to_community(community), to_member(member) if member is not None else None
+
     async def by_name(self, name: str) -> Community | None:
         row = await self.s.scalar(select(CommunityRow).where(CommunityRow.name == name))
         return to_community(row) if row else None

@@ -26,23 +26,25 @@ class SqlKudos:
 
     async def add(self, community_id: int, *, batch: str, giver_id: int, receiver_ids: Sequence[int],
                   reason: str, tag_ids: Sequence[int], source: str, place: dict, at: datetime) -> list[Kudos]:
-        rows = [KudosRow(community_id=community_id, batch=batch, giver_id=giver_id, receiver_id=receiver_id,
-                         reason=reason, source=source, created_at=at, **place) for receiver_id in receiver_ids]
-        self.s.add_all(rows)
-        await self.s.flush()
+        # Core inserts with RETURNING: the hot path of every kudos, without the ORM's flush machinery.
+        values = [{"community_id": community_id, "batch": batch, "giver_id": giver_id, "receiver_id": receiver_id,
+                   "reason": reason, "source": source, "created_at": at, **place} for receiver_id in receiver_ids]
+        ids = [(await self.s.execute(insert(KudosRow).values(**v).returning(KudosRow.id))).scalar_one()
+               for v in values]
         if tag_ids:
             await self.s.execute(insert(KudosTagRow), [
-                {"community_id": community_id, "kudos_id": row.id, "tag_id": tag_id}
-                for row in rows for tag_id in tag_ids])
-        return [to_kudos(row) for row in rows]
+                {"community_id": community_id, "kudos_id": kudos_id, "tag_id": tag_id}
+                for kudos_id in ids for tag_id in tag_ids])
+        return [Kudos(kudos_id, community_id, batch, giver_id, v["receiver_id"], reason, at)
+                for kudos_id, v in zip(ids, values, strict=True)]
 
-    async def count_given(self, community_id: int, giver_id: int, since: datetime,
-                          receiver_id: int | None = None) -> int:
-        query = select(func.count()).select_from(KudosRow).where(
-            self._live(community_id), KudosRow.giver_id == giver_id, KudosRow.created_at >= since)
-        if receiver_id is not None:
-            query = query.where(KudosRow.receiver_id == receiver_id)
-        return await self.s.scalar(query) or 0
+    async def given_since(self, community_id: int, giver_id: int, since: datetime) -> dict[int, int]:
+        """How many live kudos this giver gave each receiver since then (one query for every daily rule)."""
+        rows = await self.s.execute(
+            select(KudosRow.receiver_id, func.count()).where(
+                self._live(community_id), KudosRow.giver_id == giver_id, KudosRow.created_at >= since)
+            .group_by(KudosRow.receiver_id))
+        return {receiver_id: n for receiver_id, n in rows}
 
     async def latest_batch(self, community_id: int, giver_id: int, since: datetime) -> list[Kudos]:
         batch = await self.s.scalar(

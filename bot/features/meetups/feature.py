@@ -1,0 +1,169 @@
+"""/meetup: every command of the meetups feature, declared once, and its outbox kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.commands import CommandSpec, Kind, Param
+from bot.context import Context, Feature
+from bot.domain import Member
+from bot.errors import Refusal
+from bot.features.meetups import rsvp, service, views
+from bot.features.meetups.export import meetup_calendar
+from bot.features.meetups.manage import (
+    CancelMeetup,
+    EditMeetup,
+    MoveOccurrence,
+    ScheduleMeetup,
+    cancel_meetup,
+    edit_meetup,
+    move_occurrence,
+    schedule_meetup,
+)
+from bot.features.meetups.model import ANSWERS
+from bot.features.meetups.reminders import send_followup, send_reminder, top_up
+from bot.features.meetups.service import FOLLOWUP, HORIZON, REMINDER
+from bot.features.meetups.syntax import EXAMPLE
+from bot.identity import Role
+from bot.reply import Attachment, Reply, Visibility
+
+LIST_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ListMeetups:
+    pass
+
+
+@dataclass(frozen=True)
+class ShowMeetup:
+    meetup_id: int
+
+
+@dataclass(frozen=True)
+class Rsvp:
+    meetup_id: int
+    answer: str
+    day: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordAttendance:
+    meetup_id: int
+    members: list[Member]
+    day: str | None = None
+
+
+@dataclass(frozen=True)
+class MarkHere:
+    meetup_id: int
+    day: str | None = None
+
+
+@dataclass(frozen=True)
+class MuteMeetupDms:
+    pass
+
+
+@dataclass(frozen=True)
+class UnmuteMeetupDms:
+    pass
+
+
+@dataclass(frozen=True)
+class MeetupCalendar:
+    meetup_id: int
+
+
+async def list_meetups(cmd: ListMeetups, ctx: Context) -> Reply:
+    return views.listing(await ctx.uow.meetups.upcoming(ctx.community.id, ctx.now, LIST_LIMIT))
+
+
+async def show_meetup(cmd: ShowMeetup, ctx: Context) -> Reply:
+    meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
+    ahead = [o for o in await ctx.uow.meetups.occurrences(ctx.community.id, meetup.id, since=ctx.now)
+             if o.cancelled_at is None][:5]
+    answers = await ctx.uow.meetups.rsvps(ctx.community.id, ahead[0].id) if ahead else []
+    return views.show(meetup, ahead, answers)
+
+
+async def answer_rsvp(cmd: Rsvp, ctx: Context) -> Reply:
+    meetup = await service.get_meetup(ctx, cmd.meetup_id)
+    return await rsvp.answer(ctx, meetup, await service.pick(ctx, meetup, cmd.day), cmd.answer)
+
+
+async def record_attendance(cmd: RecordAttendance, ctx: Context) -> Reply:
+    meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
+    service.may_change(ctx, meetup)
+    occurrence = await service.pick(ctx, meetup, cmd.day, past=True)
+    return await rsvp.record_attendance(ctx, meetup, occurrence, cmd.members)
+
+
+async def mark_here(cmd: MarkHere, ctx: Context) -> Reply:
+    meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
+    return await rsvp.mark_here(ctx, meetup, await service.pick(ctx, meetup, cmd.day, past=True))
+
+
+async def mute(cmd: MuteMeetupDms, ctx: Context) -> Reply:
+    return await rsvp.mute(ctx, True)
+
+
+async def unmute(cmd: UnmuteMeetupDms, ctx: Context) -> Reply:
+    return await rsvp.mute(ctx, False)
+
+
+async def calendar_file(cmd: MeetupCalendar, ctx: Context) -> Reply:
+    meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
+    if meetup.cancelled_at is not None and meetup.repeats:
+        raise Refusal(f"Meetup #{meetup.id} ({meetup.title}) was cancelled.")
+    data = await meetup_calendar(ctx.uow, meetup, ctx.now)
+    what = "the whole series" if meetup.repeats else "it"
+    return Reply.ephemeral(f"{meetup.title}: open the file to add {what} to your calendar.",
+                           attachments=(Attachment(f"meetup-{meetup.id}.ics", data, "text/calendar"),))
+
+
+MEETUP = Param("meetup_id", Kind.INT, "the meetup number")
+DAY = Param("day", Kind.WORD, "a date like 2026-03-29 (default: the next one)", optional=True, max_len=10)
+DETAILS_HELP = 'a title in quotes, a start and options: "Sunday run" sunday 18:00 repeat=weekly capacity=12'
+
+COMMANDS = (
+    CommandSpec("meetup create", "Schedule a meetup (one-off or repeating)", ScheduleMeetup, schedule_meetup,
+                params=(Param("details", Kind.TEXT, DETAILS_HELP, max_len=2500),),
+                role=Role.CHAMPION, form=True,
+                examples=(EXAMPLE, '/meetup create "SEO clinic" 2026-12-03 18:00 duration=1h place=https://meet.example/seo',
+                          '/meetup create "Study group" next thursday 18:00 repeat=monthly on the first thursday')),
+    CommandSpec("meetup list", "Meetups coming up", ListMeetups, list_meetups, visibility=Visibility.EPHEMERAL),
+    CommandSpec("meetup show", "A meetup's details and who's coming", ShowMeetup, show_meetup, params=(MEETUP,),
+                visibility=Visibility.EPHEMERAL),
+    CommandSpec("meetup rsvp", "Say if you're coming", Rsvp, answer_rsvp,
+                params=(MEETUP, Param("answer", Kind.CHOICE, "yes, maybe or no", choices=ANSWERS), DAY),
+                visibility=Visibility.EPHEMERAL, examples=("/meetup rsvp 4 yes", "/meetup rsvp 4 no 2026-03-29")),
+    CommandSpec("meetup edit", "Change a meetup's title, start, place, duration, capacity or description",
+                EditMeetup, edit_meetup,
+                params=(MEETUP, Param("details", Kind.TEXT, "options like title=… capacity=… place=…", max_len=2500)),
+                role=Role.CHAMPION, examples=("/meetup edit 4 capacity=20 place=#general",)),
+    CommandSpec("meetup cancel", "Cancel a meetup, or one date of a series (tells who answered)", CancelMeetup,
+                cancel_meetup, params=(MEETUP, Param("day", Kind.WORD, "a date like 2026-03-29 (default: all)",
+                                                     optional=True, max_len=10)),
+                role=Role.CHAMPION, examples=("/meetup cancel 4", "/meetup cancel 4 2026-04-05")),
+    CommandSpec("meetup move", "Move one date of a meetup", MoveOccurrence, move_occurrence,
+                params=(MEETUP, Param("day", Kind.WORD, "the date to move, like 2026-04-12", max_len=10),
+                        Param("start", Kind.TEXT, "the new start, like 2026-04-13 19:00", max_len=100)),
+                role=Role.CHAMPION, examples=("/meetup move 4 2026-04-12 2026-04-13 19:00",)),
+    CommandSpec("meetup attended", "Record who came to a meetup", RecordAttendance, record_attendance,
+                params=(MEETUP, Param("members", Kind.MEMBERS, "who came", max_items=50), DAY),
+                role=Role.CHAMPION, visibility=Visibility.EPHEMERAL, examples=("/meetup attended 4 @ann @raj",)),
+    CommandSpec("meetup here", "Say you were at a meetup", MarkHere, mark_here, params=(MEETUP, DAY),
+                visibility=Visibility.EPHEMERAL),
+    CommandSpec("meetup mute", "Stop meetup reminder DMs", MuteMeetupDms, mute, visibility=Visibility.EPHEMERAL),
+    CommandSpec("meetup unmute", "Get meetup reminder DMs again", UnmuteMeetupDms, unmute,
+                visibility=Visibility.EPHEMERAL),
+    CommandSpec("meetup ics", "A calendar file (.ics) for a meetup or its series", MeetupCalendar, calendar_file,
+                params=(MEETUP,), visibility=Visibility.EPHEMERAL),
+)
+
+FEATURE = Feature(
+    name="meetups",
+    commands=COMMANDS,
+    outbox_kinds={REMINDER: send_reminder, FOLLOWUP: send_followup, HORIZON: top_up},
+)

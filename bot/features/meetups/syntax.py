@@ -1,0 +1,117 @@
+"""The typed form of `/meetup create` and `/meetup edit`: a title, a start, then key=value options.
+
+    /meetup create "Sunday run" sunday 18:00 repeat=weekly duration=90m place=#running capacity=12
+    /meetup edit 4 title=Sunday long run capacity=none about=Bring water
+
+- The title comes first in quotes ("…", “…” or '…'), or as title=….
+- The start is the words before the first option, in any form timing.ACCEPTED_FORMS lists (start=… works too).
+- An option's value runs to the next option, so place=Café Central, Vienna needs no quotes; quotes are dropped.
+- Options: repeat, duration (90m, 1h, 1h30m), place, capacity (a number, or none), zone (IANA), about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.errors import Refusal
+from bot.text import clean_text
+
+KEYS = ("title", "start", "repeat", "duration", "place", "capacity", "zone", "about")
+EXAMPLE = '/meetup create "Sunday run" sunday 18:00 repeat=weekly duration=90m place=#running capacity=12'
+MAX_TITLE, MAX_ABOUT, MAX_PLACE = 200, 1500, 500
+MAX_CAPACITY = 10_000
+NO_LIMIT = 0  # capacity=none in an edit: remove the limit
+
+_OPTION = re.compile(r"(?:(?<=\s)|^)(" + "|".join(KEYS) + r")=", re.IGNORECASE)
+_QUOTED_TITLE = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”|\'([^\']+)\'|‘([^’]+)’)')
+_DURATION = re.compile(r"(?:(\d{1,2})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?")
+_QUOTES = "\"'“”‘’"
+
+
+@dataclass(frozen=True)
+class Details:
+    title: str | None = None
+    start: str | None = None
+    repeat: str | None = None
+    duration: timedelta | None = None
+    place: str | None = None
+    capacity: int | None = None  # NO_LIMIT: remove the limit
+    zone: str | None = None
+    about: str | None = None
+
+    def given(self) -> dict:
+        return {key: value for key, value in self.__dict__.items() if value is not None}
+
+
+def parse_details(text: str, *, creating: bool) -> Details:
+    """Read the typed details; Refusal with the syntax when they can't be read."""
+    text = text.strip()
+    values: dict[str, str] = {}
+    if quoted := _QUOTED_TITLE.match(text):
+        values["title"] = next(group for group in quoted.groups() if group)
+        text = text[quoted.end():]
+    parts = _OPTION.split(text)
+    leading = parts[0].strip()
+    for key, value in zip(parts[1::2], parts[2::2], strict=True):
+        key = key.lower()
+        if key in values:
+            raise Refusal(f"{key}= is given twice.")
+        values[key] = value.strip().strip(_QUOTES).strip()
+    if leading:
+        if not creating:
+            raise Refusal(f"I didn't understand '{leading[:40]}'. Use options like title=… start=… capacity=….")
+        if "start" in values:
+            raise Refusal(f"I didn't understand '{leading[:40]}': the start is given with start= already.")
+        values["start"] = leading
+    if creating and not values.get("title"):
+        raise Refusal(f'Give the meetup a title first, in quotes. For example: `{EXAMPLE}`')
+    if creating and not values.get("start"):
+        raise Refusal(f"Tell me when it starts, after the title. For example: `{EXAMPLE}`")
+    if not creating and not values:
+        raise Refusal("Say what to change, for example `/meetup edit 4 capacity=20 place=#general`.")
+    return Details(
+        title=_bounded(values.get("title"), "the title", MAX_TITLE),
+        start=values.get("start") or None,
+        repeat=values.get("repeat"),
+        duration=parse_duration(values["duration"]) if "duration" in values else None,
+        place=_bounded(values.get("place"), "the place", MAX_PLACE),
+        capacity=parse_capacity(values["capacity"]) if "capacity" in values else None,
+        zone=values.get("zone") or None,
+        about=_bounded(values.get("about"), "the description", MAX_ABOUT),
+    )
+
+
+def parse_duration(text: str) -> timedelta:
+    cleaned = text.strip().lower()
+    match = _DURATION.fullmatch(cleaned) if cleaned else None
+    if cleaned.isdigit():
+        minutes = int(cleaned)
+    elif match and (match[1] or match[2]):
+        minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+    else:
+        raise Refusal(f"'{text[:20]}' is not a duration. Use minutes or hours: 90m, 1h, 1h30m.")
+    if not 5 <= minutes <= 24 * 60:
+        raise Refusal("A meetup lasts from 5 minutes to 24 hours.")
+    return timedelta(minutes=minutes)
+
+
+def parse_capacity(text: str) -> int:
+    cleaned = text.strip().lower()
+    if cleaned in ("none", "unlimited", "no limit", "-"):
+        return NO_LIMIT
+    if not cleaned.isdigit():
+        raise Refusal(f"Capacity is a number of seats, like capacity=12 (or capacity=none), not '{text[:20]}'.")
+    seats = int(cleaned)
+    if seats < 1:
+        raise Refusal("Capacity must be at least 1 seat; leave it out (or say capacity=none) for no limit.")
+    if seats > MAX_CAPACITY:
+        raise Refusal(f"Capacity can be at most {MAX_CAPACITY}; leave it out for no limit.")
+    return seats
+
+
+def _bounded(value: str | None, what: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    return clean_text(value, what=what, max_len=limit, required=True)
