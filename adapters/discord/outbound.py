@@ -89,6 +89,7 @@ class DiscordOutbound:
         if application_id is None:
             raise RuntimeError("the Discord client is not logged in yet")
         webhook = discord.Webhook.partial(application_id, target.handle, client=self.client)
+        webhook.type = discord.WebhookType.application  # an interaction's webhook: ephemeral follow-ups allowed
         ephemeral = reply.visibility is not Visibility.PUBLIC
         try:
             await send_followups(webhook, render(reply), ephemeral=ephemeral, deferred_public=None)
