@@ -1,7 +1,8 @@
 """The drip: reminders some days after joining that name only the steps still open.
 
 Each reminder is an outbox row of its own kind, written when the member joins; what it says is
-decided when it is due, so a member who finished, stopped the reminders or left gets nothing."""
+decided when it is due, so a member who finished, stopped the reminders or left gets nothing
+(nor a member who comes back after it fell due: a reminder more than a day late is dropped)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from bot.reply import Button, Reply
 
 DRIP = "onboarding_drip"
 STOP_BUTTON = Button("Stop these reminders", "onboarding stop")
+# A reminder this late (the bot was down, or the member was away when it fell due) is dropped.
+STALE_AFTER = timedelta(days=1)
 
 
 def drip_key(member_id: int, number: int, started_at: datetime) -> str:
@@ -35,7 +38,8 @@ async def send_drip(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tu
     member = await uow.members.get(community_id, member_id)
     onboarding = await uow.onboarding.get(community_id, member_id)
     started_at = datetime.fromisoformat(item.payload["started_at"])
-    if (not community.settings.welcome_enabled or not member.active or onboarding is None
+    if (now - item.due_at > STALE_AFTER or not community.settings.welcome_enabled or not member.active
+            or onboarding is None
             or onboarding.drips_stopped_at is not None or onboarding.started_at != started_at):
         return []
     done = await uow.onboarding.steps_done(community_id, member_id)
