@@ -74,7 +74,41 @@ def _parser() -> argparse.ArgumentParser:
     invite = discord_sub.add_parser("invite-url", help="Print the URL that adds copbot to a Discord server.")
     invite.add_argument("--client-id", metavar="ID", help="the application id (default: read from DISCORD_TOKEN)")
     invite.set_defaults(handler=_discord_invite_url, log_level="WARNING")
+
+    meetups = sub.add_parser("meetups", help="Meetup tools.")
+    meetups_sub = meetups.add_subparsers(title="meetups commands", metavar="COMMAND")
+    ics = meetups_sub.add_parser("ics", help="Write a community's meetups as an iCalendar feed (.ics).")
+    ics.add_argument("--config", metavar="PATH")
+    ics.add_argument("--community", required=True, metavar="NAME", help="the community's name")
+    ics.add_argument("--out", metavar="FILE", help="where to write it (default: standard output)")
+    ics.set_defaults(handler=_meetups_ics, log_level="WARNING")
     return parser
+
+
+def _meetups_ics(args) -> int:
+    from adapters.bootstrap import build
+    from bot.errors import Refusal
+    from bot.features.meetups.export import community_feed
+
+    async def go() -> bytes:
+        app = await build(_config(args))
+        try:
+            return await community_feed(app.core.uow_factory, args.community, app.core.clock.now())
+        finally:
+            await app.close()
+
+    try:
+        feed = asyncio.run(go())
+    except Refusal as refusal:
+        print(f"copbot: {refusal.message}", file=sys.stderr)
+        return 1
+    if args.out:
+        with open(args.out, "wb") as out:
+            out.write(feed)
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(feed)
+    return 0
 
 
 def _config(args) -> Config:

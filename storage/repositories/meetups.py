@@ -1,0 +1,231 @@
+"""Meetups, occurrences, RSVPs, attendance and DM mutes. Every query is filtered by community_id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.domain import Member
+from bot.features.meetups.model import NO, YES, AttendanceLine, Meetup, Occurrence, Rsvp
+from storage.models import MemberRow, OutboxRow
+from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
+from storage.repositories.communities import to_member
+
+
+def to_meetup(row: MeetupRow) -> Meetup:
+    return Meetup(
+        id=row.id, community_id=row.community_id, creator_id=row.creator_id, title=row.title,
+        description=row.description, location=row.location, platform=row.platform,
+        workspace_id=row.workspace_id, channel_id=row.channel_id, zone=row.zone,
+        local_start=datetime.fromisoformat(row.local_start), duration=timedelta(minutes=row.duration_minutes),
+        rrule=row.rrule, capacity=row.capacity, offsets=tuple(o for o in row.offsets.split(",") if o),
+        scheduled_until=row.scheduled_until, cancelled_at=row.cancelled_at)
+
+
+def to_occurrence(row: OccurrenceRow) -> Occurrence:
+    return Occurrence(row.id, row.community_id, row.meetup_id, row.original_start, row.start_at, row.cancelled_at)
+
+
+def _columns(fields: dict) -> dict:
+    """Meetup fields as the core names them -> column values."""
+    out = dict(fields)
+    if "local_start" in out:
+        out["local_start"] = out["local_start"].replace(tzinfo=None).isoformat(timespec="seconds")
+    if "duration" in out:
+        out["duration_minutes"] = int(out.pop("duration").total_seconds() // 60)
+    if "offsets" in out:
+        out["offsets"] = ",".join(out["offsets"])
+    return out
+
+
+class SqlMeetups:
+    def __init__(self, session: AsyncSession):
+        self.s = session
+
+    # Meetups -----------------------------------------------------------------------------------
+
+    async def add(self, community_id: int, **fields) -> Meetup:
+        row = MeetupRow(community_id=community_id, created_at=datetime.now(UTC), **_columns(fields))
+        self.s.add(row)
+        await self.s.flush()
+        return to_meetup(row)
+
+    async def _row(self, community_id: int, meetup_id: int) -> MeetupRow | None:
+        return await self.s.scalar(select(MeetupRow).where(MeetupRow.community_id == community_id,
+                                                           MeetupRow.id == meetup_id))
+
+    async def get(self, community_id: int, meetup_id: int) -> Meetup | None:
+        row = await self._row(community_id, meetup_id)
+        return to_meetup(row) if row else None
+
+    async def update(self, community_id: int, meetup_id: int, **fields) -> Meetup:
+        await self.s.execute(update(MeetupRow).where(MeetupRow.community_id == community_id,
+                                                     MeetupRow.id == meetup_id).values(**_columns(fields)))
+        row = await self._row(community_id, meetup_id)
+        await self.s.refresh(row)
+        return to_meetup(row)
+
+    async def active(self, community_id: int) -> list[Meetup]:
+        rows = await self.s.scalars(select(MeetupRow).where(
+            MeetupRow.community_id == community_id, MeetupRow.cancelled_at.is_(None)).order_by(MeetupRow.id))
+        return [to_meetup(r) for r in rows]
+
+    # Occurrences -------------------------------------------------------------------------------
+
+    async def add_occurrences(self, community_id: int, meetup_id: int,
+                              starts: Sequence[datetime]) -> list[Occurrence]:
+        """Create the occurrences not stored yet; returns only the new ones."""
+        if not starts:
+            return []
+        known = set(await self.s.scalars(select(OccurrenceRow.original_start).where(
+            OccurrenceRow.community_id == community_id, OccurrenceRow.meetup_id == meetup_id,
+            OccurrenceRow.original_start.in_(list(starts)))))
+        rows = [OccurrenceRow(community_id=community_id, meetup_id=meetup_id, original_start=start,
+                              start_at=start) for start in starts if start not in known]
+        self.s.add_all(rows)
+        await self.s.flush()
+        return [to_occurrence(r) for r in rows]
+
+    async def occurrences(self, community_id: int, meetup_id: int, *, since: datetime | None = None,
+                          until: datetime | None = None) -> list[Occurrence]:
+        query = select(OccurrenceRow).where(OccurrenceRow.community_id == community_id,
+                                            OccurrenceRow.meetup_id == meetup_id)
+        if since is not None:
+            query = query.where(OccurrenceRow.start_at >= since)
+        if until is not None:
+            query = query.where(OccurrenceRow.start_at < until)
+        rows = await self.s.scalars(query.order_by(OccurrenceRow.start_at, OccurrenceRow.id))
+        return [to_occurrence(r) for r in rows]
+
+    async def upcoming(self, community_id: int, since: datetime, limit: int) -> list[tuple[Occurrence, Meetup]]:
+        rows = await self.s.execute(
+            select(OccurrenceRow, MeetupRow).join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
+            .where(OccurrenceRow.community_id == community_id, MeetupRow.community_id == community_id,
+                   OccurrenceRow.start_at >= since, OccurrenceRow.cancelled_at.is_(None),
+                   MeetupRow.cancelled_at.is_(None))
+            .order_by(OccurrenceRow.start_at, OccurrenceRow.id).limit(limit))
+        return [(to_occurrence(o), to_meetup(m)) for o, m in rows]
+
+    async def occurrence(self, community_id: int, occurrence_id: int) -> tuple[Occurrence, Meetup] | None:
+        row = (await self.s.execute(
+            select(OccurrenceRow, MeetupRow).join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
+            .where(OccurrenceRow.community_id == community_id, OccurrenceRow.id == occurrence_id))).first()
+        return (to_occurrence(row[0]), to_meetup(row[1])) if row else None
+
+    async def update_occurrence(self, community_id: int, occurrence_id: int, **fields) -> None:
+        await self.s.execute(update(OccurrenceRow).where(OccurrenceRow.community_id == community_id,
+                                                         OccurrenceRow.id == occurrence_id).values(**fields))
+
+    # RSVPs and attendance ----------------------------------------------------------------------
+
+    def _rsvp_query(self, community_id: int, occurrence_id: int):
+        return select(RsvpRow).where(RsvpRow.community_id == community_id, RsvpRow.occurrence_id == occurrence_id)
+
+    async def rsvp(self, community_id: int, occurrence_id: int, member_id: int) -> Rsvp | None:
+        row = await self.s.scalar(self._rsvp_query(community_id, occurrence_id).where(RsvpRow.member_id == member_id))
+        return _rsvp(row) if row else None
+
+    async def set_rsvp(self, community_id: int, occurrence_id: int, member_id: int, status: str,
+                       at: datetime) -> None:
+        row = await self.s.scalar(self._rsvp_query(community_id, occurrence_id).where(RsvpRow.member_id == member_id))
+        if row is None:
+            self.s.add(RsvpRow(community_id=community_id, occurrence_id=occurrence_id, member_id=member_id,
+                               status=status, answered_at=at, attended=False))
+        else:
+            row.status, row.answered_at = status, at
+        await self.s.flush()
+
+    async def rsvps(self, community_id: int, occurrence_id: int) -> list[tuple[Rsvp, Member]]:
+        rows = await self.s.execute(
+            select(RsvpRow, MemberRow).join(MemberRow, MemberRow.id == RsvpRow.member_id)
+            .where(RsvpRow.community_id == community_id, RsvpRow.occurrence_id == occurrence_id,
+                   MemberRow.community_id == community_id)
+            .order_by(RsvpRow.answered_at, RsvpRow.id))
+        return [(_rsvp(r), to_member(m)) for r, m in rows]
+
+    async def count(self, community_id: int, occurrence_id: int, status: str) -> int:
+        return await self.s.scalar(select(func.count()).select_from(RsvpRow).where(
+            RsvpRow.community_id == community_id, RsvpRow.occurrence_id == occurrence_id,
+            RsvpRow.status == status)) or 0
+
+    async def mark_attended(self, community_id: int, occurrence_id: int, member_ids: Sequence[int],
+                            at: datetime) -> int:
+        """Record attendance; a member with no RSVP gets a row with status 'none'. Returns how many are new."""
+        rows = {r.member_id: r for r in await self.s.scalars(
+            self._rsvp_query(community_id, occurrence_id).where(RsvpRow.member_id.in_(list(member_ids))))}
+        new = 0
+        for member_id in member_ids:
+            row = rows.get(member_id)
+            if row is None:
+                row = RsvpRow(community_id=community_id, occurrence_id=occurrence_id, member_id=member_id,
+                              status="none", answered_at=at, attended=False)
+                self.s.add(row)
+            if not row.attended:
+                row.attended, row.attended_marked_at, new = True, at, new + 1
+        await self.s.flush()
+        return new
+
+    async def dm_recipients(self, community_id: int, occurrence_ids: Sequence[int],
+                            statuses: Sequence[str], *, respect_mute: bool = True) -> list[Member]:
+        """Members with one of these answers for these occurrences (minus those who muted reminder DMs)."""
+        query = (select(MemberRow).join(RsvpRow, RsvpRow.member_id == MemberRow.id)
+                 .where(RsvpRow.community_id == community_id, MemberRow.community_id == community_id,
+                        RsvpRow.occurrence_id.in_(list(occurrence_ids)), RsvpRow.status.in_(list(statuses)),
+                        MemberRow.erased_at.is_(None), MemberRow.left_at.is_(None)))
+        if respect_mute:
+            muted = select(MeetupMuteRow.member_id).where(MeetupMuteRow.community_id == community_id)
+            query = query.where(MemberRow.id.not_in(muted))
+        rows = await self.s.scalars(query.distinct().order_by(MemberRow.id))
+        return [to_member(r) for r in rows]
+
+    async def set_muted(self, community_id: int, member_id: int, muted: bool, at: datetime) -> bool:
+        """Returns False when nothing changed."""
+        row = await self.s.scalar(select(MeetupMuteRow).where(MeetupMuteRow.community_id == community_id,
+                                                              MeetupMuteRow.member_id == member_id))
+        if (row is not None) == muted:
+            return False
+        if muted:
+            self.s.add(MeetupMuteRow(community_id=community_id, member_id=member_id, muted_at=at))
+        else:
+            await self.s.delete(row)
+        await self.s.flush()
+        return True
+
+    async def attendance(self, community_id: int, since: datetime, until: datetime) -> list[AttendanceLine]:
+        came = case((RsvpRow.attended.is_(True), 1), else_=0)
+        rows = await self.s.execute(
+            select(MeetupRow.id, MeetupRow.title, OccurrenceRow.start_at,
+                   func.coalesce(func.sum(case((RsvpRow.status == YES, 1), else_=0)), 0),
+                   func.coalesce(func.sum(came), 0),
+                   func.coalesce(func.sum(case((and_(RsvpRow.attended.is_(True),
+                                                     RsvpRow.status.in_([NO, "none"])), 1), else_=0)), 0))
+            .join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
+            .outerjoin(RsvpRow, and_(RsvpRow.occurrence_id == OccurrenceRow.id,
+                                     RsvpRow.community_id == community_id))
+            .where(OccurrenceRow.community_id == community_id, MeetupRow.community_id == community_id,
+                   OccurrenceRow.start_at >= since, OccurrenceRow.start_at < until,
+                   OccurrenceRow.cancelled_at.is_(None))
+            .group_by(MeetupRow.id, MeetupRow.title, OccurrenceRow.id, OccurrenceRow.start_at)
+            .order_by(OccurrenceRow.start_at))
+        return [AttendanceLine(m, t, s, int(y), int(a), int(w)) for m, t, s, y, a, w in rows]
+
+    # Scheduled work ----------------------------------------------------------------------------
+
+    async def enqueue_once(self, community_id: int, kind: str, payload: dict, *, due_at: datetime,
+                           dedupe_key: str) -> bool:
+        """An outbox row, unless one with this dedupe key exists: scheduling twice is harmless."""
+        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
+        result = await self.s.execute(
+            insert(OutboxRow).values(community_id=community_id, kind=kind, payload=payload, due_at=due_at,
+                                     dedupe_key=dedupe_key, attempts=0, created_at=datetime.now(UTC))
+            .on_conflict_do_nothing(index_elements=["dedupe_key"]))
+        return result.rowcount == 1
+
+
+def _rsvp(row: RsvpRow) -> Rsvp:
+    return Rsvp(row.occurrence_id, row.member_id, row.status, row.answered_at, row.attended)
