@@ -120,3 +120,22 @@ async def test_the_welcome_can_be_switched_off_and_on(community):
 async def test_the_public_greeting_is_optional(community):
     out = await community.say(":as alice", "/settings welcome_greeting false", ":join dana")
     assert posts_in(out, "general") == [] and dms_to(out, "dana")
+
+
+async def test_the_readme_flow_on_sqlite_and_postgresql(console_any, clock):
+    out = await console_any.script("""
+        :as alice
+        /settings intro_channel intro
+        /kudos @bob thanks #seo
+        :join dana
+        :as dana
+        /interests pick seo
+        :in #intro
+        Hi, I'm Dana
+        /onboarding
+    """)
+    assert dms_to(out, "dana") and "Your onboarding in Local community: 2 of 3 steps done." in out
+    for n in range(1, 13):
+        await console_any.say(f":join p{n}")
+    clock.advance(days=7, seconds=1)
+    assert "a friendly nudge" in await console_any.say("/help")
