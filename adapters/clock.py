@@ -24,6 +24,7 @@ class DispatchClock:
     def __init__(self, dispatcher: Dispatcher):
         self.dispatcher = dispatcher
         self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._ticking = asyncio.Lock()  # held by a dispatcher pass in flight
 
     def start(self) -> None:
         self.scheduler.add_job(
@@ -37,6 +38,10 @@ class DispatchClock:
             self.scheduler.modify_job(JOB_ID, next_run_time=datetime.now(UTC))
 
     async def _tick(self) -> None:
+        async with self._ticking:
+            await self._pass()
+
+    async def _pass(self) -> None:
         try:
             await self.dispatcher.run_due()
             next_due = await self.dispatcher.next_due_at()
@@ -49,5 +54,9 @@ class DispatchClock:
 
     async def stop(self) -> None:
         if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+            # Let a pass in flight finish: shutdown cancels it, and a cancelled SQLAlchemy/aiosqlite call
+            # can leave engine.dispose() waiting forever (copbot then never exits on SIGTERM).
+            self.scheduler.pause()
+            async with self._ticking:
+                self.scheduler.shutdown(wait=False)
         await asyncio.sleep(0)
