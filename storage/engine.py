@@ -11,7 +11,11 @@ DEFAULT_URL = "sqlite+aiosqlite:///copbot.db"
 
 def make_engine(url: str = DEFAULT_URL, **kw) -> AsyncEngine:
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **kw)
+        # SQLite has one writer at a time. One connection per process makes units of work queue
+        # in the pool (cheap, fair) instead of fighting over the file lock (busy waits of up to
+        # 100 ms, or SQLITE_BUSY for a read transaction that later writes). Other processes on
+        # the same file still wait through the busy timeout.
+        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, **kw)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True, **kw)

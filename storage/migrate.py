@@ -59,12 +59,12 @@ async def _sqlite_file_lock(engine: AsyncEngine):
     if not database or database == ":memory:":
         yield
         return
-    with open(f"{database}.migrate-lock", "a") as lock_file:
+    lock_file = await asyncio.to_thread(open, f"{database}.migrate-lock", "a")
+    try:
         await asyncio.to_thread(fcntl.flock, lock_file, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+        yield
+    finally:
+        lock_file.close()  # closing releases the lock
 
 
 def _upgrade(connection, revision: str) -> None:

@@ -12,6 +12,7 @@ from bot.domain import Community, Member
 from bot.identity import MemberRef, Person, Role
 from bot.settings import CommunitySettings
 from storage.models import BindingRow, CommunityRow, MemberRow, TagRow
+from storage.repositories.dialect import insert_or_ignore
 
 
 def to_community(row: CommunityRow) -> Community:
@@ -123,10 +124,12 @@ class SqlMembers:
                      granted_role: Role | None = None) -> Member:
         row = await self._row(community_id, person.ref)
         if row is None:
-            row = MemberRow(community_id=community_id, platform=person.ref.platform,
-                            workspace_id=person.ref.workspace_id, user_id=person.ref.user_id,
-                            created_at=now, granted_role=int(granted_role or Role.MEMBER), leaderboard_opt_out=False)
-            self.s.add(row)
+            await self.s.execute(insert_or_ignore(
+                self.s, MemberRow, community_id=community_id, platform=person.ref.platform,
+                workspace_id=person.ref.workspace_id, user_id=person.ref.user_id, name=person.name,
+                created_at=now, granted_role=int(granted_role or Role.MEMBER), platform_role=0,
+                is_bot=False, leaderboard_opt_out=False))
+            row = await self._row(community_id, person.ref)
         row.name, row.is_bot, row.platform_role = person.name, person.is_bot, int(person.platform_role)
         if person.zone and not row.zone:
             row.zone = person.zone
@@ -168,10 +171,9 @@ class SqlTags:
         ids = {name: tag_id for name, tag_id in rows}
         for name in names:
             if name not in ids:
-                row = TagRow(community_id=community_id, name=name, created_at=datetime.now(UTC))
-                self.s.add(row)
-                await self.s.flush()
-                ids[name] = row.id
+                await self.s.execute(insert_or_ignore(self.s, TagRow, community_id=community_id, name=name,
+                                                      created_at=datetime.now(UTC)))
+                ids[name] = await self.find(community_id, name)
         return ids
 
     async def find(self, community_id: int, name: str) -> int | None:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OutboxItem
 from storage.models import AuditRow, OutboxRow, ProcessedEventRow
+from storage.repositories.dialect import insert_or_ignore
 
 
 class SqlOutbox:
@@ -44,6 +43,10 @@ class SqlOutbox:
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id)
                              .values(sent_at=at, lease_until=None, last_error=None))
 
+    async def mark_sent_many(self, item_ids: list[int], at: datetime) -> None:
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids))
+                             .values(sent_at=at, lease_until=None, last_error=None))
+
     async def retry_later(self, item_id: int, error: str, due_at: datetime, *, give_up: bool) -> None:
         values: dict = {"last_error": error, "lease_until": None, "due_at": due_at}
         if give_up:
@@ -64,10 +67,8 @@ class SqlEventLog:
         self.s = session
 
     async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
-        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
         result = await self.s.execute(
-            insert(ProcessedEventRow).values(platform=platform, event_id=event_id, received_at=at)
-            .on_conflict_do_nothing(index_elements=["platform", "event_id"]))
+            insert_or_ignore(self.s, ProcessedEventRow, platform=platform, event_id=event_id, received_at=at))
         return result.rowcount == 1
 
 

@@ -198,3 +198,18 @@ async def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(sqlite_url):
             assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar() >= 5000
     finally:
         await engine.dispose()
+
+
+async def test_the_same_person_appearing_twice_at_once_is_one_member(uow):
+    community = await _community(uow)
+    person = Person(MemberRef("slack", "T1", "UNEW"), "new")
+
+    async def appear():
+        async with uow() as u:
+            member = await u.members.upsert(community.id, person, now=NOW)
+            await u.tags.ensure(community.id, ["seo"])
+            await u.commit()
+        return member.id
+
+    ids = await asyncio.gather(*(appear() for _ in range(5)))
+    assert len(set(ids)) == 1

@@ -1,0 +1,14 @@
+"""What differs between SQLite and PostgreSQL, in one place."""
+
+from __future__ import annotations
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_or_ignore(session: AsyncSession, model, **values):
+    """INSERT ... ON CONFLICT DO NOTHING: two processes (or tasks) creating the same row at once
+    both succeed, and the row exists once."""
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    return insert(model).values(**values).on_conflict_do_nothing()
