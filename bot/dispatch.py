@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
@@ -21,6 +22,7 @@ from bot.reply import Reply
 log = logging.getLogger("copbot.dispatch")
 
 MAX_ATTEMPTS = 8
+MARK_EVERY = 0.5  # seconds: how long sent rows may wait to be marked sent
 
 
 def backoff(attempts: int) -> timedelta:
@@ -35,7 +37,7 @@ class Dispatcher:
         self.clock = clock
         self.lease_seconds = lease_seconds
         self.batch = batch
-        self.kinds = {"message": self._message}
+        self.kinds: dict = {}  # "message" rows are sent as queued; other kinds decide when due
         for feature in features:
             self.kinds.update(feature.outbox_kinds)
         self._lock = asyncio.Lock()
@@ -50,45 +52,97 @@ class Dispatcher:
                     await uow.commit()
                 if not items:
                     return settled
-                for item in items:
-                    await self._deliver(item)
+                await self._deliver_batch(items)
                 settled += len(items)
 
     async def next_due_at(self) -> datetime | None:
         async with self.uow_factory() as uow:
             return await uow.outbox.next_due_at()
 
-    async def _deliver(self, item: OutboxItem) -> None:
-        handler = self.kinds.get(item.kind)
-        try:
-            if handler is None:
-                raise LookupError(f"no handler for outbox kind {item.kind!r}")
-            if item.kind == "message":
-                await self._message(item)
-            else:
-                async with self.uow_factory() as uow:
-                    messages = await handler(item, uow, self.clock.now())
-                    await uow.commit()
-                for n, (target, reply) in enumerate(messages):
-                    await self._send(target, reply, key=f"outbox-{item.id}-{n}")
-        except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
-            give_up = item.attempts >= MAX_ATTEMPTS
-            log.log(logging.ERROR if give_up else logging.WARNING,
-                    "outbox %s (%s) attempt %s failed: %s%s", item.id, item.kind, item.attempts,
-                    type(error).__name__, " - giving up" if give_up else "")
-            async with self.uow_factory() as uow:
-                await uow.outbox.retry_later(item.id, f"{type(error).__name__}: {error}"[:500],
-                                             self.clock.now() + backoff(item.attempts), give_up=give_up)
-                await uow.commit()
-            return
-        async with self.uow_factory() as uow:
-            await uow.outbox.mark_sent(item.id, self.clock.now())
-            await uow.commit()
+    async def _deliver_batch(self, items: list[OutboxItem]) -> None:
+        """Decide what each claimed row sends, send it, then mark the rows sent a few at a time.
 
-    async def _message(self, item: OutboxItem) -> list:
-        await self._send(payload_target(item.payload), Reply.from_json(item.payload["reply"]),
-                         key=f"outbox-{item.id}")
-        return []
+        Rows sent are marked at least every MARK_EVERY seconds and at the end of the batch (a few
+        transactions per batch instead of two per row); a crash in between can only repeat the rows
+        sent since the last mark, i.e. the messages in flight."""
+        plans = await self._plan(items)
+        sent: list[int] = []
+        marked_at = time.monotonic()
+        for item in items:
+            plan = plans[item.id]
+            try:
+                if isinstance(plan, Exception):
+                    raise plan
+                for target, reply, key in plan:
+                    await self._send(target, reply, key=key)
+            except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
+                await self._retry(item, error)
+                continue
+            sent.append(item.id)
+            if time.monotonic() - marked_at > MARK_EVERY:
+                await self._mark_sent(sent)
+                sent, marked_at = [], time.monotonic()
+        await self._mark_sent(sent)
+
+    async def _plan(self, items: list[OutboxItem]) -> dict[int, list | Exception]:
+        """What each row sends. A feature kind decides when its row is due, each row in its own unit
+        of work; a kind whose handler has a `many(items, uow, now) -> {item_id: messages}` decides a
+        whole batch in one (if that fails, its rows are decided one by one, so one bad row never
+        holds back the others)."""
+        plans: dict[int, list | Exception] = {}
+        by_kind: dict[str, list[OutboxItem]] = {}
+        for item in items:
+            if item.kind == "message":
+                plans[item.id] = [(payload_target(item.payload), Reply.from_json(item.payload["reply"]),
+                                   f"outbox-{item.id}")]
+            elif item.kind not in self.kinds:
+                plans[item.id] = LookupError(f"no handler for outbox kind {item.kind!r}")
+            else:
+                by_kind.setdefault(item.kind, []).append(item)
+        for kind, group in by_kind.items():
+            decided = await self._decide_many(kind, group) if hasattr(self.kinds[kind], "many") else {}
+            for item in group:
+                outcome = decided[item.id] if item.id in decided else await self._decide(item)
+                plans[item.id] = outcome if isinstance(outcome, Exception) else [
+                    (target, reply, f"outbox-{item.id}-{n}") for n, (target, reply) in enumerate(outcome)]
+        return plans
+
+    async def _decide_many(self, kind: str, group: list[OutboxItem]) -> dict:
+        try:
+            async with self.uow_factory() as uow:
+                decided = await self.kinds[kind].many(group, uow, self.clock.now())
+                await uow.commit()
+            return decided
+        except Exception:  # noqa: BLE001 - decided one by one instead
+            log.warning("deciding %s %s rows at once failed; deciding them one by one", len(group), kind,
+                        exc_info=True)
+            return {}
+
+    async def _decide(self, item: OutboxItem) -> list | Exception:
+        try:
+            async with self.uow_factory() as uow:
+                messages = await self.kinds[item.kind](item, uow, self.clock.now())
+                await uow.commit()
+            return messages
+        except Exception as error:  # noqa: BLE001 - recorded and retried
+            return error
+
+    async def _mark_sent(self, item_ids: list[int]) -> None:
+        if item_ids:
+            async with self.uow_factory() as uow:
+                await uow.outbox.mark_sent_many(item_ids, self.clock.now())
+                await uow.commit()
+
+    async def _retry(self, item: OutboxItem, error: Exception) -> None:
+        # DeliveryRefused (closed DMs with no fallback channel) will never succeed: give up at once.
+        give_up = item.attempts >= MAX_ATTEMPTS or isinstance(error, DeliveryRefused)
+        log.log(logging.ERROR if give_up else logging.WARNING,
+                "outbox %s (%s) attempt %s failed: %s%s", item.id, item.kind, item.attempts,
+                type(error).__name__, " - giving up" if give_up else "")
+        async with self.uow_factory() as uow:
+            await uow.outbox.retry_later(item.id, f"{type(error).__name__}: {error}"[:500],
+                                         self.clock.now() + backoff(item.attempts), give_up=give_up)
+            await uow.commit()
 
     async def _send(self, target, reply: Reply, *, key: str) -> None:
         try:

@@ -112,10 +112,15 @@ class SqlMeetups:
         return [(to_occurrence(o), to_meetup(m)) for o, m in rows]
 
     async def occurrence(self, community_id: int, occurrence_id: int) -> tuple[Occurrence, Meetup] | None:
-        row = (await self.s.execute(
+        return (await self.occurrences_by_id(community_id, [occurrence_id])).get(occurrence_id)
+
+    async def occurrences_by_id(self, community_id: int,
+                                occurrence_ids: Sequence[int]) -> dict[int, tuple[Occurrence, Meetup]]:
+        rows = await self.s.execute(
             select(OccurrenceRow, MeetupRow).join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
-            .where(OccurrenceRow.community_id == community_id, OccurrenceRow.id == occurrence_id))).first()
-        return (to_occurrence(row[0]), to_meetup(row[1])) if row else None
+            .where(OccurrenceRow.community_id == community_id, MeetupRow.community_id == community_id,
+                   OccurrenceRow.id.in_(list(occurrence_ids))))
+        return {o.id: (to_occurrence(o), to_meetup(m)) for o, m in rows}
 
     async def update_occurrence(self, community_id: int, occurrence_id: int, **fields) -> None:
         await self.s.execute(update(OccurrenceRow).where(OccurrenceRow.community_id == community_id,
@@ -182,6 +187,20 @@ class SqlMeetups:
             query = query.where(MemberRow.id.not_in(muted))
         rows = await self.s.scalars(query.distinct().order_by(MemberRow.id))
         return [to_member(r) for r in rows]
+
+    async def going(self, community_id: int, occurrence_ids: Sequence[int]) -> dict[int, list[tuple[Member, bool]]]:
+        """Per occurrence, the members who said yes, each with whether they muted reminder DMs (one query)."""
+        muted = (select(MeetupMuteRow.member_id).where(MeetupMuteRow.community_id == community_id,
+                                                       MeetupMuteRow.member_id == MemberRow.id).exists())
+        rows = await self.s.execute(
+            select(RsvpRow.occurrence_id, MemberRow, muted).join(RsvpRow, RsvpRow.member_id == MemberRow.id)
+            .where(RsvpRow.community_id == community_id, MemberRow.community_id == community_id,
+                   RsvpRow.occurrence_id.in_(list(occurrence_ids)), RsvpRow.status == YES)
+            .order_by(MemberRow.id))
+        found: dict[int, list[tuple[Member, bool]]] = {o: [] for o in occurrence_ids}
+        for occurrence_id, member, is_muted in rows:
+            found[occurrence_id].append((to_member(member), bool(is_muted)))
+        return found
 
     async def set_muted(self, community_id: int, member_id: int, muted: bool, at: datetime) -> bool:
         """Returns False when nothing changed."""

@@ -4,18 +4,19 @@
   exist for the new start), or once it has started; after downtime only the latest overdue reminder
   of an occurrence goes out (marked late). It posts in the meetup's channel and queues one DM row per
   "yes" RSVP who hasn't muted meetup DMs (each DM its own outbox row: one closed DM never holds back,
-  or repeats, the others).
+  or repeats, the others). A batch of due reminders is decided with two queries per community.
 - meetup_followup: after the meetup, an "I was there" button in its channel.
 - meetup_horizon: once a day per series, stores the next occurrences (and their reminders).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from bot.context import message_payload
-from bot.domain import OutboxItem
-from bot.features.meetups.model import YES
+from bot.domain import Member, OutboxItem
+from bot.features.meetups.model import YES, Meetup, Occurrence
 from bot.features.meetups.service import extend, schedule_top_up
 from bot.features.meetups.timing import reminder_due, reminders_to_send
 from bot.features.meetups.views import followup_post, reminder_dm, reminder_post
@@ -24,14 +25,34 @@ from bot.ports import UnitOfWork
 from bot.reply import Reply
 
 LATE_AFTER = timedelta(minutes=5)
+Messages = list[tuple[Target, Reply]]
 
 
-async def send_reminder(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
-    cid, payload = item.community_id, item.payload
-    found = await uow.meetups.occurrence(cid, payload["occurrence_id"])
-    if found is None:
-        return []
-    occurrence, meetup = found
+async def send_reminder(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
+    return (await send_reminders([item], uow, now))[item.id]
+
+
+async def send_reminders(items: Sequence[OutboxItem], uow: UnitOfWork, now: datetime) -> dict[int, Messages]:
+    decided: dict[int, Messages] = {}
+    for community_id in {item.community_id for item in items}:
+        mine = [item for item in items if item.community_id == community_id]
+        ids = [item.payload["occurrence_id"] for item in mine]
+        found = await uow.meetups.occurrences_by_id(community_id, ids)
+        going = await uow.meetups.going(community_id, ids)
+        for item in mine:
+            occurrence_id = item.payload["occurrence_id"]
+            pair = found.get(occurrence_id)
+            decided[item.id] = [] if pair is None else await _remind(
+                uow, item, *pair, going.get(occurrence_id, []), now)
+    return decided
+
+
+send_reminder.many = send_reminders  # the dispatcher decides a batch of due reminders at once
+
+
+async def _remind(uow: UnitOfWork, item: OutboxItem, occurrence: Occurrence, meetup: Meetup,
+                  going: list[tuple[Member, bool]], now: datetime) -> Messages:
+    payload = item.payload
     if meetup.cancelled_at or occurrence.cancelled_at or occurrence.start_at.isoformat() != payload["start"]:
         return []
     dues = [(offset, reminder_due(occurrence.start_at, meetup.zone, offset)) for offset in payload["offsets"]]
@@ -40,17 +61,18 @@ async def send_reminder(item: OutboxItem, uow: UnitOfWork, now: datetime) -> lis
     if offset not in send:
         return []
     late = now - dict(dues)[offset] > LATE_AFTER
-    for member in await uow.meetups.dm_recipients(cid, [occurrence.id], [YES]):
+    for member, muted in going:
+        if muted or not member.active:
+            continue
         await uow.meetups.enqueue_once(
-            cid, "message", message_payload(MemberTarget(member.ref), reminder_dm(meetup, occurrence, late)),
-            due_at=now, dedupe_key=f"reminder-dm:{occurrence.id}@{int(occurrence.start_at.timestamp())}"
-                                   f":{offset}:{member.id}")
-    going = await uow.meetups.count(cid, occurrence.id, YES)
+            meetup.community_id, "message",
+            message_payload(MemberTarget(member.ref), reminder_dm(meetup, occurrence, late)), due_at=now,
+            dedupe_key=f"reminder-dm:{occurrence.id}@{int(occurrence.start_at.timestamp())}:{offset}:{member.id}")
     channel = ChannelTarget(meetup.platform, meetup.workspace_id, meetup.channel_id)
-    return [(channel, reminder_post(meetup, occurrence, going, offset, late))]
+    return [(channel, reminder_post(meetup, occurrence, len(going), offset, late))]
 
 
-async def send_followup(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
+async def send_followup(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
     found = await uow.meetups.occurrence(item.community_id, item.payload["occurrence_id"])
     if found is None:
         return []
@@ -62,7 +84,7 @@ async def send_followup(item: OutboxItem, uow: UnitOfWork, now: datetime) -> lis
     return [(channel, followup_post(meetup, occurrence, said_yes))]
 
 
-async def top_up(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
+async def top_up(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
     meetup = await uow.meetups.get(item.community_id, item.payload["meetup_id"])
     if meetup is None or meetup.cancelled_at is not None:
         return []
