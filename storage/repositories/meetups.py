@@ -116,11 +116,13 @@ class SqlMeetups:
 
     async def occurrences_by_id(self, community_id: int,
                                 occurrence_ids: Sequence[int]) -> dict[int, tuple[Occurrence, Meetup]]:
-        rows = await self.s.execute(
-            select(OccurrenceRow, MeetupRow).join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
-            .where(OccurrenceRow.community_id == community_id, MeetupRow.community_id == community_id,
-                   OccurrenceRow.id.in_(list(occurrence_ids))))
-        return {o.id: (to_occurrence(o), to_meetup(m)) for o, m in rows}
+        # Two primary-key lookups rather than a join: a join over freshly bulk-written tables (no
+        # planner statistics yet) can be planned as a nested loop over a sequential scan.
+        occurrences = [to_occurrence(r) for r in await self.s.scalars(select(OccurrenceRow).where(
+            OccurrenceRow.community_id == community_id, OccurrenceRow.id.in_(list(occurrence_ids))))]
+        meetups = {r.id: to_meetup(r) for r in await self.s.scalars(select(MeetupRow).where(
+            MeetupRow.community_id == community_id, MeetupRow.id.in_({o.meetup_id for o in occurrences})))}
+        return {o.id: (o, meetups[o.meetup_id]) for o in occurrences if o.meetup_id in meetups}
 
     async def update_occurrence(self, community_id: int, occurrence_id: int, **fields) -> None:
         await self.s.execute(update(OccurrenceRow).where(OccurrenceRow.community_id == community_id,
@@ -189,17 +191,22 @@ class SqlMeetups:
         return [to_member(r) for r in rows]
 
     async def going(self, community_id: int, occurrence_ids: Sequence[int]) -> dict[int, list[tuple[Member, bool]]]:
-        """Per occurrence, the members who said yes, each with whether they muted reminder DMs (one query)."""
-        muted = (select(MeetupMuteRow.member_id).where(MeetupMuteRow.community_id == community_id,
-                                                       MeetupMuteRow.member_id == MemberRow.id).exists())
-        rows = await self.s.execute(
-            select(RsvpRow.occurrence_id, MemberRow, muted).join(RsvpRow, RsvpRow.member_id == MemberRow.id)
-            .where(RsvpRow.community_id == community_id, MemberRow.community_id == community_id,
-                   RsvpRow.occurrence_id.in_(list(occurrence_ids)), RsvpRow.status == YES)
-            .order_by(MemberRow.id))
+        """Per occurrence, the members who said yes, each with whether they muted reminder DMs.
+        (Key lookups, no joins: see occurrences_by_id.)"""
         found: dict[int, list[tuple[Member, bool]]] = {o: [] for o in occurrence_ids}
-        for occurrence_id, member, is_muted in rows:
-            found[occurrence_id].append((to_member(member), bool(is_muted)))
+        answers = (await self.s.execute(select(RsvpRow.occurrence_id, RsvpRow.member_id).where(
+            RsvpRow.community_id == community_id, RsvpRow.occurrence_id.in_(list(occurrence_ids)),
+            RsvpRow.status == YES).order_by(RsvpRow.member_id))).all()
+        if not answers:
+            return found
+        ids = {member_id for _, member_id in answers}
+        members = {r.id: to_member(r) for r in await self.s.scalars(select(MemberRow).where(
+            MemberRow.community_id == community_id, MemberRow.id.in_(ids)))}
+        muted = set(await self.s.scalars(select(MeetupMuteRow.member_id).where(
+            MeetupMuteRow.community_id == community_id, MeetupMuteRow.member_id.in_(ids))))
+        for occurrence_id, member_id in answers:
+            if member_id in members:
+                found[occurrence_id].append((members[member_id], member_id in muted))
         return found
 
     async def set_muted(self, community_id: int, member_id: int, muted: bool, at: datetime) -> bool:
