@@ -42,10 +42,14 @@ async def fresh_pg(base: str, name: str) -> str:
     return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
-async def scenario(label: str, url: str, n: int, processes: int, due_in: float) -> None:
+async def migrate(url: str) -> None:
     engine = make_engine(url)
     await upgrade(engine)
     await engine.dispose()
+
+
+def scenario(label: str, url: str, n: int, processes: int, due_in: float) -> None:
+    asyncio.run(migrate(url))
     out = Path(tempfile.mkdtemp()) / "sends.log"
     workers = [subprocess.Popen([sys.executable, str(WORKER), "work", "--url", url, "--out", str(out),
                                  "--idle-exit", "2"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
@@ -67,7 +71,7 @@ async def scenario(label: str, url: str, n: int, processes: int, due_in: float) 
           f"({len(rows) / max(latencies[-1], 1e-9):,.0f}/s)  {verdict}", flush=True)
 
 
-async def main() -> None:
+def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--pg", default=PG_DEFAULT, help="PostgreSQL server (a scratch database is created)")
@@ -75,15 +79,15 @@ async def main() -> None:
     args = parser.parse_args()
     print(f"{args.n} reminders due at one instant; fake platform records every send\n")
     with tempfile.TemporaryDirectory() as tmp:
-        await scenario("SQLite, 1 process", f"sqlite+aiosqlite:///{tmp}/bench.db", args.n, 1, args.due_in)
+        scenario("SQLite, 1 process", f"sqlite+aiosqlite:///{tmp}/bench.db", args.n, 1, args.due_in)
     try:
         for processes in (1, 3):
-            url = await fresh_pg(args.pg, "copbot_bench_reminders")
-            await scenario(f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}", url, args.n,
+            url = asyncio.run(fresh_pg(args.pg, "copbot_bench_reminders"))
+            scenario(f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}", url, args.n,
                            processes, args.due_in)
     except OSError as error:
         print(f"PostgreSQL skipped: {error}")
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    main()

@@ -19,13 +19,24 @@ def when(occurrence: Occurrence, meetup: Meetup) -> str:
     return f"{stamp(occurrence.start_at)} ({local:%H:%M} {meetup.zone})"
 
 
+_FREQ_WORDS = {"DAILY": ("daily", "days"), "WEEKLY": ("weekly", "weeks"), "MONTHLY": ("monthly", "months"),
+               "YEARLY": ("yearly", "years")}
+
+
 def repeat_words(meetup: Meetup) -> str:
+    """'once', 'repeats weekly, no end date', 'repeats every 2 weeks, 10 times', or the rule itself."""
     if meetup.rrule is None:
         return "once"
-    rule = meetup.rrule
-    if rule.startswith("FREQ=WEEKLY;BYDAY=") and ";" not in rule[len("FREQ=WEEKLY;BYDAY="):]:
-        return "weekly"
-    return f"repeats ({rule})"
+    parts = dict(part.split("=", 1) for part in meetup.rrule.split(";"))
+    once, many = _FREQ_WORDS.get(parts.get("FREQ", ""), (parts.get("FREQ", "").lower(), ""))
+    interval = int(parts.get("INTERVAL", "1"))
+    words = once if interval == 1 else f"every {interval} {many}"
+    simple = set(parts) - {"FREQ", "INTERVAL", "COUNT", "UNTIL"} <= ({"BYDAY"} if once == "weekly" else set())
+    if not simple or (parts.get("BYDAY", "").count(",")):
+        words += f" ({meetup.rrule})"
+    end = f"{parts['COUNT']} times" if "COUNT" in parts else "until " + parts["UNTIL"][:8] if "UNTIL" in parts \
+        else "no end date"
+    return f"repeats {words}, {end}"
 
 
 def rsvp_buttons(meetup: Meetup, occurrence: Occurrence | None = None) -> tuple[Button, ...]:
@@ -42,7 +53,7 @@ def seats(meetup: Meetup, going: int) -> str:
 
 
 def details_fields(meetup: Meetup) -> tuple[Field, ...]:
-    fields = [Field("Repeats", repeat_words(meetup)),
+    fields = [Field("Schedule", repeat_words(meetup)),
               Field("Duration", f"{int(meetup.duration.total_seconds() // 60)} minutes")]
     if meetup.location:
         fields.append(Field("Place", meetup.location))
@@ -54,7 +65,7 @@ def details_fields(meetup: Meetup) -> tuple[Field, ...]:
 def announcement(meetup: Meetup, first: Occurrence, horizon_days: int, creator: str) -> Reply:
     text = f"📅 New meetup #{meetup.id}: {meetup.title}, {when(first, meetup)}, by {creator}."
     if meetup.repeats:
-        text += (f" It {repeat_words(meetup)}; RSVPs and reminders open {horizon_days} days ahead."
+        text += (f" It {repeat_words(meetup)}: RSVPs and reminders open {horizon_days} days ahead."
                  f" The buttons answer for the next one; `/meetup rsvp {meetup.id} yes DATE` for another.")
     sections = (Section(meetup.description, details_fields(meetup)),)
     return Reply.public(text, sections=sections, buttons=rsvp_buttons(meetup))

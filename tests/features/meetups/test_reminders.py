@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.reply import stamp
 from tests.features.meetups.conftest import BERLIN
 
 
@@ -33,10 +34,11 @@ async def test_weekly_sunday_berlin_meetup_keeps_18_00_across_both_dst_changes(b
         assert reminders(await step(berlin, clock, day_before - timedelta(minutes=1))) == []
         [one] = reminders(await step(berlin, clock, day_before))
         assert "starts tomorrow" in one.reply.text
+        assert stamp(berlin_time(sunday, 18)) in one.reply.text  # the occurrence starts at 18:00 local
         assert (one.local.weekday(), one.local.hour, one.local.minute) == (5, 18, 0)  # Saturday 18:00 local
         assert reminders(await step(berlin, clock, hour_before - timedelta(minutes=1))) == []
         [two] = reminders(await step(berlin, clock, hour_before))
-        assert "starts in 1h" in two.reply.text
+        assert "starts in 1h" in two.reply.text and stamp(berlin_time(sunday, 18)) in two.reply.text
         assert (two.local.weekday(), two.local.hour, two.local.minute) == (6, 17, 0)  # Sunday 17:00 local
         seen.append(sunday)
         await step(berlin, clock, berlin_time(sunday, 20))  # the follow-up after the run
