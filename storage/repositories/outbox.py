@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OutboxItem
@@ -54,7 +54,9 @@ class SqlOutbox:
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id).values(**values))
 
     async def next_due_at(self) -> datetime | None:
-        return await self.s.scalar(select(func.min(OutboxRow.due_at)).where(
+        """When the next row can be claimed: its due time, or when its lease runs out if another pass holds it."""
+        claimable = case((OutboxRow.lease_until > OutboxRow.due_at, OutboxRow.lease_until), else_=OutboxRow.due_at)
+        return await self.s.scalar(select(func.min(claimable)).where(
             OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None)))
 
     async def pending(self) -> int:

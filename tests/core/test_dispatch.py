@@ -113,3 +113,12 @@ async def test_a_slow_command_is_recorded_then_answered_from_the_outbox(app, clo
     await app.core.enqueue(Invocation(Person(MemberRef("slack", "T1", "U1"), "ann"), place, "help"), target)
     await app.dispatcher.run_due()
     assert outbound.sent and outbound.sent[0][0] == target and "what I can do" in outbound.sent[0][1]
+
+
+async def test_the_next_wake_up_waits_for_a_lease_held_elsewhere(app, clock):
+    await queue(app, CHANNEL, "in flight elsewhere", due_at=clock.now())
+    async with app.core.uow_factory() as uow:
+        await uow.outbox.claim_due(clock.now(), lease_seconds=60, limit=10)  # another process holds it
+        await uow.commit()
+    d = dispatcher(app, RecordingOutbound(), clock)
+    assert await d.next_due_at() == clock.now() + timedelta(seconds=60)
