@@ -51,16 +51,12 @@ class CommunitySettings(BaseModel):
     @field_validator("kudos_emoji", mode="before")
     @classmethod
     def _emoji_list(cls, value):
-        if isinstance(value, str):
-            value = [v for v in value.replace(",", " ").split()]
-        return [v.strip(":") for v in value]
+        return [v.strip(":") for v in _words(value)]
 
     @field_validator("onboarding_steps", mode="before")
     @classmethod
     def _step_list(cls, value):
-        if isinstance(value, str):
-            value = value.replace(",", " ").split()
-        steps = [str(v).strip().lower() for v in value]
+        steps = [str(v).strip().lower() for v in _words(value)]
         if any(not s.replace("-", "").replace("_", "").isalnum() or len(s) > 40 for s in steps):
             raise ValueError("steps are single words of letters, digits or dashes")
         return list(dict.fromkeys(steps))
@@ -68,11 +64,7 @@ class CommunitySettings(BaseModel):
     @field_validator("onboarding_drip_days", mode="before")
     @classmethod
     def _day_list(cls, value):
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = value.replace(",", " ").split()
-        days = sorted({int(v) for v in value})
+        days = sorted({int(v) for v in _words(value)})
         if any(not 1 <= d <= 90 for d in days):
             raise ValueError("reminder days are between 1 and 90")
         return days
@@ -80,11 +72,7 @@ class CommunitySettings(BaseModel):
     @field_validator("meetup_reminders", mode="before")
     @classmethod
     def _offset_list(cls, value):
-        if value is None:
-            return []
-        if isinstance(value, str):
-            value = value.replace(",", " ").split()
-        offsets = [str(v).strip().lower() for v in value]
+        offsets = [str(v).strip().lower() for v in _words(value)]
         if any(not re.fullmatch(r"[1-9]\d{0,4}[mhdw]", o) for o in offsets):
             raise ValueError("reminders are a number and a unit: 30m, 1h, 1d, 1w")
         return list(dict.fromkeys(offsets))
@@ -92,3 +80,12 @@ class CommunitySettings(BaseModel):
     @classmethod
     def describe(cls) -> dict[str, str]:
         return {name: field.description or "" for name, field in cls.model_fields.items()}
+
+
+def _words(value) -> list:
+    """A list setting typed in chat ("1d, 1h" or "1d 1h"); "none" or nothing is an empty list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [] if value.strip().lower() in {"none", "off", "-"} else value.replace(",", " ").split()
+    return list(value)
