@@ -12,15 +12,16 @@ from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 
 class SqlUnitOfWork:
-    def __init__(self, sessions: async_sessionmaker):
+    def __init__(self, sessions: async_sessionmaker, known_tags: dict[tuple[int, str], int] | None = None):
         self._sessions = sessions
+        self._known_tags = {} if known_tags is None else known_tags
         self.session: AsyncSession | None = None
 
     async def __aenter__(self) -> SqlUnitOfWork:
         self.session = s = self._sessions()
         self.communities = SqlCommunities(s)
         self.members = SqlMembers(s)
-        self.tags = SqlTags(s)
+        self.tags = SqlTags(s, self._known_tags)
         self.kudos = SqlKudos(s)
         self.outbox = SqlOutbox(s)
         self.events = SqlEventLog(s)
@@ -41,11 +42,14 @@ class SqlUnitOfWork:
     async def commit(self) -> None:
         assert self.session is not None
         await self.session.commit()
+        self.tags.committed()
 
     async def rollback(self) -> None:
         assert self.session is not None
         await self.session.rollback()
+        self.tags.rolled_back()
 
 
 def uow_factory(sessions: async_sessionmaker):
-    return lambda: SqlUnitOfWork(sessions)
+    known_tags: dict[tuple[int, str], int] = {}  # one per database: see SqlTags
+    return lambda: SqlUnitOfWork(sessions, known_tags)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Community, Member
@@ -19,7 +19,8 @@ def to_community(row: CommunityRow) -> Community:
     return Community(row.id, row.name, row.zone, CommunitySettings(**(row.settings or {})))
 
 
-def to_member(row: MemberRow) -> Member:
+def to_member(row) -> Member:
+    """From a MemberRow or a Core row of the members table (both have the columns as attributes)."""
     return Member(
         id=row.id, community_id=row.community_id,
         ref=MemberRef(row.platform, row.workspace_id, row.user_id), name=row.name, is_bot=row.is_bot,
@@ -27,6 +28,21 @@ def to_member(row: MemberRow) -> Member:
         leaderboard_opt_out=row.leaderboard_opt_out, joined_at=row.joined_at, left_at=row.left_at,
         first_message_at=row.first_message_at, erased=row.erased_at is not None,
     )
+
+
+# Every command reads these two, so they are built once, as Core selects of plain rows: building
+# a statement and loading ORM objects cost more than the query itself on SQLite.
+_C, _M, _B = CommunityRow.__table__, MemberRow.__table__, BindingRow.__table__
+_WITH_MEMBER = (
+    select(_C.c.id.label("c_id"), _C.c.name.label("c_name"), _C.c.zone.label("c_zone"),
+           _C.c.settings.label("c_settings"), _M)
+    .join(_B, _B.c.community_id == _C.c.id)
+    .outerjoin(_M, (_M.c.community_id == _C.c.id) & (_M.c.platform == bindparam("m_platform"))
+               & (_M.c.workspace_id == bindparam("m_workspace_id")) & (_M.c.user_id == bindparam("m_user_id")))
+    .where(_B.c.platform == bindparam("platform"), _B.c.workspace_id == bindparam("workspace_id")))
+_MEMBER_BY_REF = select(_M).where(
+    _M.c.community_id == bindparam("community_id"), _M.c.platform == bindparam("platform"),
+    _M.c.workspace_id == bindparam("workspace_id"), _M.c.user_id == bindparam("user_id"))
 
 
 class SqlCommunities:
@@ -43,16 +59,13 @@ class SqlCommunities:
                           ref: MemberRef) -> tuple[Community, Member | None] | None:
         """The community bound to a workspace and this person's membership in it, in one query
         (every command starts here)."""
-        row = (await self.s.execute(
-            select(CommunityRow, MemberRow)
-            .join(BindingRow, BindingRow.community_id == CommunityRow.id)
-            .outerjoin(MemberRow, (MemberRow.community_id == CommunityRow.id) & (MemberRow.platform == ref.platform)
-                       & (MemberRow.workspace_id == ref.workspace_id) & (MemberRow.user_id == ref.user_id))
-            .where(BindingRow.platform == platform, BindingRow.workspace_id == workspace_id))).first()
+        row = (await self.s.execute(_WITH_MEMBER, {
+            "platform": platform, "workspace_id": workspace_id,
+            "m_platform": ref.platform, "m_workspace_id": ref.workspace_id, "m_user_id": ref.user_id})).first()
         if row is None:
             return None
-        community, member = row
-        return to_community(community), to_member(member) if member is not None else None
+        community = Community(row.c_id, row.c_name, row.c_zone, CommunitySettings(**(row.c_settings or {})))
+        return community, to_member(row) if row.id is not None else None
 
     async def by_name(self, name: str) -> Community | None:
         row = await self.s.scalar(select(CommunityRow).where(CommunityRow.name == name))
@@ -99,7 +112,9 @@ class SqlMembers:
         return select(MemberRow).where(MemberRow.community_id == community_id)
 
     async def find(self, community_id: int, ref: MemberRef) -> Member | None:
-        row = await self._row(community_id, ref)
+        row = (await self.s.execute(_MEMBER_BY_REF, {
+            "community_id": community_id, "platform": ref.platform, "workspace_id": ref.workspace_id,
+            "user_id": ref.user_id})).first()
         return to_member(row) if row else None
 
     async def _row(self, community_id: int, ref: MemberRef) -> MemberRow | None:
@@ -159,15 +174,36 @@ class SqlMembers:
 
 
 class SqlTags:
-    def __init__(self, session: AsyncSession):
+    """`known` is shared by the units of work of one process: tag ids by (community, name).
+
+    Caching them is safe because a tag is never renamed or deleted, so an id another process
+    committed stays right. Ids are learned only once this unit of work commits: a tag inserted
+    by a transaction that rolls back never existed."""
+
+    def __init__(self, session: AsyncSession, known: dict[tuple[int, str], int] | None = None):
         self.s = session
+        self._known = {} if known is None else known
+        self._learned: dict[tuple[int, str], int] = {}
 
     async def ensure(self, community_id: int, names: Sequence[str]) -> dict[str, int]:
         """Ids of these tags, creating the unknown ones (until champions close the list)."""
-        if not names:
-            return {}
+        ids = {n: self._known[community_id, n] for n in names if (community_id, n) in self._known}
+        missing = [n for n in names if n not in ids]
+        if missing:
+            ids.update(await self._ensure(community_id, missing))
+            self._learned.update({(community_id, n): ids[n] for n in missing})
+        return ids
+
+    def committed(self) -> None:
+        self._known.update(self._learned)
+        self._learned.clear()
+
+    def rolled_back(self) -> None:
+        self._learned.clear()
+
+    async def _ensure(self, community_id: int, names: list[str]) -> dict[str, int]:
         rows = await self.s.execute(select(TagRow.name, TagRow.id).where(
-            TagRow.community_id == community_id, TagRow.name.in_(list(names))))
+            TagRow.community_id == community_id, TagRow.name.in_(names)))
         ids = {name: tag_id for name, tag_id in rows}
         for name in names:
             if name not in ids:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Kudos, Standing
@@ -17,6 +17,17 @@ def to_kudos(row: KudosRow, tags: Sequence[str] = ()) -> Kudos:
                  row.created_at, tuple(tags), row.revoked_at)
 
 
+# The statements of every kudos, built once as Core statements (see communities.py for why).
+_K = KudosRow.__table__
+_ADD = _K.insert().returning(_K.c.id)
+_ADD_TAGS = KudosTagRow.__table__.insert()
+_GIVEN_SINCE = (
+    select(_K.c.receiver_id, func.count())
+    .where(_K.c.community_id == bindparam("community_id"), _K.c.revoked_at.is_(None),
+           _K.c.giver_id == bindparam("giver_id"), _K.c.created_at >= bindparam("since"))
+    .group_by(_K.c.receiver_id))
+
+
 class SqlKudos:
     def __init__(self, session: AsyncSession):
         self.s = session
@@ -26,13 +37,11 @@ class SqlKudos:
 
     async def add(self, community_id: int, *, batch: str, giver_id: int, receiver_ids: Sequence[int],
                   reason: str, tag_ids: Sequence[int], source: str, place: dict, at: datetime) -> list[Kudos]:
-        # Core inserts with RETURNING: the hot path of every kudos, without the ORM's flush machinery.
         values = [{"community_id": community_id, "batch": batch, "giver_id": giver_id, "receiver_id": receiver_id,
                    "reason": reason, "source": source, "created_at": at, **place} for receiver_id in receiver_ids]
-        ids = [(await self.s.execute(insert(KudosRow).values(**v).returning(KudosRow.id))).scalar_one()
-               for v in values]
+        ids = [(await self.s.execute(_ADD, v)).scalar_one() for v in values]
         if tag_ids:
-            await self.s.execute(insert(KudosTagRow), [
+            await self.s.execute(_ADD_TAGS, [
                 {"community_id": community_id, "kudos_id": kudos_id, "tag_id": tag_id}
                 for kudos_id in ids for tag_id in tag_ids])
         return [Kudos(kudos_id, community_id, batch, giver_id, v["receiver_id"], reason, at)
@@ -40,10 +49,8 @@ class SqlKudos:
 
     async def given_since(self, community_id: int, giver_id: int, since: datetime) -> dict[int, int]:
         """How many live kudos this giver gave each receiver since then (one query for every daily rule)."""
-        rows = await self.s.execute(
-            select(KudosRow.receiver_id, func.count()).where(
-                self._live(community_id), KudosRow.giver_id == giver_id, KudosRow.created_at >= since)
-            .group_by(KudosRow.receiver_id))
+        rows = await self.s.execute(_GIVEN_SINCE, {"community_id": community_id, "giver_id": giver_id,
+                                                   "since": since})
         return {receiver_id: n for receiver_id, n in rows}
 
     async def latest_batch(self, community_id: int, giver_id: int, since: datetime) -> list[Kudos]:
