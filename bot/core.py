@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from bot.clock import Clock
-from bot.commands import CommandBook, CommandSpec, Kind, parse_args
+from bot.commands import CommandBook, CommandSpec, Kind, Mention, parse_args
 from bot.context import Context, Feature, json_target, target_json
 from bot.domain import Community, Member
 from bot.errors import Refusal
@@ -111,10 +111,10 @@ class Core:
             spec, rest = self.book.find(inv.line)
             args = parse_args(spec, rest)
             async with self.uow_factory() as uow:
-                ctx = await self._context(uow, inv.actor, inv.place)
+                ctx, known = await self._context(uow, inv.actor, inv.place, _mentioned(spec, args, inv.place))
                 if ctx.role < spec.role:
                     raise Refusal(f"Only a {spec.role.label} or above can use /{spec.name}.")
-                args = await self._resolve_members(ctx, spec, args, inv.people)
+                args = await self._resolve_members(ctx, spec, args, inv.people, known)
                 reply = await spec.handler(spec.command(**args), ctx)
                 await uow.commit()
             await self._after_commit(ctx)
@@ -157,13 +157,13 @@ class Core:
         return Feature(name="queued commands", outbox_kinds={QUEUED_COMMAND: self._run_queued})
 
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
-                               people: Sequence[Person]) -> dict:
+                               people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
         resolved = dict(args)
         for param in spec.params:
             if param.kind is Kind.MEMBER and args.get(param.name) is not None:
-                resolved[param.name] = await resolve_mention(ctx, args[param.name], people)
+                resolved[param.name] = await resolve_mention(ctx, args[param.name], people, known)
             elif param.kind is Kind.MEMBERS:
-                resolved[param.name] = [await resolve_mention(ctx, m, people) for m in args[param.name]]
+                resolved[param.name] = [await resolve_mention(ctx, m, people, known) for m in args[param.name]]
         return resolved
 
     # Platform events ----------------------------------------------------------------------
@@ -180,7 +180,7 @@ class Core:
                 if event.event_id and not await uow.events.first_time(event.place.platform, event.event_id, now):
                     return []
                 try:
-                    ctx = await self._context(uow, event.actor, event.place)
+                    ctx, _ = await self._context(uow, event.actor, event.place)
                 except Refusal:
                     return []  # a workspace we don't serve: store nothing, say nothing
                 for handler in handlers:
@@ -200,17 +200,20 @@ class Core:
 
     # Communities and members --------------------------------------------------------------
 
-    async def _context(self, uow: UnitOfWork, actor: Person, place: Place) -> Context:
+    async def _context(self, uow: UnitOfWork, actor: Person, place: Place,
+                       mentioned: Sequence[MemberRef] = ()) -> tuple[Context, dict[MemberRef, Member]]:
+        """Who is asking, where; and, read in the same query, the members among `mentioned`."""
         now = self.clock.now()
         actor = replace(actor, name=clean_name(actor.name))
-        found = await uow.communities.with_member(place.platform, place.workspace_id, actor.ref)
-        community, member = found if found else (await self._new_community(uow, place), None)
+        found = await uow.communities.with_members(place.platform, place.workspace_id, [actor.ref, *mentioned])
+        community, known = found if found else (await self._new_community(uow, place), {})
+        member = known.pop(actor.ref, None)  # popped: the speaker may be updated below
         first = member is None and place.platform == CONSOLE and await uow.members.count(community.id) == 0
         if member is None or _changed(member, actor):
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
         owners = self.config.owners
-        return Context(uow, community, member, effective_role(member, owners), place, now, owners)
+        return Context(uow, community, member, effective_role(member, owners), place, now, owners), known
 
     async def _new_community(self, uow: UnitOfWork, place: Place) -> Community:
         allowed = self.config.allowed.get(place.platform)
@@ -260,6 +263,17 @@ class Core:
                     await listener(event, self)
                 except Exception:
                     log.exception("listener %s for %s failed", feature.name, type(event).__name__)
+
+
+def _mentioned(spec: CommandSpec, args: dict, place: Place) -> list[MemberRef]:
+    """The people a command's arguments name by platform id."""
+    mentions: list[Mention] = []
+    for param in spec.params:
+        if param.kind is Kind.MEMBER and args.get(param.name) is not None:
+            mentions.append(args[param.name])
+        elif param.kind is Kind.MEMBERS:
+            mentions.extend(args[param.name])
+    return [MemberRef(place.platform, place.workspace_id, m.user_id) for m in mentions if m.user_id]
 
 
 def _changed(member: Member, actor: Person) -> bool:

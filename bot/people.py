@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.commands import Mention
 from bot.context import Context
@@ -18,9 +18,10 @@ def effective_role(member: Member, owners: frozenset[str]) -> Role:
     return max(member.granted_role, member.platform_role, configured)
 
 
-async def resolve_mention(ctx: Context, mention: Mention, people: Sequence[Person] = ()) -> Member:
+async def resolve_mention(ctx: Context, mention: Mention, people: Sequence[Person] = (),
+                          known: Mapping[MemberRef, Member] | None = None) -> Member:
     """The member a mention names. A platform id we haven't seen becomes a member (they are in the
-    workspace); a bare @name must match exactly one known member."""
+    workspace); a bare @name must match exactly one known member. `known`: members already read."""
     members = ctx.uow.members
     if mention.user_id is None:
         matches = await members.by_name(ctx.community.id, ctx.place.platform, mention.name or "")
@@ -32,7 +33,7 @@ async def resolve_mention(ctx: Context, mention: Mention, people: Sequence[Perso
         raise Refusal(f"More than one member is called @{clean_name(mention.name or '')}: "
                       "pick them from the mention list.")
     ref = MemberRef(ctx.place.platform, ctx.place.workspace_id, mention.user_id)
-    existing = await members.find(ctx.community.id, ref)
+    existing = known[ref] if known and ref in known else await members.find(ctx.community.id, ref)
     told = next((p for p in people if p.ref.user_id == mention.user_id), None)
     name = clean_name(told.name if told else mention.name or (existing.name if existing else ref.user_id))
     is_bot = told.is_bot if told else bool(existing and existing.is_bot)

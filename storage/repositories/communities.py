@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Community, Member
@@ -33,12 +33,12 @@ def to_member(row) -> Member:
 # Every command reads these two, so they are built once, as Core selects of plain rows: building
 # a statement and loading ORM objects cost more than the query itself on SQLite.
 _C, _M, _B = CommunityRow.__table__, MemberRow.__table__, BindingRow.__table__
-_WITH_MEMBER = (
+_WITH_MEMBERS = (
     select(_C.c.id.label("c_id"), _C.c.name.label("c_name"), _C.c.zone.label("c_zone"),
            _C.c.settings.label("c_settings"), _M)
     .join(_B, _B.c.community_id == _C.c.id)
-    .outerjoin(_M, (_M.c.community_id == _C.c.id) & (_M.c.platform == bindparam("m_platform"))
-               & (_M.c.workspace_id == bindparam("m_workspace_id")) & (_M.c.user_id == bindparam("m_user_id")))
+    .outerjoin(_M, (_M.c.community_id == _C.c.id)
+               & tuple_(_M.c.platform, _M.c.workspace_id, _M.c.user_id).in_(bindparam("refs", expanding=True)))
     .where(_B.c.platform == bindparam("platform"), _B.c.workspace_id == bindparam("workspace_id")))
 _MEMBER_BY_REF = select(_M).where(
     _M.c.community_id == bindparam("community_id"), _M.c.platform == bindparam("platform"),
@@ -55,17 +55,18 @@ class SqlCommunities:
             .where(BindingRow.platform == platform, BindingRow.workspace_id == workspace_id))
         return to_community(row) if row else None
 
-    async def with_member(self, platform: str, workspace_id: str,
-                          ref: MemberRef) -> tuple[Community, Member | None] | None:
-        """The community bound to a workspace and this person's membership in it, in one query
-        (every command starts here)."""
-        row = (await self.s.execute(_WITH_MEMBER, {
+    async def with_members(self, platform: str, workspace_id: str,
+                           refs: Sequence[MemberRef]) -> tuple[Community, dict[MemberRef, Member]] | None:
+        """The community bound to a workspace and those of these people who are its members, in one
+        query (every command starts here, with the speaker and whoever they mention)."""
+        rows = (await self.s.execute(_WITH_MEMBERS, {
             "platform": platform, "workspace_id": workspace_id,
-            "m_platform": ref.platform, "m_workspace_id": ref.workspace_id, "m_user_id": ref.user_id})).first()
-        if row is None:
+            "refs": [(r.platform, r.workspace_id, r.user_id) for r in refs]})).all()
+        if not rows:
             return None
-        community = Community(row.c_id, row.c_name, row.c_zone, CommunitySettings(**(row.c_settings or {})))
-        return community, to_member(row) if row.id is not None else None
+        c = rows[0]
+        community = Community(c.c_id, c.c_name, c.c_zone, CommunitySettings(**(c.c_settings or {})))
+        return community, {m.ref: m for m in (to_member(r) for r in rows if r.id is not None)}
 
     async def by_name(self, name: str) -> Community | None:
         row = await self.s.scalar(select(CommunityRow).where(CommunityRow.name == name))
