@@ -213,3 +213,18 @@ async def test_the_same_person_appearing_twice_at_once_is_one_member(uow):
 
     ids = await asyncio.gather(*(appear() for _ in range(5)))
     assert len(set(ids)) == 1
+
+
+async def test_a_tag_created_by_a_rolled_back_unit_of_work_is_not_remembered(uow):
+    community = await _community(uow)
+    async with uow() as u:
+        ghost_id = (await u.tags.ensure(community.id, ["ghost"]))["ghost"]
+        # leaving without commit rolls the tag back
+    async with uow() as u:
+        assert await u.tags.find(community.id, "ghost") is None
+        real_id = (await u.tags.ensure(community.id, ["ghost"]))["ghost"]
+        await u.commit()
+    async with uow() as u:
+        assert (await u.tags.ensure(community.id, ["ghost"]))["ghost"] == real_id == await u.tags.find(
+            community.id, "ghost")
+    assert ghost_id is not None
