@@ -3,6 +3,8 @@ a bare SQLAlchemy Core insert-and-commit of one row, on the same database.
 
     python bench/kudos.py [--n 2000] [--pg postgresql+asyncpg://root@127.0.0.1:5432/test]
 
+On PostgreSQL it works in a scratch database `copbot_bench_kudos` next to the one --pg names.
+
 Prints one line per database with both rates and their ratio (target: core within 5x of the floor)."""
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from adapters.config import Config, DatabaseConfig  # noqa: E402
 from bot.core import Invocation  # noqa: E402
 from bot.identity import MemberRef, Person, Place  # noqa: E402
 from storage.engine import make_engine  # noqa: E402
+from tests.fakes.postgres import create_database  # noqa: E402
 
 
 class SteppingClock:
@@ -70,14 +73,6 @@ async def floor_rate(url: str, n: int) -> float:
     return n / elapsed
 
 
-async def reset_postgres(url: str) -> None:
-    engine = make_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=2000)
@@ -90,7 +85,7 @@ async def main() -> None:
         for name, url in targets:
             if name == "PostgreSQL":
                 try:
-                    await reset_postgres(url)
+                    url = await create_database(url, "copbot_bench_kudos")
                 except Exception as error:  # noqa: BLE001
                     print(f"{name}: skipped ({type(error).__name__}: {error})")
                     continue

@@ -23,23 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import make_url, text  # noqa: E402
-from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
 from storage.engine import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
+from tests.fakes.postgres import create_database  # noqa: E402
 
 WORKER = ROOT / "bench" / "reminder_worker.py"
 PG_DEFAULT = os.environ.get("COPBOT_TEST_PG_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")
-
-
-async def fresh_pg(base: str, name: str) -> str:
-    admin = create_async_engine(base, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        await connection.execute(text(f"CREATE DATABASE {name}"))
-    await admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
 
 
 async def migrate(url: str) -> None:
@@ -82,7 +72,7 @@ def main() -> None:
         scenario("SQLite, 1 process", f"sqlite+aiosqlite:///{tmp}/bench.db", args.n, 1, args.due_in)
     try:
         for processes in (1, 3):
-            url = asyncio.run(fresh_pg(args.pg, "copbot_bench_reminders"))
+            url = asyncio.run(create_database(args.pg, "copbot_bench_reminders"))
             scenario(f"PostgreSQL, {processes} process{'es' if processes > 1 else ''}", url, args.n,
                            processes, args.due_in)
     except OSError as error:

@@ -14,8 +14,10 @@ from adapters.bootstrap import build
 from adapters.config import Config, DatabaseConfig, DefaultsConfig
 from tests.fakes.clock import FakeClock
 from tests.fakes.console import ConsoleDriver
+from tests.fakes.postgres import create_database, drop_database, reset_schema
 
 PG_URL = os.environ.get("COPBOT_TEST_PG_URL", "postgresql+asyncpg://root@127.0.0.1:5432/test")
+RUN_DATABASE = f"copbot_test_{os.getpid()}"
 _pg_state: dict[str, str | None] = {}
 
 
@@ -38,12 +40,21 @@ async def postgres_unavailable() -> str | None:
     return _pg_state["reason"]
 
 
-async def reset_postgres(url: str) -> None:
-    engine = create_async_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
-    await engine.dispose()
+_run_database: dict[str, str] = {}
+
+
+async def postgres_url() -> str:
+    """A database of this test run's own on the server (so two runs at once don't reset each other's),
+    emptied before each test that uses it."""
+    if "url" not in _run_database:
+        _run_database["url"] = await create_database(PG_URL, RUN_DATABASE)
+    await reset_schema(_run_database["url"])
+    return _run_database["url"]
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    if "url" in _run_database:
+        asyncio.run(drop_database(PG_URL, RUN_DATABASE))
 
 
 @pytest.fixture
@@ -61,8 +72,7 @@ async def store_url(request, tmp_path) -> str:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
         pytest.skip(reason)
-    await reset_postgres(PG_URL)
-    return PG_URL
+    return await postgres_url()
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from sqlalchemy import make_url, text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy import text
 
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from tests.conftest import PG_URL, postgres_unavailable
+from tests.fakes.postgres import create_database, drop_database
 
 pytestmark = pytest.mark.postgres
 
@@ -36,18 +36,12 @@ async def pg_url():
         pytest.skip(reason)
     # A database of its own: other suites reset the shared one while these processes run.
     name = f"copbot_procs_{os.getpid()}"
-    admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    async with admin.connect() as connection:
-        await connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        await connection.execute(text(f"CREATE DATABASE {name}"))
-    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    url = await create_database(PG_URL, name)
     engine = make_engine(url)
     await upgrade(engine)
     await engine.dispose()
     yield url
-    async with admin.connect() as connection:
-        await connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-    await admin.dispose()
+    await drop_database(PG_URL, name)
 
 
 async def start_workers(url: str, out: Path, count: int, *, lease: float, idle_exit: float):
