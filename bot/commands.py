@@ -4,12 +4,12 @@ command tree are all derived from these declarations."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from bot.errors import Refusal
+from bot.errors import Refusal, concerning
 from bot.identity import Role
 from bot.reply import Visibility
 from bot.tags import TAG_TOKEN, split_trailing_tags
@@ -27,6 +27,30 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """One autocomplete choice: what the list shows, and what it fills in."""
+
+    label: str  # "12 — Sunday run, Sun 6 Dec"
+    value: str  # "12"
+
+
+# (a bot.context.Lookup: the store, read only, the community and the time; what was typed so far) -> choices
+Suggester = Callable[[Any, str], Awaitable[list[Suggestion]]]
+
+
+def from_examples(examples: Sequence[str]) -> Suggester:
+    """Suggest the examples that start with (then contain) what was typed."""
+
+    async def suggest(_lookup: Any, typed: str) -> list[Suggestion]:
+        wanted = " ".join(typed.split()).casefold()
+        first = [e for e in examples if e.casefold().startswith(wanted)]
+        then = [e for e in examples if wanted in e.casefold() and e not in first]
+        return [Suggestion(e, e) for e in first + then]
+
+    return suggest
+
+
+@dataclass(frozen=True)
 class Param:
     name: str
     kind: Kind
@@ -35,6 +59,7 @@ class Param:
     max_items: int = 1
     max_len: int = 500
     choices: tuple[str, ...] = ()
+    suggest: Suggester | None = None  # autocomplete (tags are suggested by the core without one)
 
     def usage(self) -> str:
         shown = {
@@ -58,6 +83,43 @@ Handler = Callable[[Any, Any], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
+class FormField:
+    """One text input of a declared form."""
+
+    name: str
+    label: str
+    placeholder: str = ""
+    required: bool = True
+    max_len: int = 500
+    multiline: bool = False
+    suggest: Suggester | None = None  # where the platform shows the field as an autocompleted option
+
+
+@dataclass(frozen=True)
+class Form:
+    """What a command asks in a form (Slack modal, Discord modal and options), and how the answers become the
+    line the command's parser reads, so the rules that check the answers stay in one place.
+
+    `blame` sends a refusal about something that is not a field of its own ("duration") to the field that
+    holds it ("details")."""
+
+    fields: tuple[FormField, ...]
+    to_line: Callable[[Mapping[str, str]], str]  # the answers (absent = "") -> the text after the command name
+    blame: Mapping[str, str] = field(default_factory=dict)
+
+    def line(self, command: str, answers: Mapping[str, str | None]) -> str:
+        texts = {f.name: (answers.get(f.name) or "").strip() for f in self.fields}
+        return f"{command} {self.to_line(texts)}".strip()
+
+    def field_for(self, concern: str | None) -> str | None:
+        """The field a refusal about `concern` belongs next to, if any."""
+        if concern is None:
+            return None
+        names = {f.name for f in self.fields}
+        return concern if concern in names else self.blame.get(concern)
+
+
+@dataclass(frozen=True)
 class CommandSpec:
     name: str  # "kudos" or "kudos undo": a group word, then maybe a subcommand
     summary: str
@@ -67,7 +129,8 @@ class CommandSpec:
     role: Role = Role.MEMBER
     visibility: Visibility = Visibility.PUBLIC
     slow: bool = False
-    form: bool = False  # typed with no arguments, Slack and Discord open a form (modal) with one field per param
+    # Typed with no arguments, Slack and Discord open a form (modal): True = one field per param; a Form = its fields.
+    form: bool | Form = False
     examples: tuple[str, ...] = ()
 
     @property
@@ -81,6 +144,20 @@ class CommandSpec:
 
     def usage(self) -> str:
         return " ".join([f"/{self.name}", *(p.usage() for p in self.params)])
+
+    @property
+    def declared_form(self) -> Form | None:
+        return self.form if isinstance(self.form, Form) else None
+
+    @property
+    def opens_form(self) -> bool:
+        return self.declared_form is not None or (self.form is True and bool(self.params))
+
+    def suggester(self, name: str) -> Suggester | None:
+        """The suggestions for the param or form field called `name`, if the declaration offers some."""
+        fields = self.declared_form.fields if self.declared_form else ()
+        found = next((p for p in (*self.params, *fields) if p.name == name), None)
+        return found.suggest if found else None
 
 
 _TOKEN = re.compile(r"<[^>\s][^>]*>|\S+")
@@ -113,7 +190,8 @@ def parse_args(spec: CommandSpec, text: str) -> dict[str, Any]:
     for param in spec.params:
         if param.kind is Kind.TAGS:
             continue
-        value, rest = _take(param, rest, spec)
+        with concerning(param.name):
+            value, rest = _take(param, rest, spec)
         values[param.name] = value
     if rest.strip():
         raise Refusal(f"I didn't understand '{_short(rest)}'. Usage: `{spec.usage()}`")

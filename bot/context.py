@@ -14,6 +14,16 @@ from bot.ports import UnitOfWork
 from bot.reply import Reply
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """What a suggester (autocomplete) may read: the store, without writing, the community, where, and when."""
+
+    uow: UnitOfWork
+    community: Community
+    place: Place
+    now: datetime
+
+
 @dataclass
 class Context:
     uow: UnitOfWork

@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 from bot.clock import Clock
-from bot.commands import CommandBook, CommandSpec, Kind, Mention, parse_args
-from bot.context import Context, Feature, json_target, target_json
+from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
+from bot.context import Context, Feature, Lookup, json_target, target_json
 from bot.domain import Community, Member
 from bot.errors import Refusal
 from bot.events import PlatformEvent
@@ -120,23 +120,31 @@ class Core:
             await self._after_commit(ctx)
             return reply
         except Refusal as refusal:
-            return Reply.ephemeral(refusal.message)
+            return Reply.ephemeral(refusal.message, concerns=refusal.field)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
             return Reply.ephemeral(ERROR_TEXT.format(ref=ref))
 
-    async def suggest(self, place: Place, kind: Kind, prefix: str, limit: int = 25) -> list[str]:
-        """Autocomplete values for a parameter (topic tags for now), for platforms that offer it."""
-        if kind is not Kind.TAGS:
+    async def suggest(self, place: Place, command: str, name: str, typed: str,
+                      limit: int = 25) -> list[Suggestion]:
+        """Autocomplete for the param or form field `name` of `command`, for platforms that offer it:
+        what its declaration suggests, or the community's tags for a tags param. Reads only."""
+        spec = self.book.specs.get(command)
+        suggester = spec.suggester(name) if spec else None
+        is_tags = spec is not None and any(p.name == name and p.kind is Kind.TAGS for p in spec.params)
+        if suggester is None and not is_tags:
             return []
         async with self.uow_factory() as uow:
             community = await uow.communities.by_binding(place.platform, place.workspace_id)
             if community is None:
                 return []
-            names = await uow.tags.names(community.id)
-        wanted = prefix.lstrip("#").casefold()
-        return [n for n in names if n.startswith(wanted)][:limit]
+            if suggester is not None:
+                found = await suggester(Lookup(uow, community, place, self.clock.now()), typed)
+            else:
+                wanted = typed.lstrip("#").casefold()
+                found = [Suggestion(n, n) for n in await uow.tags.names(community.id) if n.startswith(wanted)]
+        return found[:limit]
 
     async def enqueue(self, inv: Invocation, reply_to: Target) -> None:
         """Accept a slow command: record it first (so a crash cannot lose it), run it from the

@@ -49,6 +49,7 @@ class Reply:
     sections: tuple[Section, ...] = ()
     buttons: tuple[Button, ...] = ()
     attachments: tuple[Attachment, ...] = ()
+    concerns: str | None = None  # a refusal's input (param or option name), for forms to show it next to
 
     @classmethod
     def public(cls, text: str, **kw) -> Reply:
@@ -74,6 +75,7 @@ class Reply:
         data = asdict(self)
         data["visibility"] = self.visibility.value
         data.pop("attachments")  # files are rebuilt when sent, never queued
+        data.pop("concerns")  # only a form that is still open uses it
         return data
 
     @classmethod

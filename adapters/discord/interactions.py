@@ -72,7 +72,8 @@ class Interactions:
         await interaction.response.send_modal(FormModal(spec))
 
     async def form_submitted(self, interaction: discord.Interaction, spec: CommandSpec, values: dict[str, str]) -> None:
-        await self.command(interaction, spec, build_line(spec, dict(values)))
+        form = spec.declared_form
+        await self.command(interaction, spec, form.line(spec.name, values) if form else build_line(spec, dict(values)))
 
     async def failed(self, interaction: discord.Interaction, error: BaseException) -> None:
         """Last resort for anything that escaped: an ephemeral apology, as the first response or a follow-up."""

@@ -11,6 +11,9 @@ Mapping (generic, no command is named here):
   ``member1`` .. ``memberN`` user options, the first required; TEXT / WORD -> a string with ``max_length``;
   INT -> an integer; CHOICE -> a string with choices; TAGS -> a string autocompleted from ``core.suggest``.
 * A declaration with ``form=True`` has only optional options; invoked without any, it opens a form (modal).
+  One that declares a ``Form`` has the form's fields as its (optional, string) options instead, and the form
+  turns them into the core's line.
+* A param or form field that the declaration gives suggestions is autocompleted from ``core.suggest``.
 
 The callback rebuilds the core's text line from the options (members as ``<@id>``) and passes what Discord
 resolved about each member (name, bot) as ``people``."""
@@ -82,6 +85,13 @@ def _parameters(spec: CommandSpec) -> tuple[list[inspect.Parameter], dict[str, s
     params = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                 annotation=discord.Interaction)]
     descriptions: dict[str, str] = {}
+    if form := spec.declared_form:
+        for field in form.fields:
+            params.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY, default=None,
+                                            annotation=app_commands.Range[str, 1, min(field.max_len, STRING_MAX)]))
+            example = f", like {field.placeholder}" if field.placeholder else ""
+            descriptions[field.name] = f"{field.label}{example}"[:DESCRIPTION_MAX]
+        return params, descriptions
     for param in spec.params:
         for i, name in enumerate(option_names(param, spec)):
             required = not param.optional and i == 0 and not spec.form
@@ -94,6 +104,8 @@ def _parameters(spec: CommandSpec) -> tuple[list[inspect.Parameter], dict[str, s
 
 def line_and_people(spec: CommandSpec, values: dict[str, Any], guild_id: int | str) -> tuple[str, tuple]:
     """The core's text line from option values, and facts about the members they name."""
+    if form := spec.declared_form:
+        return form.line(spec.name, {k: str(v) for k, v in values.items() if v is not None}), ()
     texts: dict[str, str | None] = {}
     people = []
     for param in spec.params:
@@ -108,21 +120,45 @@ def line_and_people(spec: CommandSpec, values: dict[str, Any], guild_id: int | s
     return build_line(spec, texts), tuple(people)
 
 
-def _tag_completer(core: Core):
+def _tag_completer(core: Core, spec: CommandSpec, name: str):
     async def complete(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
         head, _, last = current.replace(",", " ").rpartition(" ")
-        found = await core.suggest(facts.interaction_place(interaction), Kind.TAGS, last.lstrip("#"))
+        found = await core.suggest(facts.interaction_place(interaction), spec.name, name, last.lstrip("#"))
         return [app_commands.Choice(name=v[:100], value=v[:100])
-                for v in (f"{head} #{t}".strip() for t in found)][:25]
+                for v in (f"{head} #{s.value}".strip() for s in found)][:CHOICES_MAX]
 
     return complete
+
+
+def _completer(core: Core, spec: CommandSpec, name: str, integer: bool):
+    async def complete(interaction: discord.Interaction, current: str | int) -> list[app_commands.Choice]:
+        found = await core.suggest(facts.interaction_place(interaction), spec.name, name, str(current or ""))
+        if integer:
+            return [app_commands.Choice(name=s.label[:100], value=int(s.value))
+                    for s in found if s.value.isdigit()][:CHOICES_MAX]
+        return [app_commands.Choice(name=s.label[:100], value=s.value[:100]) for s in found][:CHOICES_MAX]
+
+    return complete
+
+
+def _completers(core: Core, spec: CommandSpec) -> dict[str, Any]:
+    """An autocomplete callback per option the declaration offers suggestions for."""
+    if form := spec.declared_form:
+        return {f.name: _completer(core, spec, f.name, False) for f in form.fields if f.suggest}
+    found: dict[str, Any] = {}
+    for param in spec.params:
+        if param.kind is Kind.TAGS:
+            found[param.name] = _tag_completer(core, spec, param.name)
+        elif param.suggest and param.kind in (Kind.TEXT, Kind.WORD, Kind.INT):
+            found[param.name] = _completer(core, spec, param.name, param.kind is Kind.INT)
+    return found
 
 
 def command_for(spec: CommandSpec, name: str, core: Core, parent: app_commands.Group | None = None
                 ) -> app_commands.Command:
     async def callback(interaction: discord.Interaction, **values: Any) -> None:
         handler = interaction.client.interactions  # type: ignore[attr-defined]
-        if spec.form and spec.params and all(v is None for v in values.values()):
+        if spec.opens_form and all(v is None for v in values.values()):
             await handler.open_form(interaction, spec)
             return
         line, people = line_and_people(spec, values, interaction.guild_id or "")
@@ -131,9 +167,8 @@ def command_for(spec: CommandSpec, name: str, core: Core, parent: app_commands.G
     params, descriptions = _parameters(spec)
     callback.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
     callback = app_commands.describe(**descriptions)(callback)
-    tags = {p.name: _tag_completer(core) for p in spec.params if p.kind is Kind.TAGS}
-    if tags:
-        callback = app_commands.autocomplete(**tags)(callback)
+    if completers := _completers(core, spec):
+        callback = app_commands.autocomplete(**completers)(callback)
     return app_commands.Command(name=name, description=spec.summary[:DESCRIPTION_MAX] or name, callback=callback,
                                 parent=parent)
 

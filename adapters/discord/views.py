@@ -1,4 +1,4 @@
-"""Buttons that run a core command when pressed, and forms (modals) for commands declared with ``form=True``.
+"""Buttons that run a core command when pressed, and forms (modals) for commands declared with a form.
 
 A button's ``custom_id`` is ``copbot:`` + the core command line it runs (``copbot:meetup rsvp 12 yes``), so the
 button needs no state in memory: :class:`CommandButton` is a ``DynamicItem`` that discord.py matches by its
@@ -23,6 +23,9 @@ CUSTOM_ID_MAX = 100
 LABEL_MAX = 80
 BUTTONS_MAX = 25  # 5 rows of 5
 FORM_FIELDS_MAX = 5
+LABEL_MAX_FIELD = 45
+PLACEHOLDER_MAX = 100
+INPUT_MAX = 4000
 STYLES = {"primary": discord.ButtonStyle.primary, "danger": discord.ButtonStyle.danger}
 
 
@@ -55,19 +58,33 @@ def command_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     return view if view.children else None
 
 
+def _inputs(spec: CommandSpec) -> list[discord.ui.TextInput]:
+    """The declared fields, or one per parameter; Discord shows at most five."""
+    if form := spec.declared_form:
+        fields = [(f.name, f.label, f.placeholder, f.required, f.max_len, f.multiline) for f in form.fields]
+    else:
+        fields = [(p.name, p.help or p.name, None, not p.optional, p.max_len, p.kind is Kind.TEXT)
+                  for p in spec.params]
+    if len(fields) > FORM_FIELDS_MAX:
+        log.warning("/%s: %d form fields dropped, Discord shows %d", spec.name, len(fields) - FORM_FIELDS_MAX,
+                    FORM_FIELDS_MAX)
+    return [discord.ui.TextInput(label=label[:LABEL_MAX_FIELD], custom_id=name, required=required,
+                                 placeholder=placeholder[:PLACEHOLDER_MAX] if placeholder else None,
+                                 max_length=min(max_len, INPUT_MAX),
+                                 style=discord.TextStyle.paragraph if long else discord.TextStyle.short)
+            for name, label, placeholder, required, max_len, long in fields[:FORM_FIELDS_MAX]]
+
+
 class FormModal(discord.ui.Modal):
-    """One text field per parameter (Discord allows five); submitting runs the line they make."""
+    """The command's form fields, as text inputs; submitting runs the line they make."""
 
     def __init__(self, spec: CommandSpec) -> None:
         super().__init__(title=spec.summary[:45] or spec.name, custom_id=f"copbot-form:{spec.name}"[:CUSTOM_ID_MAX],
                          timeout=15 * 60)
         self.spec = spec
         self.inputs: dict[str, discord.ui.TextInput] = {}
-        for param in spec.params[:FORM_FIELDS_MAX]:
-            style = discord.TextStyle.paragraph if param.kind is Kind.TEXT else discord.TextStyle.short
-            field = discord.ui.TextInput(label=(param.help or param.name)[:45], custom_id=param.name, style=style,
-                                         required=not param.optional, max_length=min(param.max_len, 4000))
-            self.inputs[param.name] = field
+        for field in _inputs(spec):
+            self.inputs[field.custom_id] = field
             self.add_item(field)
 
     def values(self) -> dict[str, str]:

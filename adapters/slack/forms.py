@@ -1,17 +1,21 @@
-"""Modals for commands declared with `form=True`: one input per parameter, and back to a command line.
+"""Modals for commands declared with a form: the declared fields (text inputs), or with `form=True` one input
+per parameter; and the answers back to a command line.
 
-Built from the command's declaration only, so a new parameter appears in the form without an edit here."""
+Built from the command's declaration only, so a new parameter or field appears in the form without an edit here."""
 
 from __future__ import annotations
 
 import json
 
-from bot.commands import CommandSpec, Kind, Param
+from bot.commands import CommandSpec, FormField, Kind, Param
 
 FORM_CALLBACK = "copbot.form"
 VALUE = "value"  # the action_id of every input; the block_id is the parameter's name
 MAX_TITLE = 24
 MAX_OPTIONS = 100
+MAX_PLACEHOLDER = 150
+MAX_INPUT = 3000
+MAX_ERROR = 2000
 
 
 def form_view(spec: CommandSpec, *, channel_id: str, response_url: str | None) -> dict:
@@ -23,8 +27,18 @@ def form_view(spec: CommandSpec, *, channel_id: str, response_url: str | None) -
         "title": {"type": "plain_text", "text": _cut(f"/{spec.name}", MAX_TITLE)},
         "submit": {"type": "plain_text", "text": "Send"},
         "close": {"type": "plain_text", "text": "Cancel"},
-        "blocks": [_input(p) for p in spec.params],
+        "blocks": [_field(f) for f in spec.declared_form.fields] if spec.declared_form else
+                  [_input(p) for p in spec.params],
     }
+
+
+def _field(field: FormField) -> dict:
+    element = {"type": "plain_text_input", "action_id": VALUE, "multiline": field.multiline,
+               "max_length": min(max(field.max_len, 1), MAX_INPUT)}
+    if field.placeholder:
+        element["placeholder"] = {"type": "plain_text", "text": _cut(field.placeholder, MAX_PLACEHOLDER)}
+    return {"type": "input", "block_id": field.name, "optional": not field.required,
+            "label": {"type": "plain_text", "text": _cut(field.label, 2000)}, "element": element}
 
 
 def _input(param: Param) -> dict:
@@ -56,6 +70,8 @@ def form_metadata(view: dict) -> dict:
 
 def line_from_form(spec: CommandSpec, values: dict) -> str:
     """The command line the form's answers spell, as if typed: `kudos <@U2> thanks #seo`."""
+    if form := spec.declared_form:
+        return form.line(spec.name, {f.name: _typed(values, f.name) for f in form.fields})
     words: list[str] = [spec.name]
     tags: list[str] = []
     for param in spec.params:
@@ -71,6 +87,19 @@ def line_from_form(spec: CommandSpec, values: dict) -> str:
         elif state.get("value"):
             words.append(state["value"])
     return " ".join(words + tags)
+
+
+def _typed(values: dict, block_id: str) -> str:
+    return ((values.get(block_id) or {}).get(VALUE) or {}).get("value") or ""
+
+
+def form_errors(spec: CommandSpec, concerns: str | None, message: str) -> dict[str, str] | None:
+    """`response_action: errors` for a refusal about one of the form's inputs; None when it names none."""
+    if (form := spec.declared_form) is not None:
+        block = form.field_for(concerns)
+    else:
+        block = concerns if any(p.name == concerns for p in spec.params) else None
+    return {block: _cut(message, MAX_ERROR)} if block else None
 
 
 def _cut(text: str, limit: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from adapters.slack.background import Background
-from adapters.slack.forms import form_metadata, form_view, line_from_form
+from adapters.slack.forms import form_errors, form_metadata, form_view, line_from_form
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.people import PLATFORM, SlackPeople
 from adapters.slack.render import render, response_type
@@ -39,7 +39,7 @@ class SlackInteractions:
         self.people.remember_workspace(team, body.get("team_domain"))
         place = Place(PLATFORM, team, channel, workspace_name=body.get("team_domain"))
         spec, rest = self._find(line)
-        if spec is not None and spec.form and spec.params and not rest:
+        if spec is not None and spec.opens_form and not rest:
             view = form_view(spec, channel_id=channel, response_url=body.get("response_url"))
             await client.views_open(trigger_id=body["trigger_id"], view=view)
             await ack()
@@ -99,12 +99,17 @@ class SlackInteractions:
         if spec is None:
             await ack(response_action="errors", errors={})
             return
-        await ack()  # closes the modal; the answer goes where the command was typed
         team, user = body["team"]["id"], body["user"]["id"]
         line = line_from_form(spec, view["state"]["values"])
         place = Place(PLATFORM, team, meta.get("channel") or "", workspace_name=body["team"].get("domain"))
         actor = await self.people.person(team, user, body["user"].get("username"))
+        # Run before answering Slack (the core takes milliseconds), so a refusal about one input stays in the modal.
         reply = await self.core.handle(Invocation(actor, place, line, await self.people.mentioned(team, line)))
+        errors = form_errors(spec, reply.concerns, reply.text)
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()  # closes the modal; the answer goes where the command was typed
         await self._answer(reply, user=user, response_url=meta.get("response_url"))
 
     async def _answer(self, reply: Reply, *, user: str, response_url: str | None) -> None:

@@ -10,6 +10,7 @@ from bot.domain import Member
 from bot.errors import Refusal
 from bot.features.meetups import rsvp, service, views
 from bot.features.meetups.export import meetup_calendar
+from bot.features.meetups.form import CREATE_FORM, suggest_meetups
 from bot.features.meetups.manage import (
     CancelMeetup,
     EditMeetup,
@@ -122,14 +123,14 @@ async def calendar_file(cmd: MeetupCalendar, ctx: Context) -> Reply:
                            attachments=(Attachment(f"meetup-{meetup.id}.ics", data, "text/calendar"),))
 
 
-MEETUP = Param("meetup_id", Kind.INT, "the meetup number")
+MEETUP = Param("meetup_id", Kind.INT, "the meetup number", suggest=suggest_meetups)
 DAY = Param("day", Kind.WORD, "a date like 2026-03-29 (default: the next one)", optional=True, max_len=10)
 DETAILS_HELP = 'a title in quotes, a start and options: "Sunday run" sunday 18:00 repeat=weekly capacity=12'
 
 COMMANDS = (
     CommandSpec("meetup create", "Schedule a meetup (one-off or repeating)", ScheduleMeetup, schedule_meetup,
                 params=(Param("details", Kind.TEXT, DETAILS_HELP, max_len=2500),),
-                role=Role.CHAMPION, form=True,
+                role=Role.CHAMPION, form=CREATE_FORM,
                 examples=(EXAMPLE, '/meetup create "SEO clinic" 2026-12-03 18:00 duration=1h place=https://meet.example/seo',
                           '/meetup create "Study group" next thursday 18:00 repeat=monthly on the first thursday')),
     CommandSpec("meetup list", "Meetups coming up", ListMeetups, list_meetups, visibility=Visibility.EPHEMERAL),

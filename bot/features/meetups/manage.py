@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.context import Context
-from bot.errors import Refusal
+from bot.errors import Refusal, concerning
 from bot.features.meetups import service
 from bot.features.meetups.recurrence import recurrence_rule
 from bot.features.meetups.rsvp import promote
@@ -45,9 +45,12 @@ class MoveOccurrence:
 async def schedule_meetup(cmd: ScheduleMeetup, ctx: Context) -> Reply:
     details = parse_details(cmd.details, creating=True)
     zone_name = details.zone or ctx.member.zone or ctx.zone
-    zone(zone_name)
-    start = parse_start(details.start or "", zone_name, ctx.now)
-    rule = recurrence_rule(details.repeat, start) if details.repeat else None
+    with concerning("zone"):
+        zone(zone_name)
+    with concerning("start"):
+        start = parse_start(details.start or "", zone_name, ctx.now)
+    with concerning("repeat"):
+        rule = recurrence_rule(details.repeat, start) if details.repeat else None
     capacity = None if details.capacity in (None, NO_LIMIT) else details.capacity
     meetup = await ctx.uow.meetups.add(
         ctx.community.id, creator_id=ctx.member.id, title=details.title, description=details.about or "",

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.errors import Refusal
+from bot.errors import Refusal, concerning
 from bot.text import clean_text
 
 KEYS = ("title", "start", "repeat", "duration", "place", "capacity", "zone", "about")
@@ -66,21 +66,23 @@ def parse_details(text: str, *, creating: bool) -> Details:
             raise Refusal(f"I didn't understand '{leading[:40]}': the start is given with start= already.")
         values["start"] = leading
     if creating and not values.get("title"):
-        raise Refusal(f'Give the meetup a title first, in quotes. For example: `{EXAMPLE}`')
+        raise Refusal(f'Give the meetup a title first, in quotes. For example: `{EXAMPLE}`', field="title")
     if creating and not values.get("start"):
-        raise Refusal(f"Tell me when it starts, after the title. For example: `{EXAMPLE}`")
+        raise Refusal(f"Tell me when it starts, after the title. For example: `{EXAMPLE}`", field="start")
     if not creating and not values:
         raise Refusal("Say what to change, for example `/meetup edit 4 capacity=20 place=#general`.")
-    return Details(
-        title=_bounded(values.get("title"), "the title", MAX_TITLE),
-        start=values.get("start") or None,
-        repeat=values.get("repeat"),
-        duration=parse_duration(values["duration"]) if "duration" in values else None,
-        place=_bounded(values.get("place"), "the place", MAX_PLACE),
-        capacity=parse_capacity(values["capacity"]) if "capacity" in values else None,
-        zone=values.get("zone") or None,
-        about=_bounded(values.get("about"), "the description", MAX_ABOUT),
-    )
+    with concerning("title"):
+        title = _bounded(values.get("title"), "the title", MAX_TITLE)
+    with concerning("duration"):
+        duration = parse_duration(values["duration"]) if "duration" in values else None
+    with concerning("place"):
+        place = _bounded(values.get("place"), "the place", MAX_PLACE)
+    with concerning("capacity"):
+        capacity = parse_capacity(values["capacity"]) if "capacity" in values else None
+    with concerning("about"):
+        about = _bounded(values.get("about"), "the description", MAX_ABOUT)
+    return Details(title=title, start=values.get("start") or None, repeat=values.get("repeat"), duration=duration,
+                   place=place, capacity=capacity, zone=values.get("zone") or None, about=about)
 
 
 def parse_duration(text: str) -> timedelta:
