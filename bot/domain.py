@@ -52,6 +52,16 @@ class Kudos:
 
 
 @dataclass(frozen=True)
+class KudosCounts:
+    """A member's live kudos received and given, since a moment (this week) and in all."""
+
+    received_since: int
+    received_all: int
+    given_since: int
+    given_all: int
+
+
+@dataclass(frozen=True)
 class Standing:
     """One line of a leaderboard."""
 

@@ -109,8 +109,9 @@ class MemberTagRow(Base):
 class KudosRow(Base):
     __tablename__ = "kudos"
     __table_args__ = (
-        Index("ix_kudos_giver_time", "community_id", "giver_id", "created_at"),
-        Index("ix_kudos_receiver_time", "community_id", "receiver_id", "created_at"),
+        # revoked_at too: every read counts live kudos only, and then reads the index alone (migration 0004)
+        Index("ix_kudos_giver_live", "community_id", "giver_id", "created_at", "revoked_at"),
+        Index("ix_kudos_receiver_live", "community_id", "receiver_id", "created_at", "revoked_at"),
         Index("ix_kudos_community_time", "community_id", "created_at"),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)

@@ -73,16 +73,13 @@ async def show_profile(cmd: ShowProfile, ctx: Context) -> Reply:
         raise Refusal("That member's data was erased.")
     kudos, cid = ctx.uow.kudos, ctx.community.id
     week = period_start("week", ctx.now, ctx.zone)
-    received_week = await kudos.counts(cid, member.id, since=week, given=False)
-    received_all = await kudos.counts(cid, member.id, since=None, given=False)
-    given_week = await kudos.counts(cid, member.id, since=week, given=True)
-    given_all = await kudos.counts(cid, member.id, since=None, given=True)
+    n = await kudos.counts(cid, member.id, since=week)  # received and given, this week and in all: one query
     tags = await kudos.top_tags(cid, member.id, limit=3)
     times = await kudos.received_times(cid, member.id, since=ctx.now - timedelta(weeks=104))
     streak = week_streak(times, ctx.now, ctx.zone)
     fields = (
-        Field("Kudos received", f"{received_week} this week, {received_all} in all"),
-        Field("Kudos given", f"{given_week} this week, {given_all} in all"),
+        Field("Kudos received", f"{n.received_since} this week, {n.received_all} in all"),
+        Field("Kudos given", f"{n.given_since} this week, {n.given_all} in all"),
         Field("Top tags", ", ".join(f"#{name} ({count})" for name, count in tags) or "none yet"),
         Field("Streak", f"{streak} week{'s' if streak != 1 else ''} in a row with kudos received"),
     )

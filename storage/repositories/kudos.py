@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.domain import Kudos, Standing
+from bot.domain import Kudos, KudosCounts, Standing
 from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
 
 
@@ -26,6 +26,47 @@ _GIVEN_SINCE = (
     .where(_K.c.community_id == bindparam("community_id"), _K.c.revoked_at.is_(None),
            _K.c.giver_id == bindparam("giver_id"), _K.c.created_at >= bindparam("since"))
     .group_by(_K.c.receiver_id))
+
+# The profile's reads, and the leaderboard's, built once too. A profile's four counts (received and given, this
+# week and in all) are one pass over the member's kudos: conditional counts over the rows the receiver and giver
+# indexes find.
+_KT, _T, _M = KudosTagRow.__table__, TagRow.__table__, MemberRow.__table__
+_LIVE = and_(_K.c.community_id == bindparam("community_id"), _K.c.revoked_at.is_(None))
+_MEMBER = bindparam("member_id")
+_RECENT = _K.c.created_at >= bindparam("since")
+_COUNTS = select(
+    func.count().filter(and_(_K.c.receiver_id == _MEMBER, _RECENT)),
+    func.count().filter(_K.c.receiver_id == _MEMBER),
+    func.count().filter(and_(_K.c.giver_id == _MEMBER, _RECENT)),
+    func.count().filter(_K.c.giver_id == _MEMBER),
+).where(_LIVE, or_(_K.c.receiver_id == _MEMBER, _K.c.giver_id == _MEMBER))
+_TOP_TAG_COUNT = func.count(_K.c.id)
+_TOP_TAGS = (
+    select(_T.c.name, _TOP_TAG_COUNT).join(_KT, _KT.c.tag_id == _T.c.id).join(_K, _K.c.id == _KT.c.kudos_id)
+    .where(_LIVE, _K.c.receiver_id == _MEMBER)
+    .group_by(_T.c.name).order_by(_TOP_TAG_COUNT.desc(), _T.c.name).limit(bindparam("limit")))
+_RECEIVED_TIMES = select(_K.c.created_at).where(_LIVE, _K.c.receiver_id == _MEMBER, _RECENT)
+
+
+def _standings(given: bool, since: bool, tag: bool):
+    """One leaderboard statement per shape (received or given, with or without a period and a tag)."""
+    who = _K.c.giver_id if given else _K.c.receiver_id
+    count = func.count(_K.c.id)
+    # Ties go to whoever reached the total first: the earlier latest kudos ranks higher.
+    reached = func.max(_K.c.created_at)
+    query = (select(_M.c.id, _M.c.name, count).join(_M, _M.c.id == who)
+             .where(_LIVE, _M.c.left_at.is_(None), _M.c.erased_at.is_(None),
+                    _M.c.leaderboard_opt_out.is_(False), _M.c.is_bot.is_(False))
+             .group_by(_M.c.id, _M.c.name).order_by(count.desc(), reached.asc(), _M.c.id)
+             .limit(bindparam("limit")))
+    if since:
+        query = query.where(_RECENT)
+    if tag:
+        query = query.join(_KT, _KT.c.kudos_id == _K.c.id).where(_KT.c.tag_id == bindparam("tag_id"))
+    return query
+
+
+_STANDINGS = {(g, s, t): _standings(g, s, t) for g in (False, True) for s in (False, True) for t in (False, True)}
 
 
 class SqlKudos:
@@ -84,37 +125,21 @@ class SqlKudos:
 
     async def standings(self, community_id: int, *, since: datetime | None, tag_id: int | None,
                         given: bool, limit: int) -> list[Standing]:
-        who = KudosRow.giver_id if given else KudosRow.receiver_id
-        count = func.count(KudosRow.id)
-        # Ties go to whoever reached the total first: the earlier latest kudos ranks higher.
-        reached = func.max(KudosRow.created_at)
-        query = (select(MemberRow.id, MemberRow.name, count).join(MemberRow, MemberRow.id == who)
-                 .where(self._live(community_id), MemberRow.left_at.is_(None), MemberRow.erased_at.is_(None),
-                        MemberRow.leaderboard_opt_out.is_(False), MemberRow.is_bot.is_(False))
-                 .group_by(MemberRow.id, MemberRow.name).order_by(count.desc(), reached.asc(), MemberRow.id)
-                 .limit(limit))
-        if since is not None:
-            query = query.where(KudosRow.created_at >= since)
-        if tag_id is not None:
-            query = query.join(KudosTagRow, KudosTagRow.kudos_id == KudosRow.id).where(KudosTagRow.tag_id == tag_id)
-        return [Standing(member_id, name, n) for member_id, name, n in await self.s.execute(query)]
+        query = _STANDINGS[given, since is not None, tag_id is not None]
+        rows = await self.s.execute(query, {"community_id": community_id, "since": since, "tag_id": tag_id,
+                                            "limit": limit})
+        return [Standing(member_id, name, n) for member_id, name, n in rows]
 
-    async def counts(self, community_id: int, member_id: int, *, since: datetime | None, given: bool) -> int:
-        who = KudosRow.giver_id if given else KudosRow.receiver_id
-        query = select(func.count()).select_from(KudosRow).where(self._live(community_id), who == member_id)
-        if since is not None:
-            query = query.where(KudosRow.created_at >= since)
-        return await self.s.scalar(query) or 0
+    async def counts(self, community_id: int, member_id: int, *, since: datetime) -> KudosCounts:
+        row = (await self.s.execute(_COUNTS, {"community_id": community_id, "member_id": member_id,
+                                              "since": since})).one()
+        return KudosCounts(*row)
 
     async def top_tags(self, community_id: int, member_id: int, limit: int) -> list[tuple[str, int]]:
-        count = func.count(KudosRow.id)
-        rows = await self.s.execute(
-            select(TagRow.name, count).join(KudosTagRow, KudosTagRow.tag_id == TagRow.id)
-            .join(KudosRow, KudosRow.id == KudosTagRow.kudos_id)
-            .where(self._live(community_id), KudosRow.receiver_id == member_id)
-            .group_by(TagRow.name).order_by(count.desc(), TagRow.name).limit(limit))
+        rows = await self.s.execute(_TOP_TAGS, {"community_id": community_id, "member_id": member_id,
+                                                "limit": limit})
         return [(name, n) for name, n in rows]
 
     async def received_times(self, community_id: int, member_id: int, since: datetime) -> list[datetime]:
-        return list(await self.s.scalars(select(KudosRow.created_at).where(
-            self._live(community_id), KudosRow.receiver_id == member_id, KudosRow.created_at >= since)))
+        return list(await self.s.scalars(_RECEIVED_TIMES, {"community_id": community_id, "member_id": member_id,
+                                                           "since": since}))
