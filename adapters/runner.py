@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 
@@ -54,6 +55,9 @@ async def run(config: Config) -> int:
 
             started.append(await start_discord(app, config, stopping))
         clock.start()
+        # Everything built so far lives as long as the process: keep it out of the garbage collector's
+        # full passes, which otherwise pause the loop for tens of milliseconds under load.
+        gc.freeze()
         log.info("copbot is running")
         await stopping.wait()
     finally:
