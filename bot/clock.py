@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -19,23 +20,18 @@ class SystemClock:
 
 
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone of that name, or a Refusal a person can act on."""
-    try:
-        if name and name in _zone_names():
+    """The IANA zone of that name, or a Refusal a person can act on (file paths and junk included)."""
+    if name and name in _zone_names():
+        try:
             return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        pass
-    raise Refusal(f"I don't know the time zone '{name[:60]}'. Use a name like Europe/Berlin or America/New_York.")
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise Refusal(f"I don't know the time zone '{name[:60]}'. Use a name like Europe/Berlin.")
 
 
-_ZONES: set[str] | None = None
-
-
-def _zone_names() -> set[str]:
-    global _ZONES
-    if _ZONES is None:
-        _ZONES = available_timezones() | {"UTC"}
-    return _ZONES
+@cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones() | {"UTC"})
 
 
 def local_today(now: datetime, zone_name: str) -> date:

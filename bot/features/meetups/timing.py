@@ -17,12 +17,12 @@ import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo
 
 import dateparser
 
+from bot import clock
 from bot.errors import Refusal
 
 # Listed in the README and by /help; each one has a test with its exact expected result.
@@ -51,18 +51,11 @@ class TimingError(Refusal, ValueError):
 
 
 def zone(name: str) -> ZoneInfo:
-    """The IANA zone of that name; TimingError for anything else (including file paths)."""
-    if name and name in _zone_names():
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    raise TimingError(f"I don't know the time zone '{name[:60]}'. Use a name like Europe/Berlin.")
-
-
-@cache
-def _zone_names() -> frozenset[str]:
-    return frozenset(available_timezones() | {"UTC"})
+    """The IANA zone of that name (the core's one check), as a TimingError for anything else."""
+    try:
+        return clock.zone(name)
+    except Refusal as refusal:
+        raise TimingError(refusal.message) from None
 
 
 def to_utc(local: datetime, zone_name: str) -> datetime:
