@@ -18,7 +18,8 @@ class CommunitySettings(BaseModel):
         default_factory=lambda: ["tada", "🎉"],
         description="reactions that give kudos (Slack names without colons, Discord unicode)",
     )
-    kudos_channel: str | None = Field(None, description="channel id where kudos are announced (default: where given)")
+    kudos_channel: str | None = Field(None, description="channel id where kudos are announced (default: where given); "
+                                      "slack:ID or discord:ID when the community spans platforms")
     kudos_undo_seconds: int = Field(60, ge=0, le=3600, description="how long /kudos undo and removing a reaction work")
 
     # Meetups (bot/features/meetups)
@@ -89,3 +90,16 @@ def _words(value) -> list:
     if isinstance(value, str):
         return [] if value.strip().lower() in {"none", "off", "-"} else value.replace(",", " ").split()
     return list(value)
+
+
+def channel_here(value: str | None, platform: str, workspace_id: str) -> str | None:
+    """A channel setting as it applies where something happened. `C123` applies everywhere; a community that
+    spans platforms or workspaces says where the channel is: `slack:C123`, `discord:42` or `slack:T1:C123`."""
+    if not value:
+        return None
+    parts = value.split(":")
+    if len(parts) == 1:
+        return value
+    if parts[0] != platform or (len(parts) == 3 and parts[1] != workspace_id) or len(parts) > 3:
+        return None
+    return parts[-1]

@@ -16,6 +16,7 @@ from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
 from bot.identity import ChannelTarget, Role
 from bot.people import resolve_mention
 from bot.reply import Reply, Visibility
+from bot.settings import channel_here
 from bot.tags import split_trailing_tags
 from bot.text import clean_text
 
@@ -119,7 +120,7 @@ def announce(ctx: Context, receivers: list[Member], given: list[Kudos], reason: 
     tag_text = (" " + " ".join(f"#{t}" for t in tags)) if tags else ""
     ids = ", ".join(f"#{k.id}" for k in given)
     text = f"🎉 {ctx.member.name} gave kudos to {names}{why}{tag_text} (kudos {ids})"
-    channel = ctx.settings.kudos_channel
+    channel = channel_here(ctx.settings.kudos_channel, ctx.place.platform, ctx.place.workspace_id)
     if channel and channel != ctx.place.channel_id:
         ctx.send_later(ChannelTarget(ctx.place.platform, ctx.place.workspace_id, channel), Reply.public(text))
         return Reply.ephemeral(f"Thank you! Your kudos to {names} is announced in the kudos channel.")

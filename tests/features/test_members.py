@@ -146,3 +146,28 @@ async def test_display_names_never_carry_live_mass_mentions(app, name):
     reply = await run(app, slack_person("U1"), f"kudos <@U2|{name}> thanks")
     assert "gave kudos" in reply.text
     assert "@everyone" not in reply.text and "<!channel>" not in reply.text and "@here" not in reply.text
+
+
+async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(sqlite_url, clock):
+    from bot.settings import channel_here
+
+    assert channel_here("C9", "discord", "G1") == "C9"
+    assert channel_here("slack:C9", "discord", "G1") is None
+    assert channel_here("slack:T1:C9", "slack", "T2") is None
+    assert channel_here("slack:T1:C9", "slack", "T1") == "C9"
+
+    config = make_config(sqlite_url, communities=[CommunityConfig(
+        name="Both", slack=["T1"], discord=["G1"], settings={"kudos_channel": "slack:CKUDOS"})])
+    app = await build(config, clock=clock)
+    try:
+        on_discord = await app.core.handle(Invocation(
+            Person(MemberRef("discord", "G1", "42"), "ann"), Place("discord", "G1", "100"), "kudos <@43> thanks"))
+        assert on_discord.visibility is Visibility.PUBLIC and "gave kudos" in on_discord.text
+        on_slack = await run(app, slack_person("U1"), "kudos <@U2> thanks")
+        assert "announced in the kudos channel" in on_slack.text
+        async with app.core.uow_factory() as uow:
+            queued = await uow.outbox.claim_due(clock.now(), 60, 10)
+        assert [item.payload["target"]["channel"]["channel_id"] for item in queued] == ["CKUDOS"]
+        assert queued[0].payload["target"]["channel"]["platform"] == "slack"
+    finally:
+        await app.close()

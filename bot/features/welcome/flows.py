@@ -24,6 +24,7 @@ from bot.features.welcome.messages import (
 from bot.identity import ChannelTarget, Target
 from bot.ports import UnitOfWork
 from bot.reply import Reply
+from bot.settings import channel_here
 
 COMBINED_GREETING = "welcome_greetings"
 
@@ -99,8 +100,8 @@ async def send_combined_greeting(item: OutboxItem, uow: UnitOfWork, now: datetim
 async def on_message(event: MessagePosted, ctx: Context) -> Reply | None:
     """A post in the intro channel completes the intro step."""
     settings = ctx.settings
-    if (ctx.member.is_bot or not settings.intro_channel or event.place.channel_id != settings.intro_channel
-            or INTRO not in settings.onboarding_steps):
+    intro = channel_here(settings.intro_channel, event.place.platform, event.place.workspace_id)
+    if ctx.member.is_bot or not intro or event.place.channel_id != intro or INTRO not in settings.onboarding_steps:
         return None
     if not await ctx.uow.onboarding.mark_step(ctx.community.id, ctx.member.id, INTRO, ctx.now):
         return None

@@ -8,6 +8,7 @@ from bot.features.welcome.templates import KINDS, Facts, fill, join_names
 from bot.identity import ChannelTarget, MemberTarget, Place
 from bot.ports import UnitOfWork
 from bot.reply import Reply
+from bot.settings import channel_here
 
 
 async def template_text(uow: UnitOfWork, community_id: int, kind: str) -> str:
@@ -41,7 +42,7 @@ async def greeting(uow: UnitOfWork, community: Community, names: list[str]) -> R
 
 def welcome_channel(community: Community, place: Place) -> ChannelTarget:
     """The community's welcome channel, or the channel the member joined through."""
-    channel = community.settings.welcome_channel or place.channel_id
+    channel = channel_here(community.settings.welcome_channel, place.platform, place.workspace_id) or place.channel_id
     return ChannelTarget(place.platform, place.workspace_id, channel)
 
 
