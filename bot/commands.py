@@ -247,7 +247,7 @@ def _take(param: Param, rest: str, spec: CommandSpec) -> tuple[Any, str]:
 
     if param.kind is Kind.INT:
         digits = first.lstrip("#")
-        if digits.isdigit() and len(digits) < 19:
+        if digits.isascii() and digits.isdigit() and len(digits) < 19:
             return int(digits), after_first
         if param.optional:
             return None, rest

@@ -171,7 +171,8 @@ class Core:
             if param.kind is Kind.MEMBER and args.get(param.name) is not None:
                 resolved[param.name] = await resolve_mention(ctx, args[param.name], people, known)
             elif param.kind is Kind.MEMBERS:
-                resolved[param.name] = [await resolve_mention(ctx, m, people, known) for m in args[param.name]]
+                found = [await resolve_mention(ctx, m, people, known) for m in args[param.name]]
+                resolved[param.name] = list({m.id: m for m in found}.values())  # one person named twice is one
         return resolved
 
     # Platform events ----------------------------------------------------------------------

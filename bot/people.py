@@ -35,7 +35,11 @@ async def resolve_mention(ctx: Context, mention: Mention, people: Sequence[Perso
     ref = MemberRef(ctx.place.platform, ctx.place.workspace_id, mention.user_id)
     existing = known[ref] if known and ref in known else await members.find(ctx.community.id, ref)
     told = next((p for p in people if p.ref.user_id == mention.user_id), None)
-    name = clean_name(told.name if told else mention.name or (existing.name if existing else ref.user_id))
+    # What the platform told us about this person wins; a mention's label (typed text) only names a newcomer.
+    if told:
+        name = clean_name(told.name)
+    else:
+        name = existing.name if existing else clean_name(mention.name or ref.user_id)
     is_bot = told.is_bot if told else bool(existing and existing.is_bot)
     if existing and (existing.name, existing.is_bot) == (name, is_bot):
         return existing

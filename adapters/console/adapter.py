@@ -35,6 +35,11 @@ BOT_NAME = "copbot"
 _BARE_MENTION = re.compile(r"(?<![\w<])@(?!(?:everyone|here|channel)\b)([\w.\-]+)", re.IGNORECASE)
 
 
+def canonical_mentions(text: str) -> str:
+    """`@Carol` -> `<@carol|Carol>`: console ids are lower-case names, as `:as` makes them."""
+    return _BARE_MENTION.sub(lambda m: f"<@{m[1].lower()}|{m[1]}>", text)
+
+
 @dataclass
 class Printed:
     author: str
@@ -110,7 +115,7 @@ class ConsoleAdapter:
             self.out(f"(unknown console line '{line[:40]}': try :as, :join, :leave, :react, :reply, :press, :in)")
 
     async def _command(self, text: str) -> None:
-        line = _BARE_MENTION.sub(r"<@\1>", text)
+        line = canonical_mentions(text)
         people = (self._bot_person(),)
         reply = await self.core.handle(Invocation(self._person(self.speaker), self._place(), line, people))
         self._print(BOT_NAME, self.channel, reply, to=self.speaker)
@@ -123,7 +128,7 @@ class ConsoleAdapter:
         message_id = self._print(self.speaker, channel, Reply.public(text))
         place = Place(PLATFORM, WORKSPACE, channel, message_id, thread, self.workspace_name)
         await self._event(MessagePosted(self._person(self.speaker), place, None,
-                                        text=_BARE_MENTION.sub(r"<@\1>", text), mentioned=(self._bot_person(),)))
+                                        text=canonical_mentions(text), mentioned=(self._bot_person(),)))
 
     async def _reaction(self, added: bool, emoji: str, message_id: str) -> None:
         original = self.messages.get(message_id)

@@ -73,6 +73,8 @@ async def erase_member(cmd: EraseMember, ctx: Context) -> Reply:
         raise Refusal("Ask another manager to erase your own data.")
     if target.erased:
         raise Refusal("That member's data was already erased.")
+    if effective_role(target, ctx.owners) > ctx.role:
+        raise Refusal(f"{target.name} has a higher role than yours; ask an owner.")
     await ctx.uow.members.erase(ctx.community.id, target.id, at=ctx.now)
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "member.erase", {"member_id": target.id}, ctx.now)
     return Reply.ephemeral("Erased: their name, platform id, time zone and the reasons they wrote are gone; "

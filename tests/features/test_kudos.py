@@ -183,3 +183,23 @@ async def test_mass_mentions_in_a_reason_are_never_live(console):
 async def test_emoji_right_to_left_text_and_control_characters(console):
     out = await console.say(":as alice", "/kudos @bob شكرا جزيلا 🎉\x07\x1b[31m")
     assert "شكرا جزيلا 🎉" in out and "\x07" not in out and "\x1b" not in out
+
+
+async def test_one_person_named_twice_is_one_receiver_and_keeps_their_name(console):
+    await console.say(":as carol", "/kudos @bob one")
+    out = await console.say("/kudos @bob <@bob|b> double")
+    assert "carol gave kudos to bob: double (kudos #2)" in out
+    assert "already given bob 2 kudos today" in await console.say("/kudos @bob three")
+    assert re.search(r"^1\. bob — 2$", await console.say("/leaderboard"), flags=re.MULTILINE)
+
+
+async def test_console_mentions_ignore_case(console):
+    await console.say(":as carol")
+    assert "can't give kudos to yourself" in await console.say("/kudos @Carol me")
+    await console.say("/kudos @Bob thanks", "/kudos @bob again")
+    assert re.search(r"^1\. Bob — 2$|^1\. bob — 2$", await console.say("/leaderboard"), flags=re.MULTILINE)
+
+
+async def test_a_number_in_another_script_is_refused_not_a_crash(console):
+    out = await console.say(":as owner", "/kudos void ² spam")
+    assert "isn't a number" in out and "went wrong" not in out

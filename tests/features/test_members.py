@@ -171,3 +171,9 @@ async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(s
         assert queued[0].payload["target"]["channel"]["platform"] == "slack"
     finally:
         await app.close()
+
+
+async def test_a_manager_cannot_erase_an_owner(console):
+    await console.say(":as founder", "/help", "/role grant @mia manager")
+    assert "higher role than yours" in await console.say(":as mia", "/member erase @founder")
+    assert "Settings of" in await console.say(":as founder", "/settings")
