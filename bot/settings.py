@@ -49,6 +49,17 @@ class CommunitySettings(BaseModel):
     buddy_enabled: bool = Field(False, description="pair each newcomer with a buddy who shares an interest")
     buddy_weekly_cap: int = Field(3, ge=1, le=50, description="newcomers one buddy is given per week, at most")
 
+    @field_validator("kudos_channel", "welcome_channel", "intro_channel", mode="before")
+    @classmethod
+    def _channel(cls, value):
+        """`<#C123|kudos>` (a Slack channel mention) and `#kudos` (the console's names) are the channel's id."""
+        if value is None:
+            return None
+        text = str(value).strip()
+        if mention := re.fullmatch(r"<#([A-Z0-9]+)(?:\|[^>]*)?>", text):
+            return mention[1]
+        return text.lstrip("#") or None
+
     @field_validator("kudos_emoji", mode="before")
     @classmethod
     def _emoji_list(cls, value):

@@ -177,3 +177,11 @@ async def test_a_manager_cannot_erase_an_owner(console):
     await console.say(":as founder", "/help", "/role grant @mia manager")
     assert "higher role than yours" in await console.say(":as mia", "/member erase @founder")
     assert "Settings of" in await console.say(":as founder", "/settings")
+
+
+@pytest.mark.parametrize("typed, stored", [("<#C123|kudos>", "C123"), ("#kudos", "kudos"), ("slack:C9", "slack:C9")])
+def test_channel_settings_store_the_channel_id(typed, stored):
+    from bot.settings import CommunitySettings
+
+    assert CommunitySettings(kudos_channel=typed).kudos_channel == stored
+    assert CommunitySettings(intro_channel=typed).intro_channel == stored

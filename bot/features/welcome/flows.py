@@ -66,10 +66,11 @@ async def on_member_joined(event: MemberJoined, ctx: Context) -> None:
     return None
 
 
-async def _greet(ctx: Context, member: Member, kind: Arrival, channel: ChannelTarget, *, in_burst: bool) -> None:
+async def _greet(ctx: Context, member: Member, kind: Arrival, channel: ChannelTarget | None, *,
+                 in_burst: bool) -> None:
     """A public greeting of its own, or a place in the one combined greeting of a burst."""
     cid = ctx.community.id
-    if kind is Arrival.BACK or not ctx.settings.welcome_greeting:
+    if kind is Arrival.BACK or not ctx.settings.welcome_greeting or channel is None:
         await ctx.uow.onboarding.record_join(cid, member.id, ctx.now, returning=kind is Arrival.BACK,
                                              greeting="none", greet_at=None)
         return

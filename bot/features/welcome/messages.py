@@ -40,11 +40,12 @@ async def greeting(uow: UnitOfWork, community: Community, names: list[str]) -> R
     return Reply.public(await render(uow, community, "greeting", join_names(names)))
 
 
-def welcome_channel(community: Community, place: Place) -> ChannelTarget:
-    """The community's welcome channel, or the channel the member joined through."""
+def welcome_channel(community: Community, place: Place) -> ChannelTarget | None:
+    """The community's welcome channel, or the channel the member joined through; None when neither is known
+    (a Slack workspace join names no channel: set welcome_channel for greetings and closed-DM fallbacks there)."""
     channel = channel_here(community.settings.welcome_channel, place.platform, place.workspace_id) or place.channel_id
-    return ChannelTarget(place.platform, place.workspace_id, channel)
+    return ChannelTarget(place.platform, place.workspace_id, channel) if channel else None
 
 
-def direct_with_fallback(member: Member, fallback: ChannelTarget) -> MemberTarget:
+def direct_with_fallback(member: Member, fallback: ChannelTarget | None) -> MemberTarget:
     return MemberTarget(member.ref, fallback)

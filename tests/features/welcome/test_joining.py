@@ -139,3 +139,16 @@ async def test_the_readme_flow_on_sqlite_and_postgresql(console_any, clock):
         await console_any.say(f":join p{n}")
     clock.advance(days=7, seconds=1)
     assert "a friendly nudge" in await console_any.say("/help")
+
+
+async def test_a_join_that_names_no_channel_still_welcomes_by_dm_and_greets_nowhere(app):
+    from bot.events import MemberJoined
+    from bot.identity import MemberRef, Person, Place
+
+    await app.core.handle_event(MemberJoined(Person(MemberRef("slack", "T1", "UNEW"), "nova"),
+                                             Place("slack", "T1", "", workspace_name="T"), "Ev-join"))
+    async with app.core.uow_factory() as uow:
+        queued = await uow.outbox.claim_due(app.core.clock.now(), 60, 50)
+    targets = [item.payload.get("target", {}) for item in queued if item.kind == "message"]
+    assert targets and all("channel" not in t for t in targets)  # no greeting to channel ""
+    assert all("fallback" not in t for t in targets)  # and no fallback to channel ""
