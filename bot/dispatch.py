@@ -65,10 +65,16 @@ class Dispatcher:
         Rows sent are marked at least every MARK_EVERY seconds and at the end of the batch (a few
         transactions per batch instead of two per row); a crash in between can only repeat the rows
         sent since the last mark, i.e. the messages in flight."""
+        leased_at = time.monotonic()
         plans = await self._plan(items)
         sent: list[int] = []
         marked_at = time.monotonic()
-        for item in items:
+        for n, item in enumerate(items):
+            if time.monotonic() - leased_at > self.lease_seconds / 2:
+                # Slow sends (rate limits, Retry-After): keep the rest of the batch ours, or another
+                # process would take rows whose lease ran out and send them a second time.
+                await self._extend_lease([i.id for i in items[n:]])
+                leased_at = time.monotonic()
             plan = plans[item.id]
             try:
                 if isinstance(plan, Exception):
@@ -126,6 +132,11 @@ class Dispatcher:
             return messages
         except Exception as error:  # noqa: BLE001 - recorded and retried
             return error
+
+    async def _extend_lease(self, item_ids: list[int]) -> None:
+        async with self.uow_factory() as uow:
+            await uow.outbox.extend_lease(item_ids, self.clock.now() + timedelta(seconds=self.lease_seconds))
+            await uow.commit()
 
     async def _mark_sent(self, item_ids: list[int]) -> None:
         if item_ids:

@@ -43,6 +43,10 @@ class SqlOutbox:
         await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id)
                              .values(sent_at=at, lease_until=None, last_error=None))
 
+    async def extend_lease(self, item_ids: list[int], until: datetime) -> None:
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids), OutboxRow.sent_at.is_(None))
+                             .values(lease_until=until))
+
     async def mark_sent_many(self, item_ids: list[int], at: datetime) -> None:
         await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids))
                              .values(sent_at=at, lease_until=None, last_error=None))

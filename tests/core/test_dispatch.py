@@ -122,3 +122,28 @@ async def test_the_next_wake_up_waits_for_a_lease_held_elsewhere(app, clock):
         await uow.commit()
     d = dispatcher(app, RecordingOutbound(), clock)
     assert await d.next_due_at() == clock.now() + timedelta(seconds=60)
+
+
+async def test_a_slow_batch_keeps_its_lease_so_another_process_never_resends_it(app):
+    import asyncio
+
+    from bot.clock import SystemClock
+
+    class SlowOutbound(RecordingOutbound):
+        async def send(self, target, reply, *, key):
+            await asyncio.sleep(0.3)  # a rate-limited platform: 6 sends outlast the 1 s lease
+            await super().send(target, reply, key=key)
+
+    clock = SystemClock()
+    for n in range(6):
+        await queue(app, CHANNEL, f"r{n}", due_at=clock.now())
+    outbound = SlowOutbound()
+    first, second = (Dispatcher(app.core.uow_factory, outbound, clock, lease_seconds=1) for _ in range(2))
+
+    async def keep_polling():  # another process's clock, waking it every 0.1 s
+        for _ in range(25):
+            await second.run_due()
+            await asyncio.sleep(0.1)
+
+    await asyncio.gather(first.run_due(), keep_polling())
+    assert sorted(text for _, text, _ in outbound.sent) == [f"r{n}" for n in range(6)]
