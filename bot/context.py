@@ -48,8 +48,9 @@ class Context:
         self.published.append(event)
 
     def here(self) -> ChannelTarget:
+        """Where this happened; if the bot may not post there, the person who asked is told instead."""
         return ChannelTarget(self.place.platform, self.place.workspace_id, self.place.channel_id,
-                             self.place.thread_id)
+                             self.place.thread_id, fallback=self.member.ref)
 
     def send_later(self, target: Target, reply: Reply, *, due_at: datetime | None = None,
                    dedupe_key: str | None = None) -> None:
@@ -75,8 +76,17 @@ def target_json(target: Target) -> dict:
 
 
 def _channel_json(target: ChannelTarget) -> dict:
-    return {"platform": target.platform, "workspace_id": target.workspace_id,
-            "channel_id": target.channel_id, "thread_id": target.thread_id}
+    where = {"platform": target.platform, "workspace_id": target.workspace_id,
+             "channel_id": target.channel_id, "thread_id": target.thread_id}
+    if target.fallback:
+        where["fallback"] = str(target.fallback)
+    return where
+
+
+def _channel_target(where: Mapping) -> ChannelTarget:
+    fallback = MemberRef.parse(where["fallback"]) if where.get("fallback") else None
+    return ChannelTarget(where["platform"], where["workspace_id"], where["channel_id"], where.get("thread_id"),
+                         fallback)
 
 
 def payload_target(payload: Mapping) -> Target:
@@ -87,9 +97,9 @@ def json_target(where: Mapping) -> Target:
     if "response" in where:
         return ResponseTarget(**where["response"])
     if "member" in where:
-        fallback = ChannelTarget(**where["fallback"]) if where.get("fallback") else None
+        fallback = _channel_target(where["fallback"]) if where.get("fallback") else None
         return MemberTarget(MemberRef.parse(where["member"]), fallback)
-    return ChannelTarget(**where["channel"])
+    return _channel_target(where["channel"])
 
 
 @dataclass(frozen=True)

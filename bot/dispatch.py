@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from bot.clock import Clock
 from bot.context import Feature, payload_target
 from bot.domain import OutboxItem
-from bot.identity import MemberTarget
+from bot.identity import ChannelTarget, MemberTarget
 from bot.ports import DeliveryRefused, Outbound, UnitOfWork
 from bot.reply import Reply
 
@@ -162,6 +162,9 @@ class Dispatcher:
             if isinstance(target, MemberTarget) and target.fallback:
                 log.info("direct message refused; posting in the fallback channel instead")
                 await self.outbound.send(target.fallback, reply, key=f"{key}-fallback")
+            elif isinstance(target, ChannelTarget) and target.fallback:
+                log.info("may not post in the channel; telling the person directly instead")
+                await self.outbound.send(MemberTarget(target.fallback), reply, key=f"{key}-fallback")
             else:
                 raise
 

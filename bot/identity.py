@@ -68,10 +68,14 @@ class Place:
 
 @dataclass(frozen=True)
 class ChannelTarget:
+    """A post in a channel; `fallback` is who is told instead when the bot may not post there
+    (Slack's not_in_channel): the person whose doing it was about."""
+
     platform: str
     workspace_id: str
     channel_id: str
     thread_id: str | None = None
+    fallback: MemberRef | None = None
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ class ResponseUrlFailed(Exception):
     pass
 
 
+NOT_POSTABLE = ("not_in_channel", "channel_not_found", "is_archived")  # errors a retry will not fix
+
 class SlackOutbound:
     def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession | None = None):
         self.client = client
@@ -50,7 +52,13 @@ class SlackOutbound:
         elif isinstance(target, MemberTarget):
             await self.direct(target.member.user_id, reply)
         elif isinstance(target, ChannelTarget):
-            await self.post(target.channel_id, reply, thread_ts=target.thread_id)
+            try:
+                await self.post(target.channel_id, reply, thread_ts=target.thread_id)
+            except SlackApiError as error:
+                if error.response.get("error") in NOT_POSTABLE:
+                    # The dispatcher then tells the target's fallback person instead, or gives up at once.
+                    raise DeliveryRefused(f"Slack: {error.response.get('error')} in {target.channel_id}") from None
+                raise
         else:
             raise TypeError(f"not a Slack target: {target!r}")
 
@@ -96,7 +104,7 @@ class SlackOutbound:
         try:
             await self.ephemeral(channel, user, reply, thread_ts=thread_ts)
         except SlackApiError as error:
-            if error.response.get("error") not in ("not_in_channel", "channel_not_found", "is_archived"):
+            if error.response.get("error") not in NOT_POSTABLE:
                 raise
             await self.direct(user, reply)
 

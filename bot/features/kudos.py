@@ -114,7 +114,7 @@ async def check_rules(ctx: Context, receivers: list[Member]) -> None:
 
 
 def announce(ctx: Context, receivers: list[Member], given: list[Kudos], reason: str, tags: list[str]) -> Reply:
-    """The public thanks: where it was given, or in the kudos channel if one is set."""
+    """The public thanks for a command: the reply where it was given, or in the kudos channel if one is set."""
     names = ", ".join(r.name for r in receivers)
     why = f": {reason}" if reason else ""
     tag_text = (" " + " ".join(f"#{t}" for t in tags)) if tags else ""
@@ -125,6 +125,14 @@ def announce(ctx: Context, receivers: list[Member], given: list[Kudos], reason: 
         ctx.send_later(ChannelTarget(ctx.place.platform, ctx.place.workspace_id, channel), Reply.public(text))
         return Reply.ephemeral(f"Thank you! Your kudos to {names} is announced in the kudos channel.")
     return Reply.public(text)
+
+
+def announce_later(ctx: Context, receivers: list[Member], given: list[Kudos], reason: str, tags: list[str]) -> None:
+    """The public thanks for `++` and reactions: nobody waits for a reply, so it goes through the outbox,
+    committed with the kudos (a crash or a failed post cannot lose it)."""
+    reply = announce(ctx, receivers, given, reason, tags)
+    if reply.visibility is Visibility.PUBLIC:
+        ctx.send_later(ctx.here(), reply)  # here, or the giver if the bot may not post here
 
 
 async def _names(ctx: Context, member_ids: list[int]) -> str:
@@ -150,7 +158,8 @@ async def on_message(event: MessagePosted, ctx: Context) -> Reply | None:
         raise Refusal(f"Kudos go to at most {MAX_RECEIVERS} people at once.")
     receivers = [await resolve_mention(ctx, m, event.mentioned) for m in mentions]
     given = await give(ctx, receivers, reason, tags, source="message", source_message=event.place.message_id)
-    return announce(ctx, receivers, given, reason, tags)
+    announce_later(ctx, receivers, given, reason, tags)
+    return None
 
 
 # Reactions ----------------------------------------------------------------------------------
@@ -165,7 +174,8 @@ async def on_reaction(event: ReactionAdded, ctx: Context) -> Reply | None:
         return None  # one kudos per message per giver, whichever kudos emoji
     receiver = await resolve_mention(ctx, Mention(event.message_author.user_id), ())
     given = await give(ctx, [receiver], "", [], source="reaction", source_message=event.place.message_id)
-    return announce(ctx, [receiver], given, "", [])
+    announce_later(ctx, [receiver], given, "", [])
+    return None
 
 
 async def on_reaction_removed(event: ReactionRemoved, ctx: Context) -> Reply | None:

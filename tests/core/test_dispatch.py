@@ -147,3 +147,18 @@ async def test_a_slow_batch_keeps_its_lease_so_another_process_never_resends_it(
 
     await asyncio.gather(first.run_due(), keep_polling())
     assert sorted(text for _, text, _ in outbound.sent) == [f"r{n}" for n in range(6)]
+
+
+async def test_a_channel_the_bot_may_not_post_in_falls_back_to_the_person(app, clock):
+    class NoChannels(RecordingOutbound):
+        async def send(self, target, reply, *, key):
+            if isinstance(target, ChannelTarget):
+                raise DeliveryRefused("not_in_channel")
+            await super().send(target, reply, key=key)
+
+    outbound = NoChannels()
+    giver = MemberRef("slack", "T1", "U1")
+    await queue(app, ChannelTarget("slack", "T1", "CPRIVATE", fallback=giver), "alice gave kudos to bob",
+                due_at=clock.now())
+    await dispatcher(app, outbound, clock).run_due()
+    assert [(t, text) for t, text, _ in outbound.sent] == [(MemberTarget(giver), "alice gave kudos to bob")]

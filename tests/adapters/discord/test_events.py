@@ -69,6 +69,7 @@ async def test_a_kudos_reaction_gives_kudos_once_even_when_the_dispatch_is_repla
         assert event.message_author.user_id == BOB["id"] and event.place.message_id == "1400000000000000001"
         await fake.dispatch("MESSAGE_REACTION_ADD", reaction)  # a replayed dispatch after a resume
         await processed(2)
+        await app.dispatcher.run_due()  # the announcement was queued in the outbox with the kudos
     [announcement] = fake.messages
     # ReactionAdded carries the author's id only, so a member the store has not seen yet is named by id.
     assert f"Alice gave kudos to {BOB['id']}" in announcement["content"]
@@ -87,6 +88,7 @@ async def test_removing_the_reaction_undoes_it_and_a_closed_dm_drops_the_private
             "🎉", user_id=ALICE["id"], message_id="1400000000000000002", message_author_id=BOB["id"],
             member_payload=p.member(ALICE)))
         await processed(1)
+        await app.dispatcher.run_due()  # the announcement, queued with the kudos
         await fake.dispatch("MESSAGE_REACTION_REMOVE", p.reaction_remove(
             "🎉", user_id=ALICE["id"], message_id="1400000000000000002"))
         await processed(2)
@@ -105,6 +107,7 @@ async def test_plus_plus_in_a_message_gives_kudos_with_message_content(app, fake
         await fake.dispatch("MESSAGE_CREATE", p.message_create("<@1>++ from a bot", author=p.user(bot=True)))
         await fake.dispatch("MESSAGE_CREATE", message)  # replayed: the message id dedups it
         await processed(2)
+        await app.dispatcher.run_due()  # the announcement, queued with the kudos
     assert event.event_id == f"message:{message['id']}" and event.mentioned[0].name == "Bob"
     assert discord_intents(fake).message_content
     [announcement] = fake.messages
