@@ -99,6 +99,7 @@ async def check_rules(ctx: Context, receivers: list[Member]) -> None:
     if gone := next((r for r in receivers if not r.active), None):
         raise Refusal(f"{gone.name} is no longer a member of this community.")
     today = local_midnight_utc(local_today(ctx.now, ctx.zone), ctx.zone)
+    await ctx.uow.members.lock(ctx.community.id, giver.id)  # limits are read, then written: one at a time
     given_today = await ctx.uow.kudos.given_since(ctx.community.id, giver.id, today)
     used = sum(given_today.values())
     allowance = settings.kudos_daily_allowance

@@ -159,6 +159,12 @@ class SqlMembers:
                                                      MemberRow.id == member_id).values(**fields))
         return await self.get(community_id, member_id)
 
+    async def lock(self, community_id: int, member_id: int) -> None:
+        """Hold this member's row until the unit of work ends (PostgreSQL: FOR UPDATE; SQLite has one
+        writer anyway), so two replicas checking the same giver's limits at once take turns."""
+        await self.s.execute(select(MemberRow.id).where(MemberRow.community_id == community_id,
+                                                        MemberRow.id == member_id).with_for_update())
+
     async def erase(self, community_id: int, member_id: int, *, at: datetime) -> None:
         from storage.models import KudosRow
 

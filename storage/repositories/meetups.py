@@ -155,6 +155,11 @@ class SqlMeetups:
             .order_by(RsvpRow.answered_at, RsvpRow.id))
         return [(_rsvp(r), to_member(m)) for r, m in rows]
 
+    async def lock_occurrence(self, community_id: int, occurrence_id: int) -> None:
+        """Hold the occurrence's row until the unit of work ends, so seats are counted one RSVP at a time."""
+        await self.s.execute(select(OccurrenceRow.id).where(OccurrenceRow.community_id == community_id,
+                                                            OccurrenceRow.id == occurrence_id).with_for_update())
+
     async def count(self, community_id: int, occurrence_id: int, status: str) -> int:
         return await self.s.scalar(select(func.count()).select_from(RsvpRow).where(
             RsvpRow.community_id == community_id, RsvpRow.occurrence_id == occurrence_id,

@@ -203,3 +203,19 @@ async def test_console_mentions_ignore_case(console):
 async def test_a_number_in_another_script_is_refused_not_a_crash(console):
     out = await console.say(":as owner", "/kudos void ² spam")
     assert "isn't a number" in out and "went wrong" not in out
+
+
+async def test_kudos_at_the_same_instant_from_one_giver_still_respect_the_allowance(console_any):
+    import asyncio
+
+    from bot.core import Invocation
+    from bot.identity import MemberRef, Person, Place
+
+    await console_any.say(":as owner", "/settings kudos_daily_allowance 1", ":as alice", "/help")
+    alice = Person(MemberRef("console", "local", "alice"), "alice")
+    place = Place("console", "local", "general", workspace_name="Local community")
+    for name in ("p0", "p1", "p2", "p3"):  # members first, so the race is only about the allowance
+        await console_any.say(f":as {name}", "/help")
+    replies = await asyncio.gather(*(console_any.app.core.handle(Invocation(alice, place, f"kudos <@p{i}> thanks"))
+                                     for i in range(4)))
+    assert sum("gave kudos" in r.text for r in replies) == 1, [r.text for r in replies]

@@ -26,6 +26,7 @@ async def answer(ctx: Context, meetup: Meetup, occurrence: Occurrence, said: str
         raise Refusal(f"{meetup.title} on {local_day(occurrence, meetup)} was cancelled.")
     if occurrence.start_at <= ctx.now:
         raise Refusal(f"{meetup.title} on {local_day(occurrence, meetup)} has already started.")
+    await repo.lock_occurrence(cid, occurrence.id)  # seats are read, then taken: one RSVP at a time
     current = await repo.rsvp(cid, occurrence.id, ctx.member.id)
     before = current.status if current else None
     if before == said or (said == YES and before == WAITLIST):
