@@ -162,6 +162,8 @@ class SqlMembers:
     async def lock(self, community_id: int, member_id: int) -> None:
         """Hold this member's row until the unit of work ends (PostgreSQL: FOR UPDATE; SQLite has one
         writer anyway), so two replicas checking the same giver's limits at once take turns."""
+        if self.s.bind.dialect.name == "sqlite":
+            return  # one pooled connection per process and one writer per file: nothing to wait for
         await self.s.execute(select(MemberRow.id).where(MemberRow.community_id == community_id,
                                                         MemberRow.id == member_id).with_for_update())
 
