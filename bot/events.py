@@ -52,12 +52,3 @@ class ReactionRemoved(PlatformEvent):
 class KudosGiven:
     community_id: int
     kudos_ids: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class MemberArrived:
-    """A member joined the community (first time or back); welcome flows listen to this."""
-
-    community_id: int
-    member_id: int
-    returning: bool

@@ -62,9 +62,6 @@ class Place:
     thread_id: str | None = None
     workspace_name: str | None = None
 
-    def in_thread(self, thread_id: str) -> Place:
-        return Place(self.platform, self.workspace_id, self.channel_id, None, thread_id, self.workspace_name)
-
 
 @dataclass(frozen=True)
 class ChannelTarget:

@@ -22,12 +22,6 @@ def tags_text(raw: str | None) -> str:
     return " ".join(f"#{w}" for w in words)
 
 
-def member_text(raw: str | None) -> str:
-    """What someone typed in a form for a member: "bob", "@bob" or "<@123>" -> a mention token each."""
-    words = (raw or "").split()
-    return " ".join(w if w.startswith(("<@", "@")) else f"@{w}" for w in words)
-
-
 def build_line(spec: CommandSpec, values: dict[str, str | None]) -> str:
     """``values`` maps param names to the text of each token (already ``<@id>`` for members); None = absent."""
     parts = [spec.name]

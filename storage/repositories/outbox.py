@@ -39,10 +39,6 @@ class SqlOutbox:
         items = [OutboxItem(*row) for row in rows]
         return sorted(items, key=lambda i: (i.due_at, i.id))
 
-    async def mark_sent(self, item_id: int, at: datetime) -> None:
-        await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id)
-                             .values(sent_at=at, lease_until=None, last_error=None))
-
     async def extend_lease(self, item_ids: list[int], until: datetime) -> None:
         await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids), OutboxRow.sent_at.is_(None))
                              .values(lease_until=until))

@@ -140,7 +140,7 @@ async def test_claims_lease_due_rows_once_and_retake_expired_leases(uow):
     assert sorted(i.payload["n"] for i in second) == [0, 1]
     async with uow() as u:
         assert await u.outbox.claim_due(NOW + timedelta(seconds=10), 30, 10) == []  # still leased
-        await u.outbox.mark_sent(first[0].id, NOW)
+        await u.outbox.mark_sent_many([first[0].id], NOW)
         await u.commit()
     async with uow() as u:
         retaken = await u.outbox.claim_due(NOW + timedelta(seconds=31), 30, 10)  # the claimer died

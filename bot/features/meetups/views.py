@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain import Member
 from bot.features.meetups.model import MAYBE, NO, WAITLIST, YES, Meetup, Occurrence, Rsvp
-from bot.features.meetups.timing import describe, zone
+from bot.features.meetups.timing import zone
 from bot.reply import Button, Field, Reply, Section, stamp
 
 
@@ -128,6 +128,3 @@ def change_dm(meetup: Meetup, occurrence: Occurrence | None, what: str) -> Reply
     on = f" on {when(occurrence, meetup)}" if occurrence else ""
     return Reply.direct(f"📅 {meetup.title}{on}: {what}")
 
-
-def start_words(occurrence: Occurrence, meetup: Meetup) -> str:
-    return describe(occurrence.start_at, meetup.zone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.discord.lines import build_line, member_text, tags_text
+from adapters.discord.lines import build_line, tags_text
 from adapters.discord.outbound import nonce
 from adapters.discord.render import CONTENT_MAX, MAX_MESSAGES, TRUNCATED, render, split_text
 from bot.commands import CommandSpec, Kind, Param
@@ -47,7 +47,7 @@ def test_the_line_is_rebuilt_in_the_declared_order():
         Param("tags", Kind.TAGS, "tags", optional=True)))
     line = build_line(spec, {"receivers": "<@1> <@2>", "reason": "great talk", "tags": "seo, #tech"})
     assert line == "kudos <@1> <@2> great talk #seo #tech"
-    assert tags_text(" #a  b,c ") == "#a #b #c" and member_text("bob <@3>") == "@bob <@3>"
+    assert tags_text(" #a  b,c ") == "#a #b #c"
 
 
 def test_nonces_fit_discords_25_characters_and_are_stable():
