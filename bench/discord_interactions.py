@@ -1,6 +1,6 @@
 """Interactions per second through the Discord adapter, and the time to the first response.
 
-    /work/venv/bin/python bench/discord_interactions.py [--rate 100] [--seconds 4] [--members 500]
+    python bench/discord_interactions.py [--rate 100] [--seconds 4] [--members 500]
 
 Two processes.  The fake Discord (tests/fakes/discord_fake.py: REST + gateway) runs in a child process, with the
 load generator inside it; copbot runs in this process exactly as ``copbot run`` would: a real ``discord.Client``

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from datetime import UTC, datetime
 
 import yaml
@@ -67,7 +68,7 @@ def test_the_manifest_lists_every_command_group_escaped_and_the_scopes_events_an
 def test_copbot_slack_manifest_prints_yaml_with_every_command(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[slack]\nenabled = true\nmode = "http"\n')
-    out = subprocess.run(["/work/venv/bin/copbot", "slack", "manifest", "--config", str(config), "--url",
+    out = subprocess.run([sys.executable, "-m", "adapters.cli", "slack", "manifest", "--config", str(config), "--url",
                           "https://bot.example.org"], capture_output=True, text=True, timeout=30, check=True)
     data = yaml.safe_load(out.stdout)
     listed = {c["command"] for c in data["features"]["slash_commands"]}
