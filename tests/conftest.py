@@ -85,15 +85,8 @@ def make_config(url: str, zone: str = "UTC", **sections) -> Config:
 
 
 @pytest.fixture
-async def app(sqlite_url, clock):
-    """The whole bot on a fresh SQLite file (use `app_any` for SQLite and PostgreSQL)."""
-    app = await build(make_config(sqlite_url), clock=clock)
-    yield app
-    await app.close()
-
-
-@pytest.fixture
-async def app_any(store_url, clock):
+async def app(store_url, clock):
+    """The whole bot, once on a fresh SQLite file and once on PostgreSQL."""
     app = await build(make_config(store_url), clock=clock)
     yield app
     await app.close()
@@ -102,8 +95,3 @@ async def app_any(store_url, clock):
 @pytest.fixture
 def console(app) -> ConsoleDriver:
     return ConsoleDriver(app)
-
-
-@pytest.fixture
-def console_any(app_any) -> ConsoleDriver:
-    return ConsoleDriver(app_any)

@@ -14,8 +14,8 @@ async def leaderboard_names(console, args: str = "") -> list[str]:
     return re.findall(r"^\d+\. (.+?) — \d+$", out, flags=re.MULTILINE)
 
 
-async def test_the_readme_script_puts_bob_first(console_any):
-    out = await console_any.script("""
+async def test_the_readme_script_puts_bob_first(console):
+    out = await console.script("""
         :as alice
         /kudos @bob thanks for the audit #seo
         :as carol
@@ -26,12 +26,12 @@ async def test_the_readme_script_puts_bob_first(console_any):
     assert re.search(r"^1\. bob — 2$", out, flags=re.MULTILINE)
 
 
-async def test_the_sixth_kudos_of_a_day_is_refused_and_changes_nothing(console_any):
+async def test_the_sixth_kudos_of_a_day_is_refused_and_changes_nothing(console):
     people = ["p1", "p2", "p3", "p4", "p5", "p6"]
-    await console_any.say(":as alice", *(f"/kudos @{p} thanks" for p in people[:5]))
-    out = await console_any.say("/kudos @p6 thanks")
+    await console.say(":as alice", *(f"/kudos @{p} thanks" for p in people[:5]))
+    out = await console.say("/kudos @p6 thanks")
     assert "only alice sees this" in out and "5 kudos a day" in out and "Nothing was given" in out
-    assert sorted(await leaderboard_names(console_any)) == people[:5]
+    assert sorted(await leaderboard_names(console)) == people[:5]
 
 
 async def test_a_command_over_the_allowance_is_refused_whole(console):
@@ -137,15 +137,15 @@ async def test_profile_counts_tags_and_streak(console, clock):
     assert "2 weeks in a row" in out
 
 
-async def test_restarting_keeps_every_kudos(sqlite_url, clock):
+async def test_restarting_keeps_every_kudos(store_url, clock):
     from adapters.bootstrap import build
     from tests.conftest import make_config
     from tests.fakes.console import ConsoleDriver
 
-    first = await build(make_config(sqlite_url), clock=clock)
+    first = await build(make_config(store_url), clock=clock)
     await ConsoleDriver(first).say(":as alice", "/kudos @bob thanks", ":as carol", "/kudos @bob me too")
     await first.close()
-    second = await build(make_config(sqlite_url), clock=clock)
+    second = await build(make_config(store_url), clock=clock)
     try:
         out = await ConsoleDriver(second).say("/leaderboard")
         assert re.search(r"^1\. bob — 2$", out, flags=re.MULTILINE)
@@ -205,17 +205,17 @@ async def test_a_number_in_another_script_is_refused_not_a_crash(console):
     assert "isn't a number" in out and "went wrong" not in out
 
 
-async def test_kudos_at_the_same_instant_from_one_giver_still_respect_the_allowance(console_any):
+async def test_kudos_at_the_same_instant_from_one_giver_still_respect_the_allowance(console):
     import asyncio
 
     from bot.core import Invocation
     from bot.identity import MemberRef, Person, Place
 
-    await console_any.say(":as owner", "/settings kudos_daily_allowance 1", ":as alice", "/help")
+    await console.say(":as owner", "/settings kudos_daily_allowance 1", ":as alice", "/help")
     alice = Person(MemberRef("console", "local", "alice"), "alice")
     place = Place("console", "local", "general", workspace_name="Local community")
     for name in ("p0", "p1", "p2", "p3"):  # members first, so the race is only about the allowance
-        await console_any.say(f":as {name}", "/help")
-    replies = await asyncio.gather(*(console_any.app.core.handle(Invocation(alice, place, f"kudos <@p{i}> thanks"))
+        await console.say(f":as {name}", "/help")
+    replies = await asyncio.gather(*(console.app.core.handle(Invocation(alice, place, f"kudos <@p{i}> thanks"))
                                      for i in range(4)))
     assert sum("gave kudos" in r.text for r in replies) == 1, [r.text for r in replies]

@@ -34,8 +34,8 @@ async def test_the_first_event_from_an_unknown_workspace_creates_its_community(a
     assert community.name == "Team T1" and community.zone == "UTC"
 
 
-async def test_allowed_workspaces_refuse_others_politely_and_store_nothing(sqlite_url, clock):
-    app = await build(make_config(sqlite_url, slack=SlackConfig(allowed_workspaces=["T1"])), clock=clock)
+async def test_allowed_workspaces_refuse_others_politely_and_store_nothing(store_url, clock):
+    app = await build(make_config(store_url, slack=SlackConfig(allowed_workspaces=["T1"])), clock=clock)
     try:
         reply = await run(app, slack_person("U1", team="T9"), "kudos <@U2> thanks", team="T9")
         assert reply.visibility is Visibility.EPHEMERAL and "only serves" in reply.text
@@ -47,8 +47,8 @@ async def test_allowed_workspaces_refuse_others_politely_and_store_nothing(sqlit
         await app.close()
 
 
-async def test_roles_come_from_config_platform_and_grants(sqlite_url, clock):
-    config = make_config(sqlite_url, communities=[CommunityConfig(name="SEO", slack=["T1"],
+async def test_roles_come_from_config_platform_and_grants(store_url, clock):
+    config = make_config(store_url, communities=[CommunityConfig(name="SEO", slack=["T1"],
                                                                   owners=["slack:T1:UOWNER"])])
     app = await build(config, clock=clock)
     try:
@@ -148,7 +148,7 @@ async def test_display_names_never_carry_live_mass_mentions(app, name):
     assert "@everyone" not in reply.text and "<!channel>" not in reply.text and "@here" not in reply.text
 
 
-async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(sqlite_url, clock):
+async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(store_url, clock):
     from bot.settings import channel_here
 
     assert channel_here("C9", "discord", "G1") == "C9"
@@ -156,7 +156,7 @@ async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(s
     assert channel_here("slack:T1:C9", "slack", "T2") is None
     assert channel_here("slack:T1:C9", "slack", "T1") == "C9"
 
-    config = make_config(sqlite_url, communities=[CommunityConfig(
+    config = make_config(store_url, communities=[CommunityConfig(
         name="Both", slack=["T1"], discord=["G1"], settings={"kudos_channel": "slack:CKUDOS"})])
     app = await build(config, clock=clock)
     try:

@@ -51,8 +51,8 @@ class Recorder:
 
 
 @pytest.fixture
-async def berlin_app(sqlite_url, clock):
-    app = await build(make_config(sqlite_url, zone="Europe/Berlin"), clock=clock)
+async def berlin_app(store_url, clock):
+    app = await build(make_config(store_url, zone="Europe/Berlin"), clock=clock)
     yield app
     await app.close()
 

@@ -63,13 +63,13 @@ async def test_reminder_days_are_a_community_setting(community, clock):
     assert NUDGE not in await community.say("/help")
 
 
-async def test_a_reminder_is_sent_exactly_once_across_a_restart_and_two_processes(sqlite_url, clock):
-    first = await build(make_config(sqlite_url), clock=clock)
+async def test_a_reminder_is_sent_exactly_once_across_a_restart_and_two_processes(store_url, clock):
+    first = await build(make_config(store_url), clock=clock)
     await ConsoleDriver(first).say(":as alice", "/help", ":join dana")
     await first.close()  # the bot restarts; the reminder is a row in the store, not a timer
 
-    second = await build(make_config(sqlite_url), clock=clock)
-    third = await build(make_config(sqlite_url), clock=clock)
+    second = await build(make_config(store_url), clock=clock)
+    third = await build(make_config(store_url), clock=clock)
     try:
         drivers = [ConsoleDriver(second), ConsoleDriver(third)]
         clock.advance(days=1, seconds=1)

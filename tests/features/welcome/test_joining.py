@@ -122,8 +122,8 @@ async def test_the_public_greeting_is_optional(community):
     assert posts_in(out, "general") == [] and dms_to(out, "dana")
 
 
-async def test_the_readme_flow_on_sqlite_and_postgresql(console_any, clock):
-    out = await console_any.script("""
+async def test_the_readme_flow_on_sqlite_and_postgresql(console, clock):
+    out = await console.script("""
         :as alice
         /settings intro_channel intro
         /kudos @bob thanks #seo
@@ -136,9 +136,9 @@ async def test_the_readme_flow_on_sqlite_and_postgresql(console_any, clock):
     """)
     assert dms_to(out, "dana") and "Your onboarding in Local community: 2 of 3 steps done." in out
     for n in range(1, 13):
-        await console_any.say(f":join p{n}")
+        await console.say(f":join p{n}")
     clock.advance(days=7, seconds=1)
-    assert "a friendly nudge" in await console_any.say("/help")
+    assert "a friendly nudge" in await console.say("/help")
 
 
 async def test_a_join_that_names_no_channel_still_welcomes_by_dm_and_greets_nowhere(app):
