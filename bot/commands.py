@@ -161,7 +161,7 @@ class CommandSpec:
 
 
 _TOKEN = re.compile(r"<[^>\s][^>]*>|\S+")
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>$")
+_MENTION = re.compile(r"^<@!?([\w.\-]+)(?:\|([^>]*))?>$")
 _BARE_MENTION = re.compile(r"^@([\w.\-]+)$")
 
 

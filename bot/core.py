@@ -167,11 +167,14 @@ class Core:
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
         resolved = dict(args)
+        # Slack and Discord put real user ids in mentions; the console's are typed names, so a privileged
+        # command there acts only on members who exist (a typo must not create someone to erase or promote).
+        vouched = ctx.place.platform != CONSOLE or spec.role == Role.MEMBER
         for param in spec.params:
             if param.kind is Kind.MEMBER and args.get(param.name) is not None:
-                resolved[param.name] = await resolve_mention(ctx, args[param.name], people, known)
+                resolved[param.name] = await resolve_mention(ctx, args[param.name], people, known, vouched=vouched)
             elif param.kind is Kind.MEMBERS:
-                found = [await resolve_mention(ctx, m, people, known) for m in args[param.name]]
+                found = [await resolve_mention(ctx, m, people, known, vouched=vouched) for m in args[param.name]]
                 resolved[param.name] = list({m.id: m for m in found}.values())  # one person named twice is one
         return resolved
 

@@ -143,7 +143,7 @@ async def _names(ctx: Context, member_ids: list[int]) -> str:
 
 # `@name++ for the great audit` in a message -------------------------------------------------
 
-PLUS_PLUS = re.compile(r"(<@!?[A-Za-z0-9_.\-]+(?:\|[^>]*)?>|@[\w.\-]+)\s?\+\+")
+PLUS_PLUS = re.compile(r"(<@!?[\w.\-]+(?:\|[^>]*)?>|@[\w.\-]+)\s?\+\+")
 _LEADING_FOR = re.compile(r"^\s*(?:for|:|-|–)\s*", re.IGNORECASE)
 
 

@@ -16,7 +16,7 @@ from storage.repositories.dialect import insert_or_ignore
 
 
 def to_community(row: CommunityRow) -> Community:
-    return Community(row.id, row.name, row.zone, CommunitySettings(**(row.settings or {})))
+    return Community(row.id, row.name, row.zone, CommunitySettings.from_stored(row.settings))
 
 
 def to_member(row) -> Member:
@@ -65,7 +65,7 @@ class SqlCommunities:
         if not rows:
             return None
         c = rows[0]
-        community = Community(c.c_id, c.c_name, c.c_zone, CommunitySettings(**(c.c_settings or {})))
+        community = Community(c.c_id, c.c_name, c.c_zone, CommunitySettings.from_stored(c.c_settings))
         return community, {m.ref: m for m in (to_member(r) for r in rows if r.id is not None)}
 
     async def by_name(self, name: str) -> Community | None:

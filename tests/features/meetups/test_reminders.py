@@ -130,7 +130,7 @@ async def test_a_moved_occurrence_is_reminded_at_its_new_time_only(berlin, clock
 async def test_reminder_offsets_are_a_community_setting(berlin, clock):
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     out = await berlin.say(":as alice", "/settings meetup_reminders 2d,30m")
-    assert "meetup_reminders is now 2d,30m" in out
+    assert "meetup_reminders is now 2d, 30m" in out
     await berlin.say('/meetup create "Run" 2026-11-29 18:00')
     [two_days] = reminders(await step(berlin, clock, berlin_time(date(2026, 11, 27), 18)))
     assert "starts in 2d" in two_days.reply.text

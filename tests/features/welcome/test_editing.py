@@ -17,7 +17,7 @@ async def test_a_champion_edits_the_greeting_and_newcomers_get_it(community):
 
 
 async def test_granted_champions_may_edit_and_the_dm_names_them(community):
-    await community.say(":as alice", "/role grant @carol champion")
+    await community.say(":as carol", "/help", ":as alice", "/role grant @carol champion")
     out = await community.say(":as carol", "/welcome edit dm Hi {member}! Rules: {guidelines_link}. Ask {champions}.")
     assert "Saved" in out
     await community.say(":as alice", "/settings guidelines_link https://example.org/rules")
