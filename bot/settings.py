@@ -20,6 +20,7 @@ class CommunitySettings(BaseModel):
     )
     kudos_channel: str | None = Field(None, description="channel id where kudos are announced (default: where given); "
                                       "slack:ID or discord:ID when the community spans platforms")
+    kudos_dm_receiver: bool = Field(False, description="tell receivers by direct message when they get kudos")
     kudos_undo_seconds: int = Field(60, ge=0, le=3600, description="how long /kudos undo and removing a reaction work")
 
     # Meetups (bot/features/meetups)

@@ -13,7 +13,7 @@ from bot.context import Context, Feature
 from bot.domain import Kudos, Member
 from bot.errors import Refusal
 from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
-from bot.identity import ChannelTarget, Role
+from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
 from bot.reply import Reply, Visibility
 from bot.settings import channel_here
@@ -87,7 +87,16 @@ async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[st
         receiver_ids=[r.id for r in receivers], reason=reason, tag_ids=list(tag_ids.values()),
         source=source, place=place, at=ctx.now)
     ctx.publish(KudosGiven(ctx.community.id, tuple(k.id for k in given)))
+    if ctx.settings.kudos_dm_receiver:
+        tell_receivers(ctx, receivers, reason)
     return given
+
+
+def tell_receivers(ctx: Context, receivers: list[Member], reason: str) -> None:
+    """A direct message to each receiver, queued with the kudos (a closed DM is simply not delivered)."""
+    why = f": {reason}" if reason else ""
+    for receiver in receivers:
+        ctx.send_later(MemberTarget(receiver.ref), Reply.direct(f"🎉 {ctx.member.name} gave you kudos{why}"))
 
 
 async def check_rules(ctx: Context, receivers: list[Member]) -> None:

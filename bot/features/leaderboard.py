@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.clock import local_midnight_utc, local_today
 from bot.commands import CommandSpec, Kind, Param
 from bot.context import Context, Feature
 from bot.domain import Member
@@ -98,7 +99,16 @@ async def show_profile(cmd: ShowProfile, ctx: Context) -> Reply:
         Field("Top tags", ", ".join(f"#{name} ({count})" for name, count in tags) or "none yet"),
         Field("Streak", f"{streak} week{'s' if streak != 1 else ''} in a row with kudos received"),
     )
+    if member.id == ctx.member.id:
+        fields += (Field("Kudos left today", await _left_today(ctx)),)
     return Reply.public(f"Profile of {member.name}", sections=(Section("", fields),))
+
+
+async def _left_today(ctx: Context) -> str:
+    allowance = ctx.settings.kudos_daily_allowance
+    today = local_midnight_utc(local_today(ctx.now, ctx.zone), ctx.zone)
+    used = sum((await ctx.uow.kudos.given_since(ctx.community.id, ctx.member.id, today)).values())
+    return f"{max(allowance - used, 0)} of {allowance}"
 
 
 FEATURE = Feature(

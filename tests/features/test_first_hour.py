@@ -113,3 +113,18 @@ async def test_zones_that_are_not_places_are_refused(console, typed):
     assert await rows(console, "SELECT zone FROM members WHERE name = 'alice'") == [(None,)]
     if typed == "Europe/Berln":
         assert "Did you mean Europe/Berlin" in out
+
+
+async def test_receivers_are_told_by_direct_message_when_the_community_wants_it(console):
+    await console.say(":as owner", "/kudos @bob thanks for the audit")
+    assert "DM to bob" not in "\n".join(console.printed)
+    await console.say("/settings kudos_dm_receiver on")
+    out = await console.say(":as carol", "/kudos @bob @dana great talk")
+    assert {line.split("(DM to ")[1].split(")")[0] for line in out.splitlines() if "DM to" in line} == {"bob", "dana"}
+    assert "gave you kudos: great talk" in out
+
+
+async def test_your_own_profile_says_how_many_kudos_you_have_left_today(console):
+    await console.say(":as owner", "/kudos @bob @carol thanks")
+    assert "Kudos left today: 3 of 5" in await console.say("/profile")
+    assert "Kudos left today" not in await console.say("/profile @bob")
