@@ -83,11 +83,11 @@ class SlackOutbound:
         try:
             await self._send(target, reply)
         except SlackApiError as error:
-            if error.response.status_code != 429:
+            if getattr(error.response, "status_code", None) != 429:
                 raise
             wait = retry_after(error.response.headers)
-            raise RateLimited(UNKNOWN_RETRY_AFTER if wait is None else wait,
-                              f"Slack {error.response.api_url.rsplit('/', 1)[-1]}") from None
+            method = str(getattr(error.response, "api_url", "")).rsplit("/", 1)[-1]
+            raise RateLimited(UNKNOWN_RETRY_AFTER if wait is None else wait, f"Slack {method}") from None
         except ResponseUrlFailed as error:
             if error.status != 429:
                 raise
