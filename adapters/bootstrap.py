@@ -12,6 +12,7 @@ from bot.clock import Clock, SystemClock
 from bot.core import CommunitySeed, Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter
 from bot.features.catalog import all_features
+from bot.retention import Pruner
 from storage.engine import make_engine, redact, session_factory
 from storage.migrate import upgrade
 from storage.uow import uow_factory
@@ -26,6 +27,7 @@ class App:
     core: Core
     dispatcher: Dispatcher
     outbound: OutboundRouter
+    pruner: Pruner
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -66,4 +68,4 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     await core.seed_communities(seeds(config))
     outbound = OutboundRouter()
     dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands])
-    return App(config, engine, core, dispatcher, outbound)
+    return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock))

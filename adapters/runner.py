@@ -20,7 +20,7 @@ async def serve_console(config: Config, speaker: str = "you") -> int:
     app = await build(config)
     console = ConsoleAdapter(app.core, app.dispatcher.run_due, zone=config.defaults.zone, speaker=speaker)
     app.outbound.add(CONSOLE, console)
-    clock = DispatchClock(app.dispatcher)
+    clock = DispatchClock(app.dispatcher, app.pruner)
     app.core.on_commit(clock.wake)
     clock.start()
     try:
@@ -38,7 +38,7 @@ async def run(config: Config) -> int:
         log.info("no Slack or Discord adapter enabled: starting the console")
         return await serve_console(config)
     app = await build(config)
-    clock = DispatchClock(app.dispatcher)
+    clock = DispatchClock(app.dispatcher, app.pruner)
     app.core.on_commit(clock.wake)
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -151,6 +151,7 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime]
     lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(40))  # the dispatcher holding the lease (0006)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]

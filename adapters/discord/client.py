@@ -16,7 +16,7 @@ import discord
 from adapters.discord.events import GatewayEvents
 from adapters.discord.gateway import ApiBaseMixin, intents_for
 from adapters.discord.interactions import Interactions
-from adapters.discord.outbound import DiscordOutbound
+from adapters.discord.outbound import RATE_LIMIT_WAIT_MAX, DiscordOutbound
 from adapters.discord.sync import CommandSync
 from adapters.discord.tree import build_tree
 from adapters.discord.views import CommandButton
@@ -31,6 +31,7 @@ class CopbotMixin:
     def __init__(self, core: Core, *, guild_ids: list[str] | None = None, message_content: bool = False,
                  sync_state: Path | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("chunk_guilds_at_startup", False)
+        kwargs.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_MAX)  # longer waits go back to the outbox
         super().__init__(intents=intents_for(message_content), allowed_mentions=discord.AllowedMentions.none(),
                          **kwargs)
         self.core = core

@@ -40,6 +40,7 @@ class Call:
     params: dict[str, Any]
     headers: CIMultiDict  # case-insensitive: call.headers["authorization"]
     http_method: str = "POST"
+    status: int = 200  # the HTTP status the fake answered with (429 when rate limited)
 
     @property
     def token(self) -> str | None:
@@ -93,6 +94,7 @@ class FakeSlack:
         self.users: dict[str, dict] = {}
         self.not_in_channel: set[str] = set()
         self._injected: dict[str, deque[tuple[int, dict, dict]]] = defaultdict(deque)
+        self._channel_limits: dict[str, tuple[float, int]] = {}  # channel -> (monotonic deadline, Retry-After)
         self._overrides: dict[str, Handler] = {}
         self._dm_ids: dict[str, str] = {}
         self._seq = itertools.count(1)
@@ -178,6 +180,11 @@ class FakeSlack:
         """The next call to ``method`` gets HTTP 429 with ``Retry-After`` (whole seconds, as Slack sends)."""
         self._injected[method].append((429, _error("ratelimited"), {"Retry-After": str(retry_after)}))
 
+    def rate_limit_channel(self, channel: str, retry_after: int, *, seconds: float) -> None:
+        """For the next ``seconds`` (real time), ``chat.postMessage`` to ``channel`` gets HTTP 429 with
+        ``Retry-After`` (Slack limits posting per channel)."""
+        self._channel_limits[channel] = (time.monotonic() + seconds, retry_after)
+
     def fail_next(self, method: str, error: str, status: int = 200) -> None:
         """The next call to ``method`` answers ``{"ok": false, "error": error}`` with ``status``."""
         self._injected[method].append((status, _error(error), {}))
@@ -260,12 +267,17 @@ class FakeSlack:
                     request.method)
         self.calls.append(call)
         status, body, headers = self._answer(call)
+        call.status = status
         await self._notify()
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(self, call: Call) -> tuple[int, dict, dict]:
         if self._injected[call.method]:
             return self._injected[call.method].popleft()
+        if call.method == "chat.postMessage" and call.params.get("channel") in self._channel_limits:
+            deadline, retry_after = self._channel_limits[call.params["channel"]]
+            if time.monotonic() < deadline:
+                return 429, _error("ratelimited"), {"Retry-After": str(retry_after)}
         handler = self._overrides.get(call.method) or self._handlers.get(call.method)
         if handler is None:
             return 200, _error("unknown_method"), {}
