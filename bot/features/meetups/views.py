@@ -66,7 +66,7 @@ def details_fields(meetup: Meetup) -> tuple[Field, ...]:
 def announcement(meetup: Meetup, first: Occurrence, horizon_days: int, creator: str) -> Reply:
     text = f"📅 New meetup #{meetup.id}: {meetup.title}, {when(first, meetup)}, by {creator}."
     if meetup.repeats:
-        text += (f" It repeats {repeat_words(meetup)}: RSVPs and reminders open {horizon_days} days ahead."
+        text += (f" A series: RSVPs and reminders open {horizon_days} days ahead."
                  f" The buttons answer for the next one; `/meetup rsvp {meetup.id} yes DATE` for another.")
     sections = (Section(meetup.description, details_fields(meetup)),)
     return Reply.public(text, sections=sections, buttons=rsvp_buttons(meetup))
