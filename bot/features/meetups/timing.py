@@ -133,8 +133,8 @@ def fall_back_note(start: datetime, zone_name: str) -> str:
         return ""
     return (f"{local:%H:%M} on {local.day} {MONTH_NAMES[local.month]} {local.year} happens twice in {zone_name} "
             f"(clocks go back): I took the first one, {local:%H:%M} {first.tzname()} ({first.astimezone(UTC):%H:%M} "
-            f"UTC). If you meant the second one ({second.tzname()}), pick another time, such as "
-            f"{local + timedelta(hours=1):%H:%M}.")
+            f"UTC). The second one ({second.tzname()}) can't be chosen: if you meant it, pick a time that "
+            "happens once that night.")
 
 
 def _parse_wall_time(text: str, zone_name: str, now_utc: datetime) -> datetime:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -207,3 +209,16 @@ async def test_show_after_a_meetup_says_who_came(ready, clock):
     await ready.say(":as alice", "/meetup attended 1 @bob @frank")
     out = await ready.say("/meetup show 1")
     assert "has no upcoming dates" in out and "2 said yes; came (2): bob, frank" in out
+
+
+# --- the documentation ----------------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "meetups.md"
+
+
+async def test_the_docs_console_session_is_true(console, clock):
+    """docs/meetups.md shows a console session (lines, then what was printed): it is what the console prints."""
+    session = DOCS.read_text(encoding="utf-8").split("## A console session", 1)[1]
+    script, printed = re.findall(r"```\n(.*?)```", session, re.S)[:2]
+    clock.set(datetime(2026, 11, 30, 12, 0, tzinfo=UTC))
+    assert await console.script(script) == printed.strip()
