@@ -212,6 +212,18 @@ class Core:
 
     # Communities and members --------------------------------------------------------------
 
+    async def reader_zone(self, platform: str, workspace_id: str, reader: MemberRef | None = None) -> str | None:
+        """The zone to show times in to this reader: theirs (/timezone), else their community's; None for a
+        workspace with no community yet. For adapters that cannot render a time in each viewer's zone."""
+        async with self.uow_factory() as uow:
+            found = await uow.communities.with_members(platform, workspace_id, [reader] if reader else [])
+        if found is None:
+            return None
+        community, members = found
+        member = members.get(reader) if reader else None
+        return member.zone if member and member.zone else community.zone
+
+
     async def _context(self, uow: UnitOfWork, actor: Person, place: Place,
                        mentioned: Sequence[MemberRef] = ()) -> tuple[Context, dict[MemberRef, Member]]:
         """Who is asking, where; and, read in the same query, the members among `mentioned`."""

@@ -64,9 +64,10 @@ class ConsoleAdapter:
 
     async def send(self, target, reply: Reply, *, key: str) -> None:
         if isinstance(target, MemberTarget):
-            self._print(BOT_NAME, f"@{target.member.user_id}", reply, direct=True)
+            self._print(BOT_NAME, f"@{target.member.user_id}", reply, direct=True,
+                        zone=await self._zone(target.member))
         elif isinstance(target, ChannelTarget):
-            self._print(BOT_NAME, target.channel_id, reply)
+            self._print(BOT_NAME, target.channel_id, reply, zone=await self._zone(None))
 
     # Input ----------------------------------------------------------------------------------
 
@@ -117,8 +118,9 @@ class ConsoleAdapter:
     async def _command(self, text: str) -> None:
         line = canonical_mentions(text)
         people = (self._bot_person(),)
-        reply = await self.core.handle(Invocation(self._person(self.speaker), self._place(), line, people))
-        self._print(BOT_NAME, self.channel, reply, to=self.speaker)
+        speaker = self._person(self.speaker)
+        reply = await self.core.handle(Invocation(speaker, self._place(), line, people))
+        self._print(BOT_NAME, self.channel, reply, to=self.speaker, zone=await self._zone(speaker.ref))
 
     async def _message(self, text: str, thread: str | None = None) -> None:
         channel = self.messages[thread].channel if thread in self.messages else self.channel
@@ -149,15 +151,21 @@ class ConsoleAdapter:
 
     async def _event(self, event) -> None:
         for reply in await self.core.handle_event(event):
-            self._print(BOT_NAME, event.place.channel_id, reply, to=event.actor.name)
+            self._print(BOT_NAME, event.place.channel_id, reply, to=event.actor.name,
+                        zone=await self._zone(event.actor.ref))
 
     # Output ---------------------------------------------------------------------------------
 
+    async def _zone(self, reader: MemberRef | None) -> str:
+        """Times are shown in the reader's zone (their /timezone, else the community's), as Slack and
+        Discord show each viewer their own; the configured zone until there is a community."""
+        return await self.core.reader_zone(PLATFORM, WORKSPACE, reader) or self.zone
+
     def _print(self, author: str, channel: str, reply: Reply, *, to: str | None = None,
-               direct: bool = False) -> str:
+               direct: bool = False, zone: str | None = None) -> str:
         message_id = f"m{next(self._ids)}"
         self.messages[message_id] = Printed(author, channel, reply.text, reply.buttons)
-        body = render(reply, self.zone)
+        body = render(reply, zone or self.zone)
         if direct or reply.visibility is Visibility.DIRECT:
             where = f"DM to {channel.lstrip('@') if direct else to}"
         elif reply.visibility is Visibility.EPHEMERAL:

@@ -111,6 +111,26 @@ class SqlMeetups:
             .order_by(OccurrenceRow.start_at, OccurrenceRow.id).limit(limit))
         return [(to_occurrence(o), to_meetup(m)) for o, m in rows]
 
+    async def next_occurrences(self, community_id: int, since: datetime) -> list[tuple[Occurrence, Meetup]]:
+        """Each live meetup once, with its next live occurrence at or after `since`, soonest first."""
+        live = and_(OccurrenceRow.community_id == community_id, OccurrenceRow.start_at >= since,
+                    OccurrenceRow.cancelled_at.is_(None))
+        first = (select(OccurrenceRow.meetup_id, func.min(OccurrenceRow.start_at).label("start_at"))
+                 .where(live).group_by(OccurrenceRow.meetup_id).subquery())
+        rows = await self.s.execute(
+            select(OccurrenceRow, MeetupRow)
+            .join(first, and_(first.c.meetup_id == OccurrenceRow.meetup_id, first.c.start_at == OccurrenceRow.start_at))
+            .join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
+            .where(live, MeetupRow.community_id == community_id, MeetupRow.cancelled_at.is_(None))
+            .order_by(OccurrenceRow.start_at, OccurrenceRow.id))
+        seen: set[int] = set()
+        found = []
+        for occurrence, meetup in rows:
+            if meetup.id not in seen:  # two occurrences at the same instant: the first one
+                seen.add(meetup.id)
+                found.append((to_occurrence(occurrence), to_meetup(meetup)))
+        return found
+
     async def occurrence(self, community_id: int, occurrence_id: int) -> tuple[Occurrence, Meetup] | None:
         return (await self.occurrences_by_id(community_id, [occurrence_id])).get(occurrence_id)
 
