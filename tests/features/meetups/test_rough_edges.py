@@ -19,7 +19,8 @@ NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 @pytest.fixture
 async def ready(berlin, clock):
     clock.set(NOW)
-    await berlin.say(":as alice", "/role grant @carol champion")  # alice owns the console community
+    await berlin.say(":as alice", "/help", ":as carol", "/help")  # alice owns the console community
+    await berlin.say(":as alice", "/role grant @carol champion")
     return berlin
 
 
@@ -206,7 +207,7 @@ async def test_show_after_a_meetup_says_who_came(ready, clock):
     clock.set(datetime(2026, 11, 24, 18, 0, tzinfo=UTC))
     await ready.app.dispatcher.run_due()
     assert "nobody is marked as there yet" in await ready.say("/meetup show 1")
-    await ready.say(":as alice", "/meetup attended 1 @bob @frank")
+    await ready.say(":as frank", "/help", ":as alice", "/meetup attended 1 @bob @frank")
     out = await ready.say("/meetup show 1")
     assert "has no upcoming dates" in out and "2 said yes; came (2): bob, frank" in out
 
