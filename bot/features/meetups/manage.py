@@ -101,7 +101,7 @@ async def edit_meetup(cmd: EditMeetup, ctx: Context) -> Reply:
             await promote(ctx, meetup, occurrence)
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "meetup.edit",
                          {"meetup_id": meetup.id, "fields": sorted(details.given())}, ctx.now)
-    return Reply.public(f"✏️ Meetup #{meetup.id} ({meetup.title}) was updated: {', '.join(sorted(details.given()))}.")
+    return Reply.public(f"✏️ Meetup #{meetup.number} ({meetup.title}) was updated: {', '.join(sorted(details.given()))}.")
 
 
 async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
@@ -126,7 +126,7 @@ async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
     await ctx.uow.meetups.update(cid, meetup.id, cancelled_at=ctx.now)
     told = await service.tell(ctx, meetup, ahead, "cancelled." if len(ahead) == 1 else "the series is cancelled.")
     ctx.uow.audit.record(cid, ctx.member.id, "meetup.cancel", {"meetup_id": meetup.id}, ctx.now)
-    return Reply.public(f"🚫 Meetup #{meetup.id} ({meetup.title}) is cancelled ({told} who answered were told).")
+    return Reply.public(f"🚫 Meetup #{meetup.number} ({meetup.title}) is cancelled ({told} who answered were told).")
 
 
 async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:

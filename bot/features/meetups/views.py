@@ -41,9 +41,9 @@ def repeat_words(meetup: Meetup) -> str:
 
 def rsvp_buttons(meetup: Meetup, occurrence: Occurrence | None = None) -> tuple[Button, ...]:
     day = f" {local_day(occurrence, meetup)}" if occurrence and meetup.repeats else ""
-    return (Button("Going", f"meetup rsvp {meetup.id} yes{day}", "primary"),
-            Button("Maybe", f"meetup rsvp {meetup.id} maybe{day}"),
-            Button("Can't come", f"meetup rsvp {meetup.id} no{day}"))
+    return (Button("Going", f"meetup rsvp {meetup.number} yes{day}", "primary"),
+            Button("Maybe", f"meetup rsvp {meetup.number} maybe{day}"),
+            Button("Can't come", f"meetup rsvp {meetup.number} no{day}"))
 
 
 def seats(meetup: Meetup, going: int) -> str:
@@ -63,19 +63,19 @@ def details_fields(meetup: Meetup) -> tuple[Field, ...]:
 
 
 def announcement(meetup: Meetup, first: Occurrence, horizon_days: int, creator: str) -> Reply:
-    text = f"📅 New meetup #{meetup.id}: {meetup.title}, {when(first, meetup)}, by {creator}."
+    text = f"📅 New meetup #{meetup.number}: {meetup.title}, {when(first, meetup)}, by {creator}."
     if meetup.repeats:
         text += (f" It {repeat_words(meetup)}: RSVPs and reminders open {horizon_days} days ahead."
-                 f" The buttons answer for the next one; `/meetup rsvp {meetup.id} yes DATE` for another.")
+                 f" The buttons answer for the next one; `/meetup rsvp {meetup.number} yes DATE` for another.")
     sections = (Section(meetup.description, details_fields(meetup)),)
     return Reply.public(text, sections=sections, buttons=rsvp_buttons(meetup))
 
 
 def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Member]]) -> Reply:
     if meetup.cancelled_at:
-        return Reply.ephemeral(f"Meetup #{meetup.id} ({meetup.title}) was cancelled.")
+        return Reply.ephemeral(f"Meetup #{meetup.number} ({meetup.title}) was cancelled.")
     if not upcoming:
-        return Reply.ephemeral(f"Meetup #{meetup.id} ({meetup.title}) has no upcoming dates.",
+        return Reply.ephemeral(f"Meetup #{meetup.number} ({meetup.title}) has no upcoming dates.",
                                sections=(Section(meetup.description, details_fields(meetup)),))
     nxt = upcoming[0]
     by_status: dict[str, list[str]] = {}
@@ -90,14 +90,14 @@ def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Mem
         later = ", ".join(f"{local_day(o, meetup)}{' (moved)' if o.moved else ''}" for o in upcoming[1:])
         lines.append(f"Later: {later}")
     sections = (Section(meetup.description, details_fields(meetup)), Section("\n".join(lines)))
-    return Reply.ephemeral(f"Meetup #{meetup.id}: {meetup.title}", sections=sections,
+    return Reply.ephemeral(f"Meetup #{meetup.number}: {meetup.title}", sections=sections,
                            buttons=rsvp_buttons(meetup, nxt))
 
 
 def listing(upcoming: list[tuple[Occurrence, Meetup]]) -> Reply:
     if not upcoming:
         return Reply.ephemeral("No meetups are coming up. Champions schedule one with `/meetup create`.")
-    lines = [f"#{m.id} {m.title} — {when(o, m)}{' (moved)' if o.moved else ''}" for o, m in upcoming]
+    lines = [f"#{m.number} {m.title} — {when(o, m)}{' (moved)' if o.moved else ''}" for o, m in upcoming]
     return Reply.ephemeral("Coming up (`/meetup show ID` for details, `/meetup rsvp ID yes` to come):",
                            sections=(Section("\n".join(lines)),))
 
@@ -114,14 +114,14 @@ def reminder_dm(meetup: Meetup, occurrence: Occurrence, late: bool) -> Reply:
     where = f" Place: {meetup.location}." if meetup.location else ""
     note = " (late)" if late else ""
     return Reply.direct(f"⏰ Reminder{note}: you said you're coming to {meetup.title}, {when(occurrence, meetup)}."
-                        f"{where} Can't make it? `/meetup rsvp {meetup.id} no {local_day(occurrence, meetup)}`"
+                        f"{where} Can't make it? `/meetup rsvp {meetup.number} no {local_day(occurrence, meetup)}`"
                         " (`/meetup mute` stops these DMs).")
 
 
 def followup_post(meetup: Meetup, occurrence: Occurrence, said_yes: int) -> Reply:
     return Reply.public(f"Thanks to everyone at {meetup.title} ({stamp(occurrence.start_at, 'f')})! "
                         f"{said_yes} said they'd come. Were you there? Press the button so it counts.",
-                        buttons=(Button("I was there", f"meetup here {meetup.id} {local_day(occurrence, meetup)}"),))
+                        buttons=(Button("I was there", f"meetup here {meetup.number} {local_day(occurrence, meetup)}"),))
 
 
 def change_dm(meetup: Meetup, occurrence: Occurrence | None, what: str) -> Reply:
