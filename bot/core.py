@@ -12,7 +12,7 @@ from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
 from bot.context import Context, Feature, Lookup, json_target, target_json
 from bot.domain import Community, Member
-from bot.errors import Refusal
+from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
 from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
@@ -79,6 +79,7 @@ def invocation_from_json(data: dict) -> Invocation:
 
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
+BUSY_TEXT = "The database didn't answer in time, so nothing was changed. Please try again in a moment."
 
 
 class Core:
@@ -122,6 +123,9 @@ class Core:
             return reply
         except Refusal as refusal:
             return Reply.ephemeral(refusal.message, concerns=refusal.field)
+        except StoreUnavailable as stall:
+            log.warning("command not run, the store stalled (%s): /%s", stall, inv.line.split(" ", 1)[0])
+            return Reply.ephemeral(BUSY_TEXT)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
