@@ -88,7 +88,10 @@ class ConsoleAdapter:
         except Exception:  # the console never dies on one bad line
             log.exception("console line failed")
             self.out("(copbot hit an error on that line; it is logged)")
-        await self.drain()
+        try:
+            await self.drain()
+        except Exception as error:  # e.g. a stalled store: the outbox keeps the messages for the next try
+            log.warning("queued messages not delivered yet: %s", type(error).__name__)
 
     async def _dispatch(self, line: str) -> None:
         if line.startswith("/"):
