@@ -9,6 +9,7 @@ import sqlite3
 import time
 from contextlib import asynccontextmanager
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -69,3 +70,28 @@ async def test_the_default_timeout_is_five_seconds_on_both_stores(store_url):
                 assert await connection.scalar(text("SHOW statement_timeout")) == "5s"
     finally:
         await engine.dispose()
+
+
+async def test_a_server_that_accepts_but_never_answers_is_a_stall_within_the_timeout():
+    import asyncio
+
+    from bot.errors import StoreUnavailable
+    from storage.engine import session_factory
+    from storage.uow import SqlUnitOfWork
+
+    held = []
+    server = await asyncio.start_server(lambda reader, writer: held.append(writer), "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    engine = make_engine(f"postgresql+asyncpg://copbot@127.0.0.1:{port}/copbot", statement_timeout=1)
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreUnavailable):  # what the core answers "try again" to
+            async with SqlUnitOfWork(session_factory(engine)) as uow:
+                await uow.communities.all()
+        assert time.monotonic() - started < 3
+    finally:
+        await engine.dispose()
+        for writer in held:
+            writer.close()
+        server.close()
+        await server.wait_closed()
