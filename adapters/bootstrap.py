@@ -58,7 +58,7 @@ def seeds(config: Config) -> list[CommunitySeed]:
 async def build(config: Config, *, clock: Clock | None = None, migrate: bool = True) -> App:
     url = config.database_url
     log.info("database: %s", redact(url))
-    engine = make_engine(url)
+    engine = make_engine(url, statement_timeout=config.database.timeout)
     if migrate:
         await upgrade(engine)
     uows = uow_factory(session_factory(engine))

@@ -28,6 +28,7 @@ def _valid_zone(value: str) -> str:
 
 class DatabaseConfig(Strict):
     url: str = "sqlite+aiosqlite:///copbot.db"
+    timeout: float = Field(5.0, gt=0, le=300)  # seconds a statement may wait (see storage/engine.py)
 
 
 class SlackConfig(Strict):

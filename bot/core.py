@@ -12,10 +12,10 @@ from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
 from bot.context import Context, Feature, Lookup, json_target, target_json
 from bot.domain import Community, Member
-from bot.errors import Refusal
+from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
-from bot.identity import MemberRef, Person, Place, Role, Target
+from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
@@ -79,6 +79,7 @@ def invocation_from_json(data: dict) -> Invocation:
 
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
+BUSY_TEXT = "The database didn't answer in time, so nothing was changed. Please try again in a moment."
 
 
 class Core:
@@ -90,6 +91,7 @@ class Core:
         self.book = CommandBook()
         self.features = (*features, help_feature(self.book))
         self._on_commit = on_commit or (lambda: None)
+        self.bots: dict[str, BotIdentity] = {}  # platform -> the bot's own user there
         for feature in self.features:
             for spec in feature.commands:
                 self.book.add(spec)
@@ -121,6 +123,9 @@ class Core:
             return reply
         except Refusal as refusal:
             return Reply.ephemeral(refusal.message, concerns=refusal.field)
+        except StoreUnavailable as stall:
+            log.warning("command not run, the store stalled (%s): /%s", stall, inv.line.split(" ", 1)[0])
+            return Reply.ephemeral(BUSY_TEXT)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
@@ -248,6 +253,7 @@ class Core:
             name = f"{name} ({place.platform} {place.workspace_id})" if "(" not in name else f"{name}+"
         community = await uow.communities.create(name, self.config.default_zone, self.default_settings())
         await uow.communities.bind(community.id, place.platform, place.workspace_id)
+        await self._record_bot(uow, community.id, place.platform, place.workspace_id)
         log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
         return community
 
@@ -272,7 +278,21 @@ class Core:
                 for platform, workspace_id in seed.bindings:
                     if (platform, workspace_id) not in bound:
                         await uow.communities.bind(community.id, platform, workspace_id)
+                        await self._record_bot(uow, community.id, platform, workspace_id)
             await uow.commit()
+
+    async def know_bot(self, bot: BotIdentity) -> None:
+        """An adapter tells who the bot itself is on its platform: it becomes a bot member of every community
+        bound there now, and of every community bound there later."""
+        self.bots[bot.platform] = bot
+        async with self.uow_factory() as uow:
+            for community_id, workspace_id in await uow.communities.bound_on(bot.platform):
+                await self._record_bot(uow, community_id, bot.platform, workspace_id)
+            await uow.commit()
+
+    async def _record_bot(self, uow: UnitOfWork, community_id: int, platform: str, workspace_id: str) -> None:
+        if (bot := self.bots.get(platform)) is not None:
+            await uow.members.upsert(community_id, bot.member(workspace_id), now=self.clock.now())
 
     # After commit -------------------------------------------------------------------------
 

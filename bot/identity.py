@@ -52,6 +52,20 @@ class Person:
 
 
 @dataclass(frozen=True)
+class BotIdentity:
+    """The bot's own user on a platform, as its adapter learns it at start-up (Slack's auth.test, Discord's
+    client.user, the console's "copbot"): a bot member of every community bound there, so a reaction on
+    its own announcement or a `++` to it is refused like kudos to any bot."""
+
+    platform: str
+    user_id: str
+    name: str
+
+    def member(self, workspace_id: str) -> Person:
+        return Person(MemberRef(self.platform, workspace_id, self.user_id), self.name, is_bot=True)
+
+
+@dataclass(frozen=True)
 class Place:
     """Where something was said: a channel, maybe a thread, maybe a message in it."""
 

@@ -13,6 +13,8 @@ from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.engine import make_engine
+
 log = logging.getLogger("copbot.storage")
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -34,9 +36,15 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     from the foundation, and all of them are applied).
 
     Processes that start together migrate one after another: the first upgrades, the others find
-    nothing to do. PostgreSQL: an advisory lock. SQLite: an exclusive lock on a file beside the database."""
-    async with _in_process, _sqlite_file_lock(engine):
-        await _upgrade_locked(engine, revision)
+    nothing to do. PostgreSQL: an advisory lock. SQLite: an exclusive lock on a file beside the database.
+    Migrations run on a connection of their own without the statement timeout: they wait for each other
+    and may rewrite whole tables."""
+    patient = make_engine(engine.url, statement_timeout=None)
+    try:
+        async with _in_process, _sqlite_file_lock(patient):
+            await _upgrade_locked(patient, revision)
+    finally:
+        await patient.dispose()
 
 
 async def _upgrade_locked(engine: AsyncEngine, revision: str) -> None:

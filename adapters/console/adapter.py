@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from adapters.console.render import render
 from bot.core import Core, Invocation
 from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ReactionRemoved
-from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person, Place
+from bot.identity import BotIdentity, ChannelTarget, MemberRef, MemberTarget, Person, Place
 from bot.reply import Button, Reply, Visibility
 
 log = logging.getLogger("copbot.console")
@@ -59,6 +59,7 @@ class ConsoleAdapter:
     channel: str = "general"
     messages: dict[str, Printed] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _introduced: bool = False
 
     # Outbound port: the dispatcher sends through here ----------------------------------------
 
@@ -81,11 +82,17 @@ class ConsoleAdapter:
         if not line or line.startswith("#!"):
             return
         try:
+            if not self._introduced:  # the console's start-up: who the bot is here
+                await self.core.know_bot(BotIdentity(PLATFORM, BOT_NAME, BOT_NAME))
+                self._introduced = True
             await self._dispatch(line)
         except Exception:  # the console never dies on one bad line
             log.exception("console line failed")
             self.out("(copbot hit an error on that line; it is logged)")
-        await self.drain()
+        try:
+            await self.drain()
+        except Exception as error:  # e.g. a stalled store: the outbox keeps the messages for the next try
+            log.warning("queued messages not delivered yet: %s", type(error).__name__)
 
     async def _dispatch(self, line: str) -> None:
         if line.startswith("/"):

@@ -26,6 +26,7 @@ from adapters.slack.listeners import register
 from adapters.slack.outbound import SlackOutbound, retry_handlers
 from adapters.slack.people import PLATFORM, SlackPeople
 from bot.core import Core
+from bot.identity import BotIdentity
 
 log = logging.getLogger("copbot.slack")
 
@@ -55,6 +56,7 @@ class SlackService:
     """The running adapter: the Bolt app, its outbound port, and whichever transport serves it."""
 
     def __init__(self, core: Core, config: SlackConfig, tokens: SlackTokens):
+        self.core = core
         self.config = config
         self.tokens = tokens
         self.client = AsyncWebClient(token=tokens.bot, base_url=config.api_base_url)
@@ -76,6 +78,8 @@ class SlackService:
         except SlackApiError as error:
             raise ConfigError(f"Slack refused {BOT_TOKEN}: {error.response.get('error')}") from None
         self.people.bot_user_id = auth.get("user_id")
+        if auth.get("user_id"):
+            await self.core.know_bot(BotIdentity(PLATFORM, auth["user_id"], auth.get("user") or "copbot"))
         log.info("Slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
 
     async def serve_http(self, host: str = "0.0.0.0", port: int | None = None) -> int:

@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Member
 from bot.features.meetups.model import NO, YES, AttendanceLine, Meetup, Occurrence, Rsvp
-from storage.models import MemberRow, OutboxRow
+from storage.models import CommunityRow, MemberRow, OutboxRow
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
-from storage.repositories.communities import to_member
+from storage.repositories.communities import take_numbers, to_member
 
 
 def to_meetup(row: MeetupRow) -> Meetup:
     return Meetup(
-        id=row.id, community_id=row.community_id, creator_id=row.creator_id, title=row.title,
+        id=row.id, number=row.number, community_id=row.community_id, creator_id=row.creator_id, title=row.title,
         description=row.description, location=row.location, platform=row.platform,
         workspace_id=row.workspace_id, channel_id=row.channel_id, zone=row.zone,
         local_start=datetime.fromisoformat(row.local_start), duration=timedelta(minutes=row.duration_minutes),
@@ -50,7 +50,8 @@ class SqlMeetups:
     # Meetups -----------------------------------------------------------------------------------
 
     async def add(self, community_id: int, **fields) -> Meetup:
-        row = MeetupRow(community_id=community_id, created_at=datetime.now(UTC), **_columns(fields))
+        [number] = await take_numbers(self.s, community_id, CommunityRow.last_meetup_number, 1)
+        row = MeetupRow(community_id=community_id, number=number, created_at=datetime.now(UTC), **_columns(fields))
         self.s.add(row)
         await self.s.flush()
         return to_meetup(row)
@@ -61,6 +62,11 @@ class SqlMeetups:
 
     async def get(self, community_id: int, meetup_id: int) -> Meetup | None:
         row = await self._row(community_id, meetup_id)
+        return to_meetup(row) if row else None
+
+    async def by_number(self, community_id: int, number: int) -> Meetup | None:
+        row = await self.s.scalar(select(MeetupRow).where(MeetupRow.community_id == community_id,
+                                                          MeetupRow.number == number))
         return to_meetup(row) if row else None
 
     async def update(self, community_id: int, meetup_id: int, **fields) -> Meetup:

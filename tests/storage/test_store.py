@@ -105,7 +105,8 @@ async def test_every_query_is_scoped_to_its_community(uow):
         assert [s.name for s in await u.kudos.standings(first.id, since=None, tag_id=None, given=False,
                                                         limit=10)] == ["ann"]
         assert await u.kudos.standings(second.id, since=None, tag_id=None, given=False, limit=10) == []
-        assert await u.kudos.get(second.id, 1) is None
+        assert (await u.kudos.by_number(first.id, 1)).receiver_id == a.id
+        assert await u.kudos.by_number(second.id, 1) is None
 
 
 async def test_a_platform_event_is_recorded_once(uow):

@@ -124,11 +124,11 @@ async def unmute(cmd: UnmuteMeetupDms, ctx: Context) -> Reply:
 async def calendar_file(cmd: MeetupCalendar, ctx: Context) -> Reply:
     meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
     if meetup.cancelled_at is not None and meetup.repeats:
-        raise Refusal(f"Meetup #{meetup.id} ({meetup.title}) was cancelled.")
+        raise Refusal(f"Meetup #{meetup.number} ({meetup.title}) was cancelled.")
     data = await meetup_calendar(ctx.uow, meetup, ctx.now)
     what = "the whole series" if meetup.repeats else "it"
     return Reply.ephemeral(f"{meetup.title}: open the file to add {what} to your calendar.",
-                           attachments=(Attachment(f"meetup-{meetup.id}.ics", data, "text/calendar"),))
+                           attachments=(Attachment(f"meetup-{meetup.number}.ics", data, "text/calendar"),))
 
 
 MEETUP = Param("meetup_id", Kind.INT, "the meetup number", suggest=suggest_meetups)

@@ -102,7 +102,7 @@ async def edit_meetup(cmd: EditMeetup, ctx: Context) -> Reply:
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "meetup.edit",
                          {"meetup_id": meetup.id, "fields": sorted(details.given())}, ctx.now)
     note = fall_back_note(start, meetup.zone) if moved is not None else ""
-    return _noted(Reply.public(f"✏️ Meetup #{meetup.id} ({meetup.title}) was updated: "
+    return _noted(Reply.public(f"✏️ Meetup #{meetup.number} ({meetup.title}) was updated: "
                                f"{', '.join(sorted(details.given()))}."), note)
 
 
@@ -128,7 +128,7 @@ async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
     await ctx.uow.meetups.update(cid, meetup.id, cancelled_at=ctx.now)
     informed = await service.tell(ctx, meetup, ahead, "cancelled." if len(ahead) == 1 else "the series is cancelled.")
     ctx.uow.audit.record(cid, ctx.member.id, "meetup.cancel", {"meetup_id": meetup.id}, ctx.now)
-    return Reply.public(f"🚫 Meetup #{meetup.id} ({meetup.title}) is cancelled ({told(informed)}).")
+    return Reply.public(f"🚫 Meetup #{meetup.number} ({meetup.title}) is cancelled ({told(informed)}).")
 
 
 async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:

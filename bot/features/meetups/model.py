@@ -15,7 +15,8 @@ ANSWERS = (YES, MAYBE, NO)
 
 @dataclass(frozen=True)
 class Meetup:
-    id: int
+    id: int  # the store's, never shown
+    number: int  # what people see and type: "meetup #3", counted per community
     community_id: int
     creator_id: int
     title: str
@@ -76,6 +77,7 @@ class AttendanceLine:
 class MeetupRepo(Protocol):
     async def add(self, community_id: int, **fields) -> Meetup: ...
     async def get(self, community_id: int, meetup_id: int) -> Meetup | None: ...
+    async def by_number(self, community_id: int, number: int) -> Meetup | None: ...
     async def update(self, community_id: int, meetup_id: int, **fields) -> Meetup: ...
     async def active(self, community_id: int) -> list[Meetup]: ...
     async def add_occurrences(self, community_id: int, meetup_id: int,

@@ -74,7 +74,7 @@ async def promote(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> list[
         await repo.set_rsvp(cid, occurrence.id, member.id, YES, ctx.now)
         ctx.send_later(MemberTarget(member.ref), change_dm(
             meetup, occurrence, f"a seat opened up and it's yours: you're going! "
-            f"Can't make it any more? `/meetup rsvp {meetup.id} no {local_day(occurrence, meetup)}`"))
+            f"Can't make it any more? `/meetup rsvp {meetup.number} no {local_day(occurrence, meetup)}`"))
         promoted.append(member)
     return promoted
 

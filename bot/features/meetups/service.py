@@ -88,15 +88,16 @@ def check_offsets(offsets: list[str]) -> tuple[str, ...]:
 
 def may_change(ctx: Context, meetup: Meetup) -> None:
     if meetup.creator_id != ctx.member.id and ctx.role < Role.MANAGER:
-        raise Refusal(f"Meetup #{meetup.id} belongs to its creator: only they or a manager can change it.")
+        raise Refusal(f"Meetup #{meetup.number} belongs to its creator: only they or a manager can change it.")
 
 
-async def get_meetup(ctx: Context, meetup_id: int, *, live: bool = True) -> Meetup:
-    meetup = await ctx.uow.meetups.get(ctx.community.id, meetup_id)
+async def get_meetup(ctx: Context, number: int, *, live: bool = True) -> Meetup:
+    """The meetup people call #number in this community."""
+    meetup = await ctx.uow.meetups.by_number(ctx.community.id, number)
     if meetup is None:
-        raise Refusal(f"There is no meetup #{meetup_id} here. `/meetup list` shows what's coming up.")
+        raise Refusal(f"There is no meetup #{number} here. `/meetup list` shows what's coming up.")
     if live and meetup.cancelled_at is not None:
-        raise Refusal(f"Meetup #{meetup_id} ({meetup.title}) was cancelled.")
+        raise Refusal(f"Meetup #{number} ({meetup.title}) was cancelled.")
     return meetup
 
 
@@ -142,7 +143,7 @@ async def refuse_clash(ctx: Context, meetup: Meetup, moving: Occurrence, start: 
         if day in (other.original_start.astimezone(tz).date(), other.start_at.astimezone(tz).date()):
             raise Refusal(f"{meetup.title} already meets on {day.isoformat()}, so that date would name two "
                           f"meetups. Pick another day, or first cancel that one "
-                          f"(`/meetup cancel {meetup.id} {day.isoformat()}`).")
+                          f"(`/meetup cancel {meetup.number} {day.isoformat()}`).")
 
 
 async def tell(ctx: Context, meetup: Meetup, occurrences_: list[Occurrence], what: str) -> int:

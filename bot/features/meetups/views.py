@@ -40,9 +40,9 @@ def told(count: int) -> str:
 
 def rsvp_buttons(meetup: Meetup, occurrence: Occurrence | None = None) -> tuple[Button, ...]:
     day = f" {local_day(occurrence, meetup)}" if occurrence and meetup.repeats else ""
-    return (Button("Going", f"meetup rsvp {meetup.id} yes{day}", "primary"),
-            Button("Maybe", f"meetup rsvp {meetup.id} maybe{day}"),
-            Button("Can't come", f"meetup rsvp {meetup.id} no{day}"))
+    return (Button("Going", f"meetup rsvp {meetup.number} yes{day}", "primary"),
+            Button("Maybe", f"meetup rsvp {meetup.number} maybe{day}"),
+            Button("Can't come", f"meetup rsvp {meetup.number} no{day}"))
 
 
 def seats(meetup: Meetup, going: int) -> str:
@@ -64,10 +64,10 @@ def details_fields(meetup: Meetup) -> tuple[Field, ...]:
 
 
 def announcement(meetup: Meetup, first: Occurrence, horizon_days: int, creator: str) -> Reply:
-    text = f"📅 New meetup #{meetup.id}: {meetup.title}, {when(first, meetup)}, by {creator}."
+    text = f"📅 New meetup #{meetup.number}: {meetup.title}, {when(first, meetup)}, by {creator}."
     if meetup.repeats:
         text += (f" A series: RSVPs and reminders open {horizon_days} days ahead."
-                 f" The buttons answer for the next one; `/meetup rsvp {meetup.id} yes DATE` for another.")
+                 f" The buttons answer for the next one; `/meetup rsvp {meetup.number} yes DATE` for another.")
     sections = (Section(meetup.description, details_fields(meetup)),)
     return Reply.public(text, sections=sections, buttons=rsvp_buttons(meetup))
 
@@ -75,11 +75,11 @@ def announcement(meetup: Meetup, first: Occurrence, horizon_days: int, creator: 
 def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Member]],
          last: Occurrence | None = None, last_rsvps: list[tuple[Rsvp, Member]] = ()) -> Reply:
     if meetup.cancelled_at:
-        return Reply.ephemeral(f"Meetup #{meetup.id} ({meetup.title}) was cancelled.")
+        return Reply.ephemeral(f"Meetup #{meetup.number} ({meetup.title}) was cancelled.")
     about = Section(meetup.description, details_fields(meetup))
     past = (Section(_who_came(meetup, last, last_rsvps)),) if last else ()
     if not upcoming:
-        return Reply.ephemeral(f"Meetup #{meetup.id} ({meetup.title}) has no upcoming dates.",
+        return Reply.ephemeral(f"Meetup #{meetup.number} ({meetup.title}) has no upcoming dates.",
                                sections=(about, *past))
     nxt = upcoming[0]
     by_status: dict[str, list[str]] = {}
@@ -93,7 +93,7 @@ def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Mem
     if len(upcoming) > 1:
         later = ", ".join(f"{local_day(o, meetup)}{' (moved)' if o.moved else ''}" for o in upcoming[1:])
         lines.append(f"Later: {later}")
-    return Reply.ephemeral(f"Meetup #{meetup.id}: {meetup.title}", sections=(about, Section("\n".join(lines)), *past),
+    return Reply.ephemeral(f"Meetup #{meetup.number}: {meetup.title}", sections=(about, Section("\n".join(lines)), *past),
                            buttons=rsvp_buttons(meetup, nxt))
 
 
@@ -102,7 +102,7 @@ def _who_came(meetup: Meetup, last: Occurrence, rsvps: list[tuple[Rsvp, Member]]
     said_yes = sum(1 for rsvp, _ in rsvps if rsvp.status == YES)
     head = f"Last time, {when(last, meetup)}: {said_yes} said yes"
     if not came:
-        return f"{head}; nobody is marked as there yet (`/meetup here {meetup.id} {local_day(last, meetup)}`)."
+        return f"{head}; nobody is marked as there yet (`/meetup here {meetup.number} {local_day(last, meetup)}`)."
     return f"{head}; came ({len(came)}): {', '.join(came)}"
 
 
@@ -118,7 +118,7 @@ def listing(rows: list[tuple[Occurrence, Meetup, Rsvp | None]], more: int) -> Re
     def line(occurrence: Occurrence, meetup: Meetup, answer: Rsvp | None) -> str:
         mine = f" · {_ANSWER_WORDS[answer.status]}" if answer and answer.status in _ANSWER_WORDS else ""
         moved = " (moved)" if occurrence.moved else ""
-        return f"#{meetup.id} {meetup.title} — {'next ' if meetup.repeats else ''}{when(occurrence, meetup)}{moved}{mine}"
+        return f"#{meetup.number} {meetup.title} — {'next ' if meetup.repeats else ''}{when(occurrence, meetup)}{moved}{mine}"
 
     series = [line(*row) for row in rows if row[1].repeats]
     once = [line(*row) for row in rows if not row[1].repeats]
@@ -142,14 +142,14 @@ def reminder_dm(meetup: Meetup, occurrence: Occurrence, late: bool) -> Reply:
     where = f" Place: {meetup.location}." if meetup.location else ""
     note = " (late)" if late else ""
     return Reply.direct(f"⏰ Reminder{note}: you said you're coming to {meetup.title}, {when(occurrence, meetup)}."
-                        f"{where} Can't make it? `/meetup rsvp {meetup.id} no {local_day(occurrence, meetup)}`"
+                        f"{where} Can't make it? `/meetup rsvp {meetup.number} no {local_day(occurrence, meetup)}`"
                         " (`/meetup mute` stops these DMs).")
 
 
 def followup_post(meetup: Meetup, occurrence: Occurrence, said_yes: int) -> Reply:
     return Reply.public(f"Thanks to everyone at {meetup.title} ({stamp(occurrence.start_at, 'f')})! "
                         f"{said_yes} said they'd come. Were you there? Press the button so it counts.",
-                        buttons=(Button("I was there", f"meetup here {meetup.id} {local_day(occurrence, meetup)}"),))
+                        buttons=(Button("I was there", f"meetup here {meetup.number} {local_day(occurrence, meetup)}"),))
 
 
 def change_dm(meetup: Meetup, occurrence: Occurrence | None, what: str) -> Reply:

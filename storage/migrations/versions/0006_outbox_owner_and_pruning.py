@@ -14,7 +14,7 @@ from alembic import op
 
 revision: str = "0006"
 # The chain at merge is 0005 -> 0006; this branch has no 0005 yet, so it sits on 0004 until then.
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
