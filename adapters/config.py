@@ -155,12 +155,12 @@ def check_database_url(url: str, where: str) -> None:
     try:
         parsed: URL = make_url(url)
         dialect = parsed.get_dialect()
+    except NoSuchModuleError:  # before ArgumentError, its base class
+        raise ConfigError(f"{where}: copbot does not know the database '{url.split('://')[0]}'; use SQLite "
+                          "(sqlite+aiosqlite:///FILE) or PostgreSQL (postgresql://...)") from None
     except (ArgumentError, ValueError):
         raise ConfigError(f"{where}: not a database URL; use sqlite+aiosqlite:///copbot.db, a file name, "
                           "or postgresql://USER:PASSWORD@HOST/DATABASE") from None
-    except NoSuchModuleError:
-        raise ConfigError(f"{where}: copbot does not know the database '{url.split('://')[0]}'; use SQLite "
-                          "(sqlite+aiosqlite:///FILE) or PostgreSQL (postgresql://...)") from None
     try:
         dialect.import_dbapi()
     except ImportError as error:

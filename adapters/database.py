@@ -97,7 +97,7 @@ def explain(error: BaseException, url: URL, retry_seconds: float | None = None) 
     if isinstance(error, TimeoutError):
         return f"cannot reach the database at {where}: no answer{waited}; check the host, port and firewall"
     if isinstance(error, OSError):
-        reason = error.strerror or type(error).__name__
+        reason = os.strerror(error.errno) if error.errno else str(error) or type(error).__name__
         return (f"cannot reach the database at {where} ({reason.lower()}){waited}: start PostgreSQL, or fix the "
                 "host and port in DATABASE_URL")
     if url.get_backend_name() == "sqlite":
