@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.config import Config
+from adapters.database import wait_for_database
 from bot.clock import Clock, SystemClock
 from bot.core import CommunitySeed, Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter
@@ -59,8 +60,13 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     url = config.database_url
     log.info("database: %s", redact(url))
     engine = make_engine(url, statement_timeout=config.database.timeout)
-    if migrate:
-        await upgrade(engine)
+    try:
+        await wait_for_database(engine, config.database.connect_retry_seconds)
+        if migrate:
+            await upgrade(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
     uows = uow_factory(session_factory(engine))
     clock = clock or SystemClock()
     features = all_features()

@@ -18,7 +18,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.config import ConfigError, SlackConfig, secret
+from adapters.config import ConfigError, SlackConfig, StartupError, secret
 from adapters.slack.background import Background
 from adapters.slack.events import SlackEvents
 from adapters.slack.interactions import SlackInteractions
@@ -76,6 +76,10 @@ class SlackService:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
+            if error.response.status_code == 429:
+                wait = error.response.headers.get("Retry-After", "a few")
+                raise StartupError(f"Slack rate-limited copbot's start-up check of {BOT_TOKEN} (HTTP 429, retry "
+                                   f"after {wait} s); the token was not refused: start again in a minute") from None
             raise ConfigError(f"Slack refused {BOT_TOKEN}: {error.response.get('error')}") from None
         self.people.bot_user_id = auth.get("user_id")
         if auth.get("user_id"):

@@ -178,7 +178,7 @@ async def test_the_list_says_how_many_more_there_are(ready):
 
 
 def meetup(capacity: int | None) -> Meetup:
-    return Meetup(1, 1, 1, "Run", "", "", "console", "local", "general", "UTC", datetime(2026, 12, 6, 18),
+    return Meetup(1, 1, 1, 1, "Run", "", "", "console", "local", "general", "UTC", datetime(2026, 12, 6, 18),
                   timedelta(hours=1), None, capacity, ("1d",), NOW)
 
 
