@@ -1,5 +1,4 @@
-"""Kudos and meetups are numbered per community: a community's "kudos #12" no longer tells how many kudos
-every other community on the same copbot gave before it.
+"""Kudos and meetups are numbered per community, so one community's numbers reveal nothing of others.
 
 Adds ``number`` to kudos and meetups (unique per community) and, on communities, the last number each has
 given out (``last_kudos_number``, ``last_meetup_number``): a new kudos takes the next one with one
