@@ -94,6 +94,9 @@ class FakeSlack:
         self.not_in_channel: set[str] = set()
         self._injected: dict[str, deque[tuple[int, dict, dict]]] = defaultdict(deque)
         self._overrides: dict[str, Handler] = {}
+        self._limited: dict[str, int] = {}  # method -> Retry-After: every call answered 429
+        self._stalled: set[str] = set()
+        self._unstall = asyncio.Event()
         self._dm_ids: dict[str, str] = {}
         self._seq = itertools.count(1)
         self._ts_base = int(time.time())
@@ -133,6 +136,7 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        self._unstall.set()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -177,6 +181,20 @@ class FakeSlack:
     def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
         """The next call to ``method`` gets HTTP 429 with ``Retry-After`` (whole seconds, as Slack sends)."""
         self._injected[method].append((429, _error("ratelimited"), {"Retry-After": str(retry_after)}))
+
+    def rate_limit(self, method: str, retry_after: int = 5) -> None:
+        """Every call to ``method`` from now on gets HTTP 429 with ``Retry-After`` (until ``clear_limits``)."""
+        self._limited[method] = retry_after
+
+    def stall(self, method: str) -> None:
+        """Calls to ``method`` get no answer until ``clear_limits`` (or the fake stops): a Slack that hangs."""
+        self._stalled.add(method)
+
+    def clear_limits(self) -> None:
+        self._limited.clear()
+        self._stalled.clear()
+        self._unstall.set()
+        self._unstall = asyncio.Event()
 
     def fail_next(self, method: str, error: str, status: int = 200) -> None:
         """The next call to ``method`` answers ``{"ok": false, "error": error}`` with ``status``."""
@@ -259,11 +277,16 @@ class FakeSlack:
         call = Call(request.match_info["method"], await _read_params(request), CIMultiDict(request.headers),
                     request.method)
         self.calls.append(call)
+        if call.method in self._stalled:
+            await self._notify()
+            await self._unstall.wait()
         status, body, headers = self._answer(call)
         await self._notify()
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(self, call: Call) -> tuple[int, dict, dict]:
+        if call.method in self._limited:
+            return 429, _error("ratelimited"), {"Retry-After": str(self._limited[call.method])}
         if self._injected[call.method]:
             return self._injected[call.method].popleft()
         handler = self._overrides.get(call.method) or self._handlers.get(call.method)
