@@ -86,9 +86,6 @@ class SlackPeople:
         await self._look_up(team_id, ids)
         return self._mentioned(team_id, ids)
 
-    async def is_bot(self, team_id: str, user_id: str) -> bool:
-        return (await self.person(team_id, user_id)).is_bot
-
     async def close(self) -> None:
         pending = [*self._asking.values(), *self._team_lookups.values()]
         for task in pending:
