@@ -7,8 +7,10 @@ would never send (not a form or JSON object, bad JSON in `payload`, no team or u
 an impossible trigger_id) gets 400. Each refusal is one log line, never a traceback; only what passes reaches Bolt.
 
 Limits: a form body (slash commands, buttons, modal submissions) must fit `FORM_LIMIT`, a JSON body (events)
-`EVENT_LIMIT`; see `docs/slack.md` for why those sizes. The runner closes connections idle or stuck in their
-headers after `IDLE_TIMEOUT` (aiohttp's keep-alive timer starts when the connection opens)."""
+`EVENT_LIMIT`; see `docs/slack.md` for why those sizes. Bodies being read before their signature is checked share
+`UNVERIFIED_BUDGET` bytes: a request waits for room (within its read timeout), so a hundred large bodies at once
+cost that much memory, not a hundred times the limit. The runner closes connections idle or stuck in their headers
+after `IDLE_TIMEOUT` (aiohttp's keep-alive timer starts when the connection opens)."""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ log = logging.getLogger("copbot.slack")
 
 FORM_LIMIT = 64 * 1024
 EVENT_LIMIT = 512 * 1024
+UNVERIFIED_BUDGET = 8 * 1024 * 1024
 READ_TIMEOUT = 5.0  # Slack sends a few kilobytes at once
 IDLE_TIMEOUT = 15.0  # keep-alive, and a connection that never completes its headers
 LINGER = 1.0  # after refusing an unread body, how long aiohttp may drain it before closing
@@ -51,6 +54,8 @@ class SlackGate:
         self.bolt = bolt
         self.verifier = SignatureVerifier(signing_secret)
         self.now = now
+        self._unverified = 0  # bytes reserved by bodies being read
+        self._room = asyncio.Condition()
 
     def web_app(self, path: str) -> web.Application:
         app = web.Application(client_max_size=max(FORM_LIMIT, EVENT_LIMIT))
@@ -89,19 +94,24 @@ class SlackGate:
         return limit
 
     async def _read(self, request: web.Request, limit: int) -> bytes:
+        reserved = min(request.content_length or limit, limit)
         chunks: list[bytes] = []
         size = 0
-
-        async def read() -> None:
-            nonlocal size
-            while chunk := await request.content.readany():
-                size += len(chunk)
-                if size > limit:
-                    raise Refused(413, f"body over {limit} bytes")
-                chunks.append(chunk)
-
         try:
-            await asyncio.wait_for(read(), READ_TIMEOUT)
+            async with asyncio.timeout(READ_TIMEOUT):
+                async with self._room:
+                    await self._room.wait_for(lambda: self._unverified + reserved <= UNVERIFIED_BUDGET)
+                    self._unverified += reserved
+                try:
+                    while chunk := await request.content.readany():
+                        size += len(chunk)
+                        if size > limit:
+                            raise Refused(413, f"body over {limit} bytes")
+                        chunks.append(chunk)
+                finally:
+                    async with self._room:
+                        self._unverified -= reserved
+                        self._room.notify_all()
         except TimeoutError:
             raise Refused(408, f"body not received in {READ_TIMEOUT:.0f} s") from None
         return b"".join(chunks)

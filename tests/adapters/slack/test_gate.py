@@ -103,6 +103,22 @@ async def test_a_body_that_never_finishes_gets_408_and_the_connection_closes(rig
     writer.close()
 
 
+async def test_bodies_read_before_their_signature_is_checked_share_one_budget(rig: SlackRig, monkeypatch):
+    monkeypatch.setattr(gate, "UNVERIFIED_BUDGET", 1000)
+    monkeypatch.setattr(gate, "READ_TIMEOUT", 1.0)
+    reader, writer = await raw_connection(rig)  # holds 900 of the 1,000 bytes while its body trickles
+    head = sp.sign(b"whatever", SECRET, content_type="application/x-www-form-urlencoded")
+    writer.write(request_head(rig, {**head, "Content-Length": "900"}) + b"team_id=T")
+    await writer.drain()
+    await asyncio.sleep(0.1)  # let the server start reading it
+    kudos = asyncio.ensure_future(rig.post(sp.slash_command_body("/kudos", "<@U0BOB|bob> thanks")))
+    done, _ = await asyncio.wait({kudos}, timeout=0.5)
+    assert not done  # a command takes milliseconds: this one waits for room
+    assert (await asyncio.wait_for(reader.read(), 3)).startswith(b"HTTP/1.1 408")
+    assert (await kudos)[0] == 200  # the trickling body timed out, and its room went to the command
+    writer.close()
+
+
 async def test_a_connection_stuck_in_its_headers_is_closed(make_rig, monkeypatch):
     monkeypatch.setattr("adapters.slack.service.IDLE_TIMEOUT", 0.3)
     rig = await make_rig()
