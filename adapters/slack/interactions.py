@@ -67,7 +67,7 @@ class SlackInteractions:
             return
         task = asyncio.ensure_future(self.core.handle(inv))
         if not await _in_time(task, deadline):
-            log.warning("the core took over %.1f s for /%s: answering later", ACK_DEADLINE, line.split(" ", 1)[0])
+            log.warning("/%s had no answer after %.1f s: answering later", line.split(" ", 1)[0], ACK_DEADLINE)
             await ack(text=WORKING_NOTE, response_type="ephemeral")
             self.background.spawn(self._answer_when_done(task, user=user, response_url=response_url),
                                   "a late answer")
