@@ -39,6 +39,7 @@ LINGER = 1.0  # after refusing an unread body, how long aiohttp may drain it bef
 MAX_SKEW = 5 * 60
 SIGNATURE = re.compile(r"v0=[0-9a-f]{64}")
 TRIGGER_ID = re.compile(r"[0-9A-Za-z._-]{1,100}")
+RECEIVED_AT = "copbot_received_at"  # in Bolt's context: the event loop's time when the request arrived
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
 
@@ -63,6 +64,7 @@ class SlackGate:
         return app
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        received_at = asyncio.get_running_loop().time()
         try:
             limit = self._check_headers(request)
             raw = await self._read(request, limit)
@@ -75,7 +77,8 @@ class SlackGate:
             return self._refuse(request, refusal.status, refusal.reason)
         except (ValueError, TypeError) as error:
             return self._refuse(request, 400, f"malformed body ({type(error).__name__})")
-        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers)
+        bolt_request = AsyncBoltRequest(body=text, query=request.query_string, headers=request.headers,
+                                        context={RECEIVED_AT: received_at})  # listeners count their deadline from it
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     def _check_headers(self, request: web.Request) -> int:

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from adapters.slack.background import Background
 from adapters.slack.forms import form_errors, form_metadata, form_view, line_from_form
+from adapters.slack.gate import RECEIVED_AT
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.people import PLATFORM, SlackPeople
 from adapters.slack.render import render, response_type
@@ -46,8 +47,8 @@ class SlackInteractions:
 
     # Slash commands ------------------------------------------------------------------------------
 
-    async def on_command(self, ack, body: dict, client) -> None:
-        deadline = _deadline()
+    async def on_command(self, ack, body: dict, client, context) -> None:
+        deadline = _deadline(context)
         team, channel, user = body["team_id"], body["channel_id"], body["user_id"]
         text = from_slack(body.get("text", "")).strip()
         line = f"{body['command'].lstrip('/')} {text}".strip()
@@ -114,8 +115,8 @@ class SlackInteractions:
 
     # Buttons -------------------------------------------------------------------------------------
 
-    async def on_button(self, ack, body: dict, action: dict) -> None:
-        deadline = _deadline()
+    async def on_button(self, ack, body: dict, action: dict, context) -> None:
+        deadline = _deadline(context)
         await ack()  # sent when this returns: within the deadline, whatever the work below still does
         team, user = body["team"]["id"], body["user"]["id"]
         container = body.get("container") or {}
@@ -135,8 +136,8 @@ class SlackInteractions:
 
     # Modals --------------------------------------------------------------------------------------
 
-    async def on_form_submitted(self, ack, body: dict, view: dict) -> None:
-        deadline = _deadline()
+    async def on_form_submitted(self, ack, body: dict, view: dict, context) -> None:
+        deadline = _deadline(context)
         meta = form_metadata(view)
         spec = self.core.book.specs.get(meta.get("command", ""))
         if spec is None:
@@ -181,8 +182,9 @@ def request_id(body: dict) -> str | None:
     return f"trigger:{trigger}" if trigger else None
 
 
-def _deadline() -> float:
-    return asyncio.get_running_loop().time() + ACK_DEADLINE
+def _deadline(context) -> float:
+    """ACK_DEADLINE after the HTTP gate received the request (Socket Mode: after the listener started)."""
+    return (context.get(RECEIVED_AT) or asyncio.get_running_loop().time()) + ACK_DEADLINE
 
 
 def _left(deadline: float) -> float:

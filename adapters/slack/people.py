@@ -44,6 +44,7 @@ class SlackPeople:
         self._ask_after: dict[Key, float] = {}  # monotonic time when a profile is worth asking for again
         self._asking: dict[Key, asyncio.Task] = {}
         self._paused_until = 0.0  # Slack said 429: no users.info before this (monotonic)
+        self._probing = False  # after a 429, one lookup at a time until one succeeds
         self._workspaces: dict[str, str | None] = {}
         self._team_lookups: dict[str, asyncio.Task] = {}
 
@@ -121,7 +122,7 @@ class SlackPeople:
                 continue
             task = self._asking.get(key)
             if task is None:
-                if now < self._paused_until:
+                if now < self._paused_until or (self._probing and self._asking):
                     continue  # rate-limited: answer from what we know
                 task = self._asking[key] = asyncio.ensure_future(self._fetch(key))
             waiting.add(task)
@@ -132,10 +133,12 @@ class SlackPeople:
         try:
             self._known[key] = (await self.client.users_info(user=key[1]))["user"]
             self._ask_after[key] = time.monotonic() + self.ttl
+            self._probing = False
         except Exception as error:  # unknown, unreadable or unreachable: go on with what we knew
             if isinstance(error, SlackApiError) and error.response.status_code == 429:
                 pause = _retry_after(error.response.headers)
                 self._paused_until = max(self._paused_until, time.monotonic() + pause)
+                self._probing = True
                 log.warning("users.info is rate-limited: no profile lookups for %.0f s", pause)
             else:
                 log.warning("users.info for %s failed: %s", key[1], _reason(error))
