@@ -31,12 +31,15 @@ CONSOLE = "console"  # the local sandbox platform: its first member owns the com
 class Invocation:
     """A command as typed: `line` is "kudos <@U1|bob> thanks #seo" (without the slash).
 
-    `people` carries what the platform told us about the speaker's mentions (names, bots)."""
+    `people` carries what the platform told us about the speaker's mentions (names, bots).
+    `request_id` is the platform's id for this one request (Slack's trigger_id): recorded in the same transaction
+    as the command's effect, so a replayed request runs once. A queued command does not carry it."""
 
     actor: Person
     place: Place
     line: str
     people: tuple[Person, ...] = ()
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,13 +69,14 @@ def invocation_json(inv: Invocation) -> dict:
         return {"ref": str(p.ref), "name": p.name, "is_bot": p.is_bot, "platform_role": int(p.platform_role),
                 "zone": p.zone}
 
-    return {"actor": person(inv.actor), "place": asdict(inv.place), "line": inv.line,
-            "people": [person(p) for p in inv.people]}
+    return {"actor": {**person(inv.actor), "verified": inv.actor.verified}, "place": asdict(inv.place),
+            "line": inv.line, "people": [person(p) for p in inv.people]}
 
 
 def invocation_from_json(data: dict) -> Invocation:
     def person(d: dict) -> Person:
-        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"])
+        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"],
+                      verified=d.get("verified", True))
 
     return Invocation(person(data["actor"]), Place(**data["place"]), data["line"],
                       tuple(person(p) for p in data["people"]))
@@ -80,6 +84,7 @@ def invocation_from_json(data: dict) -> Invocation:
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
 BUSY_TEXT = "The database didn't answer in time, so nothing was changed. Please try again in a moment."
+REPEATED_TEXT = "Already done: this request reached me twice and ran once."
 
 
 class Core:
@@ -113,6 +118,8 @@ class Core:
             spec, rest = self.book.find(inv.line)
             args = parse_args(spec, rest)
             async with self.uow_factory() as uow:
+                if not await self._first_time(uow, inv):
+                    return Reply.ephemeral(REPEATED_TEXT)
                 ctx, known = await self._context(uow, inv.actor, inv.place, _mentioned(spec, args, inv.place))
                 if ctx.role < spec.role:
                     raise Refusal(f"Only a {spec.role.label} or above can use /{spec.name}.")
@@ -151,14 +158,23 @@ class Core:
                 found = [Suggestion(n, n) for n in await uow.tags.names(community.id) if n.startswith(wanted)]
         return found[:limit]
 
-    async def enqueue(self, inv: Invocation, reply_to: Target) -> None:
+    async def enqueue(self, inv: Invocation, reply_to: Target) -> bool:
         """Accept a slow command: record it first (so a crash cannot lose it), run it from the
-        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up)."""
+        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up).
+        False: this request was accepted before (a replay), and nothing was queued."""
         payload = {"invocation": invocation_json(inv), "target": target_json(reply_to)}
         async with self.uow_factory() as uow:
+            if not await self._first_time(uow, inv):
+                return False
             uow.outbox.add(None, QUEUED_COMMAND, payload, due_at=self.clock.now())
             await uow.commit()
         self._on_commit()
+        return True
+
+    async def _first_time(self, uow: UnitOfWork, inv: Invocation) -> bool:
+        """Records the request id in this unit of work (it commits with the effect, or not at all)."""
+        return not inv.request_id or await uow.events.first_time(inv.place.platform, inv.request_id,
+                                                                 self.clock.now())
 
     async def _run_queued(self, item, _uow, _now) -> list[tuple[Target, Reply]]:
         reply = await self.handle(invocation_from_json(item.payload["invocation"]))
@@ -238,7 +254,8 @@ class Core:
         community, known = found if found else (await self._new_community(uow, place), {})
         member = known.pop(actor.ref, None)  # popped: the speaker may be updated below
         first = member is None and place.platform == CONSOLE and await uow.members.count(community.id) == 0
-        if member is None or _changed(member, actor):
+        # An unverified actor (the platform could not be asked in time) is only a name hint: the store's facts win.
+        if member is None or (actor.verified and _changed(member, actor)):
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
         owners = self.config.owners

@@ -49,6 +49,7 @@ class Person:
     is_bot: bool = False
     platform_role: Role = Role.MEMBER  # workspace/guild owner or admin, as the platform says
     zone: str | None = None  # Slack's profile zone; Discord gives none
+    verified: bool = True  # False: the platform could not be asked in time; what the store knows wins
 
 
 @dataclass(frozen=True)
