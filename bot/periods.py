@@ -9,20 +9,24 @@ from bot.clock import local_midnight_utc, local_today
 PERIODS = ("week", "month", "quarter", "all")
 
 
-def period_start(period: str, now: datetime, zone_name: str) -> datetime | None:
-    """The UTC instant the current calendar period began in that zone (None for "all")."""
+def first_day(period: str, now: datetime, zone_name: str) -> date | None:
+    """The local date the current calendar period began in that zone (None for "all")."""
     today = local_today(now, zone_name)
     if period == "all":
         return None
     if period == "week":
-        first = today - timedelta(days=today.weekday())
-    elif period == "month":
-        first = today.replace(day=1)
-    elif period == "quarter":
-        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    else:
-        raise ValueError(period)
-    return local_midnight_utc(first, zone_name)
+        return today - timedelta(days=today.weekday())
+    if period == "month":
+        return today.replace(day=1)
+    if period == "quarter":
+        return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    raise ValueError(period)
+
+
+def period_start(period: str, now: datetime, zone_name: str) -> datetime | None:
+    """The UTC instant the current calendar period began in that zone (None for "all")."""
+    first = first_day(period, now, zone_name)
+    return None if first is None else local_midnight_utc(first, zone_name)
 
 
 def describe(period: str, now: datetime, zone_name: str) -> str:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -142,6 +143,22 @@ class KudosTagRow(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
     kudos_id: Mapped[int] = mapped_column(ForeignKey("kudos.id"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id"), primary_key=True, index=True)
+
+
+class KudosTotalRow(Base):
+    """Running leaderboard totals: live kudos per member, direction, local calendar period and tag (0: any tag),
+    kept in the kudos' own transaction (storage/repositories/kudos_totals.py, migration 0007). The primary key
+    starts with what a board asks for, so a board reads one community-period-tag slice of it."""
+
+    __tablename__ = "kudos_totals"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8), primary_key=True)  # received | given
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)  # week | month | quarter | all
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)  # local first day; 1970-01-01 for all
+    tag_id: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0: every kudos, else kudos with that tag
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    reached_at: Mapped[datetime]  # the time of the member's latest counted kudos in the slice: ties go to the earlier
 
 
 class OutboxRow(Base):

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from bot.clock import local_midnight_utc, local_today
 from bot.commands import CommandSpec, Kind, Param
 from bot.context import Context, Feature
 from bot.domain import Member
 from bot.errors import Refusal
-from bot.periods import PERIODS, describe, period_start, week_streak
+from bot.periods import PERIODS, describe, first_day, period_start, week_streak
 from bot.reply import Field, Reply, Section, Visibility
 
 SHOWN = 10
@@ -47,23 +47,24 @@ async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> Reply:
             raise Refusal("One tag at a time, please: `/leaderboard month #seo`.")
         tag_id = await ctx.uow.tags.find(ctx.community.id, cmd.tags[0])
     given = cmd.given == "given"
-    since = period_start(period, ctx.now, ctx.zone)
+    start = first_day(period, ctx.now, ctx.zone)
     standings = [] if cmd.tags and tag_id is None else await ctx.uow.kudos.standings(
-        ctx.community.id, since=since, tag_id=tag_id, given=given, limit=SHOWN)
+        ctx.community.id, period=period, start=start, tag_id=tag_id, given=given, limit=SHOWN)
     title = (f"Kudos leaderboard, {describe(period, ctx.now, ctx.zone)}, {'given' if given else 'received'}"
              + (f", #{cmd.tags[0]}" if cmd.tags else ""))
     if not standings:
         return Reply.public(f"{title}\nNo kudos yet. Be the first: `/kudos @someone thanks for …`")
     lines = [f"{n}. {s.name} — {s.count}" for n, s in enumerate(standings, start=1)]
     if len(standings) == SHOWN and all(s.member_id != ctx.member.id for s in standings):
-        lines.extend(await _asker_line(ctx, since, tag_id, given))
+        lines.extend(await _asker_line(ctx, period, start, tag_id, given))
     return Reply.public(title + "\n" + "\n".join(lines))
 
 
-async def _asker_line(ctx: Context, since, tag_id: int | None, given: bool) -> list[str]:
+async def _asker_line(ctx: Context, period: str, start: date | None, tag_id: int | None,
+                      given: bool) -> list[str]:
     """The asker's own place below the top ones ("…\n14. carol — 3"), when they have one."""
-    everyone = await ctx.uow.kudos.standings(ctx.community.id, since=since, tag_id=tag_id, given=given,
-                                             limit=ALL_RANKS)
+    everyone = await ctx.uow.kudos.standings(ctx.community.id, period=period, start=start, tag_id=tag_id,
+                                             given=given, limit=ALL_RANKS)
     place = next((n for n, s in enumerate(everyone, start=1) if s.member_id == ctx.member.id), None)
     return [] if place is None else ["…", f"{place}. {everyone[place - 1].name} — {everyone[place - 1].count}"]
 

@@ -100,6 +100,7 @@ async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
     if cmd.key == "zone":
         result = zone_name(cmd.value)
         await ctx.uow.communities.update(ctx.community.id, zone=result)
+        await ctx.uow.kudos.rebuild_totals(ctx.community.id, result, ctx.now)  # boards count local periods
     else:
         value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
         try:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Kudos, KudosCounts, Standing
 from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
-from storage.repositories.communities import take_numbers
+from storage.repositories import kudos_totals as totals
+from storage.repositories.kudos_totals import Counted
 
 
 def to_kudos(row: KudosRow, tags: Sequence[str] = ()) -> Kudos:
@@ -22,6 +23,12 @@ def to_kudos(row: KudosRow, tags: Sequence[str] = ()) -> Kudos:
 _K = KudosRow.__table__
 _ADD = _K.insert().returning(_K.c.id)
 _ADD_TAGS = KudosTagRow.__table__.insert()
+# Numbers the new kudos (see take_numbers in communities.py: the row stays locked until the unit of work ends)
+# and reads the zone their totals are kept in, in one statement.
+_C = CommunityRow.__table__
+_TAKE_NUMBERS = (update(_C).where(_C.c.id == bindparam("community_id"))
+                 .values(last_kudos_number=_C.c.last_kudos_number + bindparam("n"))
+                 .returning(_C.c.last_kudos_number, _C.c.zone))
 _GIVEN_SINCE = (
     select(_K.c.receiver_id, func.count())
     .where(_K.c.community_id == bindparam("community_id"), _K.c.revoked_at.is_(None),
@@ -49,27 +56,6 @@ _TOP_TAGS = (
 _RECEIVED_TIMES = select(_K.c.created_at).where(_LIVE, _K.c.receiver_id == _MEMBER, _RECENT)
 
 
-def _standings(given: bool, since: bool, tag: bool):
-    """One leaderboard statement per shape (received or given, with or without a period and a tag)."""
-    who = _K.c.giver_id if given else _K.c.receiver_id
-    count = func.count(_K.c.id)
-    # Ties go to whoever reached the total first: the earlier latest kudos ranks higher.
-    reached = func.max(_K.c.created_at)
-    query = (select(_M.c.id, _M.c.name, count).join(_M, _M.c.id == who)
-             .where(_LIVE, _M.c.left_at.is_(None), _M.c.erased_at.is_(None),
-                    _M.c.leaderboard_opt_out.is_(False), _M.c.is_bot.is_(False))
-             .group_by(_M.c.id, _M.c.name).order_by(count.desc(), reached.asc(), _M.c.id)
-             .limit(bindparam("limit")))
-    if since:
-        query = query.where(_RECENT)
-    if tag:
-        query = query.join(_KT, _KT.c.kudos_id == _K.c.id).where(_KT.c.tag_id == bindparam("tag_id"))
-    return query
-
-
-_STANDINGS = {(g, s, t): _standings(g, s, t) for g in (False, True) for s in (False, True) for t in (False, True)}
-
-
 class SqlKudos:
     def __init__(self, session: AsyncSession):
         self.s = session
@@ -79,7 +65,9 @@ class SqlKudos:
 
     async def add(self, community_id: int, *, batch: str, giver_id: int, receiver_ids: Sequence[int],
                   reason: str, tag_ids: Sequence[int], source: str, place: dict, at: datetime) -> list[Kudos]:
-        numbers = await take_numbers(self.s, community_id, CommunityRow.last_kudos_number, len(receiver_ids))
+        last, zone = (await self.s.execute(_TAKE_NUMBERS, {"community_id": community_id,
+                                                           "n": len(receiver_ids)})).one()
+        numbers = range(last - len(receiver_ids) + 1, last + 1)
         values = [{"community_id": community_id, "number": number, "batch": batch, "giver_id": giver_id,
                    "receiver_id": receiver_id, "reason": reason, "source": source, "created_at": at, **place}
                   for receiver_id, number in zip(receiver_ids, numbers, strict=True)]
@@ -88,6 +76,8 @@ class SqlKudos:
             await self.s.execute(_ADD_TAGS, [
                 {"community_id": community_id, "kudos_id": kudos_id, "tag_id": tag_id}
                 for kudos_id in ids for tag_id in tag_ids])
+        await totals.add(self.s, community_id, zone, [Counted(giver_id, v["receiver_id"], at, tuple(tag_ids))
+                                                      for v in values])
         return [Kudos(kudos_id, v["number"], community_id, batch, giver_id, v["receiver_id"], reason, at)
                 for kudos_id, v in zip(ids, values, strict=True)]
 
@@ -122,16 +112,33 @@ class SqlKudos:
 
     async def revoke(self, community_id: int, kudos_ids: Sequence[int], *, kind: str, by_id: int,
                      reason: str, at: datetime) -> None:
-        await self.s.execute(update(KudosRow).where(KudosRow.community_id == community_id,
-                                                    KudosRow.id.in_(list(kudos_ids))).values(
-            revoked_at=at, revoke_kind=kind, revoke_reason=reason, revoked_by_id=by_id))
+        revoked = (await self.s.execute(
+            update(_K).where(_K.c.community_id == community_id, _K.c.id.in_(list(kudos_ids)),
+                             _K.c.revoked_at.is_(None))
+            .values(revoked_at=at, revoke_kind=kind, revoke_reason=reason, revoked_by_id=by_id)
+            .returning(_K.c.id, _K.c.giver_id, _K.c.receiver_id, _K.c.created_at))).all()
+        if not revoked:
+            return
+        tags: dict[int, list[int]] = {}
+        for kudos_id, tag_id in await self.s.execute(
+                select(_KT.c.kudos_id, _KT.c.tag_id).where(_KT.c.kudos_id.in_([r.id for r in revoked]))):
+            tags.setdefault(kudos_id, []).append(tag_id)
+        zone = await self.s.scalar(select(CommunityRow.zone).where(CommunityRow.id == community_id))
+        await totals.remove(self.s, community_id, zone, [
+            Counted(r.giver_id, r.receiver_id, r.created_at, tuple(tags.get(r.id, ()))) for r in revoked])
 
-    async def standings(self, community_id: int, *, since: datetime | None, tag_id: int | None,
+    async def standings(self, community_id: int, *, period: str, start: date | None, tag_id: int | None,
                         given: bool, limit: int) -> list[Standing]:
-        query = _STANDINGS[given, since is not None, tag_id is not None]
-        rows = await self.s.execute(query, {"community_id": community_id, "since": since, "tag_id": tag_id,
-                                            "limit": limit})
+        """The board of a period that began on local date `start` (None for all time), from the running
+        totals (kudos_totals.py)."""
+        rows = await self.s.execute(totals.BOARD, {
+            "community_id": community_id, "direction": "given" if given else "received", "period": period,
+            "start": start or totals.ALL_TIME, "tag_id": tag_id or 0, "limit": limit})
         return [Standing(member_id, name, n) for member_id, name, n in rows]
+
+    async def rebuild_totals(self, community_id: int, zone: str, now: datetime) -> None:
+        """Recount the community's leaderboard totals in `zone` (after a zone change, an import)."""
+        await totals.rebuild(self.s, community_id, zone, now)
 
     async def counts(self, community_id: int, member_id: int, *, since: datetime) -> KudosCounts:
         row = (await self.s.execute(_COUNTS, {"community_id": community_id, "member_id": member_id,

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.asyncio
 async def kudos_given(console) -> int:
     async with console.app.core.uow_factory() as uow:
         community = await uow.communities.by_binding("console", "local")
-        counts = [s.count for s in await uow.kudos.standings(community.id, since=None, tag_id=None, given=True,
+        counts = [s.count for s in await uow.kudos.standings(community.id, period="all", start=None, tag_id=None, given=True,
                                                              limit=100)]
     return sum(counts)
 

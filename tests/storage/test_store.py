@@ -105,9 +105,9 @@ async def test_every_query_is_scoped_to_its_community(uow):
     async with uow() as u:
         assert a.id != b.id
         assert await u.members.find(second.id, ref) == b
-        assert [s.name for s in await u.kudos.standings(first.id, since=None, tag_id=None, given=False,
+        assert [s.name for s in await u.kudos.standings(first.id, period="all", start=None, tag_id=None, given=False,
                                                         limit=10)] == ["ann"]
-        assert await u.kudos.standings(second.id, since=None, tag_id=None, given=False, limit=10) == []
+        assert await u.kudos.standings(second.id, period="all", start=None, tag_id=None, given=False, limit=10) == []
         assert (await u.kudos.by_number(first.id, 1)).receiver_id == a.id
         assert await u.kudos.by_number(second.id, 1) is None
 
