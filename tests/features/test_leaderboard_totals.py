@@ -1,0 +1,107 @@
+"""Leaderboards read running totals (storage/repositories/kudos_totals.py): after any mix of kudos, undos, voids,
+leaves, erasures and opt-outs across period boundaries in a far zone, every board equals a count from scratch
+over the kudos table; a zone change recounts them (console, SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from bot.periods import PERIODS, period_start
+from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
+
+pytestmark = pytest.mark.asyncio
+
+FAR = "Pacific/Kiritimati"  # UTC+14: its local midnight is 10:00 UTC the day before
+PEOPLE = ["amy", "bob", "cat", "dan", "eve", "fay"]
+BOARDS = [f"{period}{given}{tag}" for period in PERIODS for given in ("", " given") for tag in ("", " #seo")]
+
+
+def board_lines(out: str) -> list[str]:
+    return re.findall(r"^\d+\. (.+? — \d+)$", out, flags=re.MULTILINE)
+
+
+async def from_scratch(app, board: str, now: datetime) -> list[str]:
+    """The board as the old query counted it: every live kudos of the period, grouped by member."""
+    period, given, tagged = board.split()[0], " given" in board, "#seo" in board
+    async with app.engine.connect() as db:
+        zone = (await db.execute(select(CommunityRow.zone))).scalar_one()
+        kudos = (await db.execute(select(KudosRow).where(KudosRow.revoked_at.is_(None)))).all()
+        seo = {k for (k,) in await db.execute(select(KudosTagRow.kudos_id).join(
+            TagRow, TagRow.id == KudosTagRow.tag_id).where(TagRow.name == "seo"))}
+        members = {m.id: m for m in (await db.execute(select(MemberRow))).all()}
+    since = period_start(period, now, zone)
+    totals: dict[int, tuple[int, datetime]] = {}
+    for k in kudos:
+        if (since is None or k.created_at >= since) and (not tagged or k.id in seo):
+            who = k.giver_id if given else k.receiver_id
+            n, latest = totals.get(who, (0, k.created_at))
+            totals[who] = (n + 1, max(latest, k.created_at))
+    shown = [(-n, latest, who) for who, (n, latest) in totals.items()
+             if members[who].left_at is None and members[who].erased_at is None
+             and not members[who].leaderboard_opt_out and not members[who].is_bot]
+    return [f"{members[who].name} — {-n}" for n, _, who in sorted(shown)]
+
+
+async def assert_boards_match(console, clock) -> None:
+    for board in BOARDS:
+        shown = board_lines(await console.say(f"/leaderboard {board}"))
+        assert shown == await from_scratch(console.app, board, clock.now()), (board, clock.now())
+
+
+async def random_step(console, clock, rng: random.Random, voidable: int) -> None:
+    who = rng.choice(PEOPLE)
+    roll = rng.random()
+    if roll < 0.55:
+        receivers = " ".join(f"@{p}" for p in rng.sample([p for p in PEOPLE if p != who], rng.choice((1, 1, 2))))
+        await console.say(f":as {who}", f"/kudos {receivers} thanks{rng.choice(('', ' #seo', ' #ux #seo'))}")
+    elif roll < 0.65:
+        await console.say(f":as {who}", "/kudos undo")
+    elif roll < 0.75 and voidable:
+        await console.say(":as owner", f"/kudos void {rng.randint(1, voidable)} mistake")
+    elif roll < 0.82:
+        await console.say(f":as {who}", f"/leaderboard {rng.choice(('optout', 'optin'))}")
+    elif roll < 0.9:
+        await console.say(f":{rng.choice(('leave', 'join'))} {who}")
+    elif roll < 0.93:
+        await console.say(":as owner", f"/member erase @{who}")  # a later ":as" of that name is a new member
+    clock.advance(seconds=rng.choice((20, 50, 3600, 3 * 3600, 7 * 3600)))
+
+
+@pytest.mark.parametrize("seed", [15, 2027])
+async def test_boards_from_totals_equal_a_count_from_scratch(console, clock, seed):
+    rng = random.Random(seed)
+    clock.set(datetime(2026, 12, 30, 12, tzinfo=UTC))  # Thursday 31 Dec, 02:00 in the far zone
+    await console.say(":as owner", f"/settings zone {FAR}", "/settings kudos_daily_allowance 50",
+                      "/settings kudos_pair_cap 10")
+    given = 0
+    for step in range(90):  # about 8 days: a new month, quarter and year, then a new week, in the far zone
+        await random_step(console, clock, rng, given)
+        async with console.app.engine.connect() as db:
+            given = len((await db.execute(select(KudosRow.id))).all())
+        if step % 15 == 14:
+            await assert_boards_match(console, clock)
+    assert given > 40
+    await assert_boards_match(console, clock)
+
+
+async def test_a_zone_change_recounts_the_boards(console, clock):
+    clock.set(datetime(2026, 11, 30, 9, tzinfo=UTC))  # Monday 30 Nov: 23:00 in the far zone
+    await console.say(":as owner", "/settings")  # the console's first member owns the community
+    await console.say(":as alice", "/kudos @bob thanks")
+    clock.set(datetime(2026, 11, 30, 20, tzinfo=UTC))  # still 30 Nov in UTC, already 1 Dec in the far zone
+    await console.say(":as alice", "/kudos @carol thanks")
+    assert board_lines(await console.say("/leaderboard month")) == ["bob — 1", "carol — 1"]
+    await console.say(":as owner", f"/settings zone {FAR}")
+    for board in BOARDS:
+        assert board_lines(await console.say(f"/leaderboard {board}")) == await from_scratch(
+            console.app, board, clock.now())
+    assert board_lines(await console.say("/leaderboard month")) == ["carol — 1"]
+    assert board_lines(await console.say("/leaderboard week")) == ["bob — 1", "carol — 1"]
+    clock.set(datetime(2026, 11, 30, 22, tzinfo=UTC))
+    await console.say(":as owner", "/settings zone UTC")
+    assert board_lines(await console.say("/leaderboard month")) == ["bob — 1", "carol — 1"]
