@@ -14,7 +14,6 @@ from bot.periods import PERIODS, describe, first_day, period_start, week_streak
 from bot.reply import Field, Reply, Section, Visibility
 
 SHOWN = 10
-ALL_RANKS = 1_000_000  # every ranked member: a community's size, read only when the asker is outside the top
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,12 @@ async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> Reply:
 async def _asker_line(ctx: Context, period: str, start: date | None, tag_id: int | None,
                       given: bool) -> list[str]:
     """The asker's own place below the top ones ("…\n14. carol — 3"), when they have one."""
-    everyone = await ctx.uow.kudos.standings(ctx.community.id, period=period, start=start, tag_id=tag_id,
-                                             given=given, limit=ALL_RANKS)
-    place = next((n for n, s in enumerate(everyone, start=1) if s.member_id == ctx.member.id), None)
-    return [] if place is None else ["…", f"{place}. {everyone[place - 1].name} — {everyone[place - 1].count}"]
+    found = await ctx.uow.kudos.place_of(ctx.community.id, ctx.member.id, period=period, start=start,
+                                         tag_id=tag_id, given=given)
+    if found is None:
+        return []
+    place, line = found
+    return ["…", f"{place}. {line.name} — {line.count}"]
 
 
 async def opt_out(cmd: SetLeaderboardOptOut, ctx: Context) -> Reply:

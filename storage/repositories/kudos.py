@@ -136,6 +136,17 @@ class SqlKudos:
             "start": start or totals.ALL_TIME, "tag_id": tag_id or 0, "limit": limit})
         return [Standing(member_id, name, n) for member_id, name, n in rows]
 
+    async def place_of(self, community_id: int, member_id: int, *, period: str, start: date | None,
+                       tag_id: int | None, given: bool) -> tuple[int, Standing] | None:
+        """A member's place and line on that board (None when they aren't on it), without reading the board."""
+        params = {"community_id": community_id, "direction": "given" if given else "received", "period": period,
+                  "start": start or totals.ALL_TIME, "tag_id": tag_id or 0, "member_id": member_id}
+        line = (await self.s.execute(totals.MEMBER_LINE, params)).one_or_none()
+        if line is None:
+            return None
+        ahead = await self.s.scalar(totals.AHEAD, params | {"count": line.count, "reached_at": line.reached_at})
+        return ahead + 1, Standing(line.id, line.name, line.count)
+
     async def rebuild_totals(self, community_id: int, zone: str, now: datetime) -> None:
         """Recount the community's leaderboard totals in `zone` (after a zone change, an import)."""
         await totals.rebuild(self.s, community_id, zone, now)

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, bindparam, delete, func, literal, select, update
+from sqlalchemy import Date, and_, bindparam, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -160,15 +160,18 @@ async def rebuild(session: AsyncSession, community_id: int, zone: str, now: date
         await session.execute(statement)
 
 
-def _board(limit: bool):
-    query = (select(_M.c.id, _M.c.name, _TOT.c.count).join(_M, _M.c.id == _TOT.c.member_id)
-             .where(_TOT.c.community_id == bindparam("community_id"), _TOT.c.direction == bindparam("direction"),
-                    _TOT.c.period == bindparam("period"), _TOT.c.period_start == bindparam("start"),
-                    _TOT.c.tag_id == bindparam("tag_id"), _TOT.c.count > 0,
-                    _M.c.left_at.is_(None), _M.c.erased_at.is_(None), _M.c.leaderboard_opt_out.is_(False),
-                    _M.c.is_bot.is_(False))
-             .order_by(_TOT.c.count.desc(), _TOT.c.reached_at.asc(), _M.c.id))
-    return query.limit(bindparam("limit")) if limit else query
-
-
-BOARD = _board(limit=True)
+_SHOWN = and_(_TOT.c.community_id == bindparam("community_id"), _TOT.c.direction == bindparam("direction"),
+              _TOT.c.period == bindparam("period"), _TOT.c.period_start == bindparam("start"),
+              _TOT.c.tag_id == bindparam("tag_id"), _TOT.c.count > 0,
+              _M.c.left_at.is_(None), _M.c.erased_at.is_(None), _M.c.leaderboard_opt_out.is_(False),
+              _M.c.is_bot.is_(False))
+BOARD = (select(_M.c.id, _M.c.name, _TOT.c.count).join(_M, _M.c.id == _TOT.c.member_id).where(_SHOWN)
+         .order_by(_TOT.c.count.desc(), _TOT.c.reached_at.asc(), _M.c.id).limit(bindparam("limit")))
+# One member's line of a board and how many shown members rank ahead of it (the board's order, counted in SQL).
+MEMBER_LINE = (select(_M.c.id, _M.c.name, _TOT.c.count, _TOT.c.reached_at)
+               .join(_M, _M.c.id == _TOT.c.member_id).where(_SHOWN, _M.c.id == bindparam("member_id")))
+AHEAD = (select(func.count()).select_from(_TOT).join(_M, _M.c.id == _TOT.c.member_id).where(_SHOWN, or_(
+    _TOT.c.count > bindparam("count"),
+    and_(_TOT.c.count == bindparam("count"), or_(
+        _TOT.c.reached_at < bindparam("reached_at"),
+        and_(_TOT.c.reached_at == bindparam("reached_at"), _M.c.id < bindparam("member_id")))))))

@@ -105,3 +105,14 @@ async def test_a_zone_change_recounts_the_boards(console, clock):
     clock.set(datetime(2026, 11, 30, 22, tzinfo=UTC))
     await console.say(":as owner", "/settings zone UTC")
     assert board_lines(await console.say("/leaderboard month")) == ["bob — 1", "carol — 1"]
+
+
+async def test_the_askers_place_below_the_top_follows_ties_and_voids(console, clock):
+    await console.say(":as owner", "/settings kudos_daily_allowance 100")
+    for n in reversed(range(12)):  # p11 first: among equal totals, the earlier ranks higher
+        await console.say(f"/kudos @p{n} thanks")
+        clock.advance(seconds=90)
+    assert (await console.say(":as p1", "/leaderboard")).splitlines()[-2:] == ["…", "11. p1 — 1"]
+    await console.say(":as owner", "/kudos void 1 mistake")  # p11's
+    assert board_lines(await console.say(":as p1", "/leaderboard"))[-1] == "p1 — 1"
+    assert (await console.say(":as p0", "/leaderboard")).splitlines()[-2:] == ["…", "11. p0 — 1"]
