@@ -84,8 +84,9 @@ async def add(session: AsyncSession, community_id: int, zone: str, kudos: Sequen
             sums[key] = (n + 1, max(latest, one.created_at))
     if not sums:
         return
+    # In key order, as in remove(): writers of the same rows on PostgreSQL lock them in one order, never deadlock.
     rows = [{"community_id": community_id, "direction": d, "member_id": m, "period": p, "period_start": s,
-             "tag_id": t, "count": n, "reached_at": at} for (d, m, p, s, t), (n, at) in sums.items()]
+             "tag_id": t, "count": n, "reached_at": at} for (d, m, p, s, t), (n, at) in sorted(sums.items())]
     insert = _insert(session)(_TOT)
     later = func.greatest if session.bind.dialect.name == "postgresql" else func.max
     await session.execute(insert.on_conflict_do_update(
@@ -114,7 +115,7 @@ async def remove(session: AsyncSession, community_id: int, zone: str, kudos: Seq
     for one in kudos:
         for key in _keys(one, zone):
             sums[key] = sums.get(key, 0) + 1
-    for (direction, member_id, period, start, tag_id), n in sums.items():
+    for (direction, member_id, period, start, tag_id), n in sorted(sums.items()):
         latest = _latest_live(direction, period, zone)
         if tag_id:
             latest = _tagged(latest)
