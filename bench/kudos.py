@@ -35,6 +35,7 @@ from adapters.bootstrap import build  # noqa: E402
 from adapters.config import Config, DatabaseConfig  # noqa: E402
 from bot.core import Invocation  # noqa: E402
 from bot.identity import MemberRef, Person, Place  # noqa: E402
+from bot.periods import LOCAL_PERIODS  # noqa: E402
 from storage.engine import make_engine  # noqa: E402
 from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow  # noqa: E402
 from tests.fakes.postgres import create_database  # noqa: E402
@@ -137,6 +138,10 @@ async def boards(url: str, n: int) -> None:
         await uow.commit()
     print(f"  seeded {n:,} kudos in {seeded - started:.0f} s; totals recounted in {time.perf_counter() - seeded:.1f} s")
     asker = Person(MemberRef("slack", "T1", "U1"), "m1")
+    start = time.perf_counter()
+    await app.core.handle(Invocation(asker, place, "leaderboard"))
+    print(f"  first command after the recount (cold caches, not in the runs below): "
+          f"{(time.perf_counter() - start) * 1000:.0f} ms")
     for board in BOARDS:
         times = []
         for _ in range(20):
@@ -146,6 +151,11 @@ async def boards(url: str, n: int) -> None:
             assert "1. " in reply.text, reply.text
         p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[18]
         print(f"  /leaderboard {board:10} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    start = time.perf_counter()
+    async with app.core.uow_factory() as uow:  # what /settings zone adds to its transaction
+        await uow.kudos.rebuild_totals(community_id, "Pacific/Kiritimati", now, LOCAL_PERIODS)
+        await uow.commit()
+    print(f"  a zone change recounts week, month and quarter in {time.perf_counter() - start:.1f} s")
     await app.close()
 
 

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from bot.clock import local_midnight_utc, local_today
 
 PERIODS = ("week", "month", "quarter", "all")
+LOCAL_PERIODS = ("week", "month", "quarter")  # the ones that begin at a local midnight: a zone change moves them
 
 
 def first_day(period: str, now: datetime, zone_name: str) -> date | None:

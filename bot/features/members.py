@@ -14,6 +14,7 @@ from bot.errors import Refusal
 from bot.events import MemberJoined, MemberLeft, MessagePosted
 from bot.identity import Role
 from bot.people import effective_role
+from bot.periods import LOCAL_PERIODS
 from bot.reply import Field, Reply, Section, Visibility
 from bot.settings import CommunitySettings
 
@@ -100,7 +101,7 @@ async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
     if cmd.key == "zone":
         result = zone_name(cmd.value)
         await ctx.uow.communities.update(ctx.community.id, zone=result)
-        await ctx.uow.kudos.rebuild_totals(ctx.community.id, result, ctx.now)  # boards count local periods
+        await ctx.uow.kudos.rebuild_totals(ctx.community.id, result, ctx.now, LOCAL_PERIODS)
     else:
         value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
         try:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Kudos, KudosCounts, Standing
+from bot.periods import PERIODS
 from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
 from storage.repositories import kudos_totals as totals
 from storage.repositories.kudos_totals import Counted
@@ -147,9 +148,11 @@ class SqlKudos:
         ahead = await self.s.scalar(totals.AHEAD, params | {"count": line.count, "reached_at": line.reached_at})
         return ahead + 1, Standing(line.id, line.name, line.count)
 
-    async def rebuild_totals(self, community_id: int, zone: str, now: datetime) -> None:
-        """Recount the community's leaderboard totals in `zone` (after a zone change, an import)."""
-        await totals.rebuild(self.s, community_id, zone, now)
+    async def rebuild_totals(self, community_id: int, zone: str, now: datetime,
+                             periods: Sequence[str] = PERIODS) -> None:
+        """Recount the community's leaderboard totals of those periods in `zone` (after a zone change: the local
+        periods; after an import: all)."""
+        await totals.rebuild(self.s, community_id, zone, now, periods)
 
     async def counts(self, community_id: int, member_id: int, *, since: datetime) -> KudosCounts:
         row = (await self.s.execute(_COUNTS, {"community_id": community_id, "member_id": member_id,

@@ -11,8 +11,8 @@ and sets `reached_at` again from that member's remaining kudos in the slice (a s
 undo the tie-break is exactly what a count from scratch gives. Counts change only by increments and decrements,
 never by a value read earlier, so two replicas writing the same row at once cannot lose a kudos.
 
-Rows are keyed by the local first day of each period, so a change of the community's zone needs `rebuild`
-(the /settings zone handler calls it). A rebuild, like the 0007 backfill, writes the all-time rows and the rows of
+Rows are keyed by the local first day of each period, so a change of the community's zone needs `rebuild` of
+the local periods (the /settings zone handler calls it). A rebuild, like the 0007 backfill, writes the all-time rows and the rows of
 the periods running at that moment: older periods are never shown. Importing kudos from the past needs one too.
 """
 
@@ -133,12 +133,14 @@ async def remove(session: AsyncSession, community_id: int, zone: str, kudos: Seq
             await session.execute(update(_TOT).where(slice_).values(count=_TOT.c.count - n, reached_at=reached))
 
 
-def rebuild_statements(community_id: int, zone: str, now: datetime) -> list:
-    """Statements that recount a community's totals from its live kudos: its all-time rows and the rows of the
-    periods running at `now` in `zone`. Plain SQL, so the 0007 migration runs them on its own connection."""
-    statements = [delete(_TOT).where(_TOT.c.community_id == community_id)]
+def rebuild_statements(community_id: int, zone: str, now: datetime, periods: Sequence[str] = PERIODS) -> list:
+    """Statements that recount a community's totals of those periods from its live kudos: the all-time rows and
+    the rows of the periods running at `now` in `zone`. Plain SQL, so the 0007 migration runs them on its own
+    connection. A zone change recounts LOCAL_PERIODS only: all-time totals don't depend on the zone, and they are
+    the expensive ones (every kudos of the community)."""
+    statements = [delete(_TOT).where(_TOT.c.community_id == community_id, _TOT.c.period.in_(list(periods)))]
     columns = ["community_id", "direction", "period", "period_start", "tag_id", "member_id", "count", "reached_at"]
-    for period in PERIODS:
+    for period in periods:
         start = period_key(period, now, zone)
         for direction in DIRECTIONS:
             who = _K.c.receiver_id if direction == "received" else _K.c.giver_id
@@ -156,8 +158,9 @@ def rebuild_statements(community_id: int, zone: str, now: datetime) -> list:
     return statements
 
 
-async def rebuild(session: AsyncSession, community_id: int, zone: str, now: datetime) -> None:
-    for statement in rebuild_statements(community_id, zone, now):
+async def rebuild(session: AsyncSession, community_id: int, zone: str, now: datetime,
+                  periods: Sequence[str] = PERIODS) -> None:
+    for statement in rebuild_statements(community_id, zone, now, periods):
         await session.execute(statement)
 
 
