@@ -9,6 +9,7 @@ import os
 import sys
 
 from adapters.config import Config, ConfigError, load
+from adapters.logs import configure as configure_logs
 
 log = logging.getLogger("copbot")
 
@@ -19,9 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=os.environ.get("COPBOT_LOG_LEVEL", args.log_level),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logs(os.environ.get("COPBOT_LOG_LEVEL", args.log_level))
     try:
         return args.handler(args) or 0
     except ConfigError as error:
@@ -39,11 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, handler, *, config_arg: bool = True, log_level: str = "INFO"):
         p = sub.add_parser(name, help=help_text, description=help_text)
         if config_arg:
-            p.add_argument("--config", metavar="PATH", help="TOML config file (see config.example.toml)")
+            p.add_argument("--config", metavar="PATH", default=os.environ.get("COPBOT_CONFIG"),
+                           help="TOML config file (see config.example.toml; default: $COPBOT_CONFIG)")
         p.set_defaults(handler=handler, log_level=log_level)
         return p
 
     command("run", "Run the bot: Slack and Discord as configured; the console if neither is enabled.", _run)
+    command("healthcheck", "Ask the running copbot's /healthz (exit 0 when healthy): for HEALTHCHECK.",
+            _healthcheck, log_level="WARNING")
     console = command("console", "Try copbot in this terminal (no config needed).", _console, log_level="WARNING")
     console.add_argument("--db", metavar="URL_OR_FILE", help="database (default ./copbot.db or DATABASE_URL)")
     console.add_argument("--as", dest="speaker", default="you", metavar="NAME", help="who speaks first")
@@ -164,6 +166,14 @@ def _console(args) -> int:
         config.database.url = args.db if "://" in args.db else f"sqlite+aiosqlite:///{args.db}"
         os.environ.pop("DATABASE_URL", None)
     return asyncio.run(_serve_console(config, args.speaker))
+
+
+def _healthcheck(args) -> int:
+    from adapters.health import probe
+
+    healthy, body = probe(_config(args))
+    print(body)
+    return 0 if healthy else 1
 
 
 def _run(args) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -78,11 +79,15 @@ class SlackService:
         self.people.bot_user_id = auth.get("user_id")
         log.info("Slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
 
-    async def serve_http(self, host: str = "0.0.0.0", port: int | None = None) -> int:
-        """Serve Bolt's aiohttp app; returns the bound port (pass port=0 for any free one)."""
+    async def serve_http(self, host: str = "0.0.0.0", port: int | None = None,
+                         routes: Sequence[web.RouteDef] = ()) -> int:
+        """Serve Bolt's aiohttp app (and `routes`: /healthz, /metrics); returns the bound port (pass port=0
+        for any free one)."""
         path = self.config.path
         port = self.config.port if port is None else port
-        self._runner = web.AppRunner(self.bolt.web_app(path=path, port=port), access_log=None)
+        web_app = self.bolt.web_app(path=path, port=port)
+        web_app.add_routes(routes)
+        self._runner = web.AppRunner(web_app, access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
         bound = self._runner.addresses[0][1]
@@ -98,6 +103,12 @@ class SlackService:
                               f"(check {APP_TOKEN} and [slack] api_base_url)") from None
         log.info("Slack Socket Mode: connected")
 
+    async def connected(self) -> bool:
+        """For /healthz: Socket Mode's WebSocket is open, or HTTP mode is serving."""
+        if self._socket is not None:
+            return await self._socket.client.is_connected()
+        return self._runner is not None
+
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()
@@ -107,15 +118,16 @@ class SlackService:
         await self.session.close()
 
 
-async def start_slack(app, config) -> SlackService:
-    """Called by adapters.runner: returns the running service (it has `async stop()`)."""
+async def start_slack(app, config, routes: Sequence[web.RouteDef] = ()) -> SlackService:
+    """Called by adapters.runner: returns the running service (it has `async stop()`). HTTP mode also
+    serves `routes`."""
     tokens = SlackTokens.from_env(config.slack.mode)
     service = SlackService(app.core, config.slack, tokens)
     try:
         await service.check_token()
         app.outbound.add(PLATFORM, service.outbound)
         if config.slack.mode == "http":
-            await service.serve_http()
+            await service.serve_http(routes=routes)
         else:
             await service.connect_socket()
     except BaseException:
