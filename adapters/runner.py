@@ -50,7 +50,7 @@ async def run(config: Config) -> int:
         return await serve_console(config)
     observer = PrometheusObserver() if config.health.enabled else None
     app = await build(config, observer=observer)
-    health = _health_server(app, observer) if observer else None
+    health = health_server(app, observer) if observer else None
     clock = DispatchClock(app.dispatcher, app.pruner)
     app.core.on_commit(clock.wake)
     stopping = asyncio.Event()
@@ -100,7 +100,7 @@ async def run(config: Config) -> int:
     return max((getattr(service, "exit_code", 0) for service in started), default=0)
 
 
-def _health_server(app: App, observer: PrometheusObserver) -> HealthServer:
+def health_server(app: App, observer: PrometheusObserver) -> HealthServer:
     health = HealthServer(observer, lambda: outbox_backlog(app.core.uow_factory, app.core.clock))
     health.watch("database", app.database_reachable)
     return health
