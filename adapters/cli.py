@@ -119,7 +119,7 @@ def _config(args) -> Config:
 
 def _config_check(args) -> int:
     config = load(args.config)
-    enabled = [name for name in ("slack", "discord") if getattr(config, name).enabled]
+    enabled = [name for name in ("slack", "discord", "health") if getattr(config, name).enabled]
     print(f"{args.config}: OK ({', '.join(enabled) or 'console only'}; {len(config.communities)} communities)")
     return 0
 

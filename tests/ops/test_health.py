@@ -109,3 +109,32 @@ async def test_a_stopping_process_says_so(served):
     served.health.stopping = True
     status, body = await served.healthz()
     assert status == 503 and body["failing"] == ["process"] and body["checks"]["process"] == "stopping"
+
+
+async def test_slack_socket_mode_dropping_its_connection_turns_healthz_503(served, clock):
+    """The real Slack adapter's probe: connected over FakeSlack's Socket Mode WebSocket, then the far end
+    goes away (and reconnecting fails)."""
+    from adapters.config import SlackConfig
+    from adapters.slack.service import SlackService, SlackTokens
+    from tests.fakes.slack_fake import FakeSlack
+
+    fake = await FakeSlack().start()
+    service = SlackService(served.app.core, SlackConfig(enabled=True, api_base_url=fake.api_base),
+                           SlackTokens("xoxb-test", None, "xapp-test"))
+    served.health.watch("slack", service.connected)
+    try:
+        await service.connect_socket()
+        await fake.wait_for_socket_client()
+        status, body = await served.healthz()
+        assert status == 200 and body["checks"]["slack"] == "ok"
+
+        await fake.stop()
+        for _ in range(50):
+            status, body = await served.healthz()
+            if status == 503:
+                break
+            await asyncio.sleep(0.1)
+        assert status == 503 and body["failing"] == ["slack"], body
+    finally:
+        await service.stop()
+        await fake.stop()
