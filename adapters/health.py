@@ -93,8 +93,11 @@ class HealthServer:
             return f"no answer within {self.timeout:g} s"
         if task.cancelled():
             return "cancelled"
-        if task.exception() is not None:
-            return f"failing: {type(task.exception()).__name__}"  # never the message: it may name hosts
+        if (error := task.exception()) is not None:
+            cause = getattr(error, "orig", None)  # what SQLAlchemy wrapped, and what the driver's adapter did
+            cause = getattr(cause, "__cause__", None) or cause
+            named = type(error).__name__ + (f" ({type(cause).__name__})" if cause is not None else "")
+            return f"failing: {named}"  # never the message: it may name hosts
         return "ok" if task.result() else "failing"
 
 
