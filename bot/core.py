@@ -120,7 +120,7 @@ class Core:
             await self._after_commit(ctx)
             return reply
         except Refusal as refusal:
-            return Reply.ephemeral(refusal.message, concerns=refusal.field)
+            return Reply.refusal(refusal.message, concerns=refusal.field)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
@@ -196,7 +196,7 @@ class Core:
                     try:
                         reply = await handler(event, ctx)
                     except Refusal as refusal:
-                        reply = Reply.ephemeral(refusal.message)
+                        reply = Reply.refusal(refusal.message)
                     if reply is not None:
                         replies.append(reply)
                 await uow.commit()

@@ -51,6 +51,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     concerns: str | None = None  # a refusal's input (param or option name), for forms to show it next to
+    refused: bool = False  # the core refused the request: nothing it asked for was stored
 
     @classmethod
     def public(cls, text: str, **kw) -> Reply:
@@ -63,6 +64,10 @@ class Reply:
     @classmethod
     def direct(cls, text: str, **kw) -> Reply:
         return cls(text, Visibility.DIRECT, **kw)
+
+    @classmethod
+    def refusal(cls, text: str, concerns: str | None = None) -> Reply:
+        return cls(text, Visibility.EPHEMERAL, concerns=concerns, refused=True)
 
     def plain_text(self) -> str:
         """Everything a reader would see, as plain lines (console, fallbacks, tests)."""
@@ -77,6 +82,7 @@ class Reply:
         data["visibility"] = self.visibility.value
         data.pop("attachments")  # files are rebuilt when sent, never queued
         data.pop("concerns")  # only a form that is still open uses it
+        data.pop("refused")
         return data
 
     @classmethod
