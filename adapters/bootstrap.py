@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.config import Config
+from adapters.database import wait_for_database
 from bot.clock import Clock, SystemClock
 from bot.core import CommunitySeed, Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter
 from bot.features.catalog import all_features
+from bot.retention import Pruner
 from storage.engine import make_engine, redact, session_factory
 from storage.migrate import upgrade
 from storage.uow import uow_factory
@@ -26,6 +28,7 @@ class App:
     core: Core
     dispatcher: Dispatcher
     outbound: OutboundRouter
+    pruner: Pruner
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -56,9 +59,14 @@ def seeds(config: Config) -> list[CommunitySeed]:
 async def build(config: Config, *, clock: Clock | None = None, migrate: bool = True) -> App:
     url = config.database_url
     log.info("database: %s", redact(url))
-    engine = make_engine(url)
-    if migrate:
-        await upgrade(engine)
+    engine = make_engine(url, statement_timeout=config.database.timeout)
+    try:
+        await wait_for_database(engine, config.database.connect_retry_seconds)
+        if migrate:
+            await upgrade(engine)
+    except BaseException:
+        await engine.dispose()
+        raise
     uows = uow_factory(session_factory(engine))
     clock = clock or SystemClock()
     features = all_features()
@@ -66,4 +74,4 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     await core.seed_communities(seeds(config))
     outbound = OutboundRouter()
     dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands])
-    return App(config, engine, core, dispatcher, outbound)
+    return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock))

@@ -8,7 +8,14 @@ import logging
 import os
 import sys
 
-from adapters.config import Config, ConfigError, load
+from adapters.config import (
+    Config,
+    ConfigError,
+    StartupError,
+    check_database_url,
+    load,
+    normalise_database_url,
+)
 
 log = logging.getLogger("copbot")
 
@@ -22,11 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=os.environ.get("COPBOT_LOG_LEVEL", args.log_level),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "Running job ..." every few seconds otherwise
+    # Exit codes: 2 = the config or the command line is wrong; 1 = something outside copbot stopped it.
     try:
         return args.handler(args) or 0
     except ConfigError as error:
         print(f"copbot: config error: {error}", file=sys.stderr)
         return 2
+    except StartupError as error:
+        print(f"copbot: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -36,49 +48,57 @@ def _parser() -> argparse.ArgumentParser:
                                      "Discord and a local console.")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
+    def config_option(p: argparse.ArgumentParser, default: str | None = None) -> None:
+        p.add_argument("--config", metavar="PATH", default=default,
+                       help="TOML config file (see config.example.toml)"
+                       + (f"; default {default}" if default else "; default: built-in defaults"))
+
     def command(name: str, help_text: str, handler, *, config_arg: bool = True, log_level: str = "INFO"):
         p = sub.add_parser(name, help=help_text, description=help_text)
         if config_arg:
-            p.add_argument("--config", metavar="PATH", help="TOML config file (see config.example.toml)")
+            config_option(p)
         p.set_defaults(handler=handler, log_level=log_level)
         return p
+
+    def group(name: str, help_text: str):
+        """`copbot NAME` alone prints the group's own help, not the top-level one."""
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=lambda _args: p.print_help(sys.stderr) or 2, log_level="WARNING")
+        return p.add_subparsers(title=f"{name} commands", metavar="COMMAND")
 
     command("run", "Run the bot: Slack and Discord as configured; the console if neither is enabled.", _run)
     console = command("console", "Try copbot in this terminal (no config needed).", _console, log_level="WARNING")
     console.add_argument("--db", metavar="URL_OR_FILE", help="database (default ./copbot.db or DATABASE_URL)")
     console.add_argument("--as", dest="speaker", default="you", metavar="NAME", help="who speaks first")
 
-    config = sub.add_parser("config", help="Configuration tools.")
-    config_sub = config.add_subparsers(title="config commands", metavar="COMMAND")
+    config_sub = group("config", "Configuration tools.")
     check = config_sub.add_parser("check", help="Validate a config file without starting.")
-    check.add_argument("--config", metavar="PATH", default="config.toml")
+    config_option(check, default="config.toml")
     check.set_defaults(handler=_config_check, log_level="WARNING")
 
-    db = sub.add_parser("db", help="Database tools.")
-    db_sub = db.add_subparsers(title="db commands", metavar="COMMAND")
+    db_sub = group("db", "Database tools.")
     up = db_sub.add_parser("upgrade", help="Apply the database migrations (copbot also does this on start).")
-    up.add_argument("--config", metavar="PATH")
+    config_option(up)
     up.set_defaults(handler=_db_upgrade, log_level="INFO")
 
-    slack = sub.add_parser("slack", help="Slack tools.")
-    slack_sub = slack.add_subparsers(title="slack commands", metavar="COMMAND")
+    slack_sub = group("slack", "Slack tools.")
     manifest = slack_sub.add_parser("manifest", help="Print the Slack app manifest (YAML) for this config.")
-    manifest.add_argument("--config", metavar="PATH")
-    manifest.add_argument("--url", metavar="PUBLIC_URL", default="https://copbot.example.com",
-                          help="HTTP mode: the public base URL Slack posts to ([slack] path is appended)")
+    config_option(manifest)
+    manifest.add_argument("--url", metavar="PUBLIC_URL",
+                          help="HTTP mode (required there): the public https base URL Slack posts to "
+                          "([slack] path is appended)")
     manifest.add_argument("--name", default="copbot", help="the app's name in Slack")
     manifest.set_defaults(handler=_slack_manifest, log_level="WARNING")
 
-    discord_cmd = sub.add_parser("discord", help="Discord tools.")
-    discord_sub = discord_cmd.add_subparsers(title="discord commands", metavar="COMMAND")
+    discord_sub = group("discord", "Discord tools.")
     invite = discord_sub.add_parser("invite-url", help="Print the URL that adds copbot to a Discord server.")
-    invite.add_argument("--client-id", metavar="ID", help="the application id (default: read from DISCORD_TOKEN)")
+    invite.add_argument("--client-id", metavar="ID", help="the application id, digits only (default: read from "
+                        "DISCORD_TOKEN)")
     invite.set_defaults(handler=_discord_invite_url, log_level="WARNING")
 
-    meetups = sub.add_parser("meetups", help="Meetup tools.")
-    meetups_sub = meetups.add_subparsers(title="meetups commands", metavar="COMMAND")
+    meetups_sub = group("meetups", "Meetup tools.")
     ics = meetups_sub.add_parser("ics", help="Write a community's meetups as an iCalendar feed (.ics).")
-    ics.add_argument("--config", metavar="PATH")
+    config_option(ics)
     ics.add_argument("--community", required=True, metavar="NAME", help="the community's name")
     ics.add_argument("--out", metavar="FILE", help="where to write it (default: standard output)")
     ics.set_defaults(handler=_meetups_ics, log_level="WARNING")
@@ -103,8 +123,12 @@ def _meetups_ics(args) -> int:
         print(f"copbot: {refusal.message}", file=sys.stderr)
         return 1
     if args.out:
-        with open(args.out, "wb") as out:
-            out.write(feed)
+        try:
+            with open(args.out, "wb") as out:
+                out.write(feed)
+        except OSError as error:
+            raise StartupError(f"cannot write {args.out}: {(error.strerror or str(error)).lower()}; "
+                               "give a file in an existing folder you may write to") from None
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(feed)
@@ -123,15 +147,20 @@ def _config_check(args) -> int:
 
 
 def _db_upgrade(args) -> int:
+    from adapters.database import wait_for_database
     from storage.engine import make_engine, redact
-    from storage.migrate import current_revision, upgrade
+    from storage.migrate import applied_revisions, upgrade
 
     async def go() -> None:
         config = _config(args)
         engine = make_engine(config.database_url)
-        await upgrade(engine)
-        print(f"{redact(config.database_url)} is at revision {await current_revision(engine)}")
-        await engine.dispose()
+        try:
+            await wait_for_database(engine, config.database.connect_retry_seconds)
+            await upgrade(engine)
+            applied = await applied_revisions(engine)
+        finally:
+            await engine.dispose()
+        print(f"{redact(config.database_url)}: schema up to date (migrations applied: {', '.join(applied)})")
 
     asyncio.run(go())
     return 0
@@ -140,7 +169,13 @@ def _db_upgrade(args) -> int:
 def _slack_manifest(args) -> int:
     from adapters.slack.manifest import declared_commands, manifest_yaml
 
-    print(manifest_yaml(declared_commands(), _config(args).slack, name=args.name, public_url=args.url), end="")
+    slack = _config(args).slack
+    if slack.mode == "http" and not args.url:
+        raise ConfigError('[slack] mode = "http" needs --url PUBLIC_URL, the https address where Slack reaches '
+                          "copbot (e.g. --url https://bot.example.org); Socket Mode needs none")
+    if args.url and not args.url.startswith(("https://", "http://")):
+        raise ConfigError(f"--url {args.url}: give the whole address, starting with https://")
+    print(manifest_yaml(declared_commands(), slack, name=args.name, public_url=args.url or ""), end="")
     return 0
 
 
@@ -149,7 +184,11 @@ def _discord_invite_url(args) -> int:
     from adapters.discord.invite import application_id_from_token, invite_url
 
     token = secret("DISCORD_TOKEN")
-    client_id = args.client_id or (application_id_from_token(token) if token else None)
+    if args.client_id is not None and not args.client_id.strip().isdigit():
+        print(f"copbot: --client-id {args.client_id!r} is not a Discord application id (digits only, e.g. "
+              "123456789012345678: Developer Portal > your application > Application ID)", file=sys.stderr)
+        return 2
+    client_id = (args.client_id or "").strip() or (application_id_from_token(token) if token else None)
     if not client_id:
         print("copbot: give --client-id (Developer Portal > your application > Application ID) "
               "or set DISCORD_TOKEN", file=sys.stderr)
@@ -161,8 +200,9 @@ def _discord_invite_url(args) -> int:
 def _console(args) -> int:
     config = _config(args)
     if args.db:  # --db wins over DATABASE_URL and the config file
-        config.database.url = args.db if "://" in args.db else f"sqlite+aiosqlite:///{args.db}"
+        config.database.url = normalise_database_url(args.db)
         os.environ.pop("DATABASE_URL", None)
+        check_database_url(config.database.url, f"--db {args.db}")
     return asyncio.run(_serve_console(config, args.speaker))
 
 

@@ -7,7 +7,9 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from bot.clock import zone as check_zone
 from bot.errors import Refusal
@@ -28,6 +30,9 @@ def _valid_zone(value: str) -> str:
 
 class DatabaseConfig(Strict):
     url: str = "sqlite+aiosqlite:///copbot.db"
+    timeout: float = Field(5.0, gt=0, le=300)  # seconds a statement may wait (see storage/engine.py)
+    # Containers start together: a database that is not accepting connections yet is tried again this long.
+    connect_retry_seconds: float = Field(30.0, ge=0, le=3600)
 
 
 class SlackConfig(Strict):
@@ -92,23 +97,99 @@ class Config(Strict):
     defaults: DefaultsConfig = Field(default_factory=DefaultsConfig)
     communities: list[CommunityConfig] = Field(default_factory=list)
 
+    @model_validator(mode="after")
+    def _one_community_per_workspace(self):
+        seen: dict[tuple[str, str], str] = {}
+        for index, community in enumerate(self.communities):
+            places = ([("name", community.name.strip().casefold())] + [("slack", w) for w in community.slack]
+                      + [("discord", g) for g in community.discord] + ([("console", "")] if community.console else []))
+            for place in places:
+                if place in seen:
+                    raise ValueError(f"communities.{index}: {_clash(place, community.name, seen[place])}")
+                seen[place] = community.name
+        return self
+
     @property
     def database_url(self) -> str:
-        return os.environ.get("DATABASE_URL") or self.database.url
+        return normalise_database_url(os.environ.get("DATABASE_URL") or self.database.url)
+
+
+def _clash(place: tuple[str, str], name: str, first: str) -> str:
+    kind, value = place
+    if kind == "name":
+        return f"two communities are named '{name}'; names must differ"
+    what = {"slack": f"Slack workspace {value}", "discord": f"Discord guild {value}", "console": "the console"}[kind]
+    return f"'{name}' binds {what}, already bound to '{first}'; one place belongs to one community"
 
 
 class ConfigError(Exception):
-    """One line naming the file, the key and what is allowed."""
+    """One line naming the file, the key and what is allowed. The command line exits with 2."""
+
+
+class StartupError(Exception):
+    """Something outside copbot stopped it from starting (the database, a port, a folder, Slack).
+    One line saying what is wrong and what to do; the command line exits with 1."""
+
+
+_ASYNC_DRIVERS = {"postgres": "postgresql+asyncpg", "postgresql": "postgresql+asyncpg", "sqlite": "sqlite+aiosqlite"}
+
+
+def normalise_database_url(url: str) -> str:
+    """What hosting providers and docker-compose hand out, as the async drivers copbot ships with:
+    postgres:// and postgresql:// use asyncpg (libpq's `sslmode` becomes asyncpg's `ssl`), sqlite:// uses
+    aiosqlite, and a bare path (`copbot.db`, `data/m.db`) is a SQLite file."""
+    url = url.strip()
+    if "://" not in url:
+        return f"sqlite+aiosqlite:///{url}"
+    scheme, rest = url.split("://", 1)
+    url = f"{_ASYNC_DRIVERS.get(scheme.lower(), scheme)}://{rest}"
+    if url.startswith("postgresql+asyncpg://") and "sslmode=" in url:
+        parsed = make_url(url)
+        query = {("ssl" if key == "sslmode" else key): value for key, value in parsed.query.items()}
+        url = parsed.set(query=query).render_as_string(hide_password=False)
+    return url
+
+
+def check_database_url(url: str, where: str) -> None:
+    """Refuse, before anything starts, a URL copbot could not open: garbage, an unknown database, a driver that
+    is not installed or is not an asyncio driver."""
+    try:
+        parsed: URL = make_url(url)
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:  # before ArgumentError, its base class
+        raise ConfigError(f"{where}: copbot does not know the database '{url.split('://')[0]}'; use SQLite "
+                          "(sqlite+aiosqlite:///FILE) or PostgreSQL (postgresql://...)") from None
+    except (ArgumentError, ValueError):
+        raise ConfigError(f"{where}: not a database URL; use sqlite+aiosqlite:///copbot.db, a file name, "
+                          "or postgresql://USER:PASSWORD@HOST/DATABASE") from None
+    try:
+        dialect.import_dbapi()
+    except ImportError as error:
+        raise ConfigError(f"{where}: the driver for {parsed.drivername} is not installed ({error}); use "
+                          "sqlite+aiosqlite:// or postgresql+asyncpg://, which copbot ships with") from None
+    if not getattr(dialect, "is_async", False):
+        raise ConfigError(f"{where}: {parsed.drivername} is not an asyncio driver; use sqlite+aiosqlite:// "
+                          "or postgresql+asyncpg://") from None
 
 
 def load(path: str | Path | None) -> Config:
-    if path is None:
-        return Config()
-    path = Path(path)
+    config = Config() if path is None else _parse(Path(path))
+    where = "DATABASE_URL" if os.environ.get("DATABASE_URL") else f"{path}: database.url" if path else "database"
+    check_database_url(config.database_url, where)
+    return config
+
+
+def _parse(path: Path) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the TOML file (e.g. --config {path / 'config.toml'})") from None
+    except PermissionError:
+        raise ConfigError(f"{path}: copbot may not read it (check the file's permissions)") from None
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start}); save it as UTF-8") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from None
     try:
@@ -118,6 +199,8 @@ def load(path: str | Path | None) -> Config:
         key = ".".join(str(part) for part in first["loc"])
         if first["type"] == "extra_forbidden":
             allowed = f"unknown key; allowed here: {', '.join(_keys_at(first['loc'][:-1]))}"
+        elif not key:  # a rule across keys (model validator): its message names the keys
+            raise ConfigError(f"{path}: {first['msg'].removeprefix('Value error, ')}") from None
         else:
             allowed = first["msg"]
         raise ConfigError(f"{path}: {key}: {allowed}") from None

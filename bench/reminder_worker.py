@@ -64,7 +64,8 @@ async def seed(url: str, n: int, due_in: float) -> float:
         for first in range(0, n, CHUNK):
             count = min(CHUNK, n - first)
             meetups = await connection.execute(insert(MeetupRow).returning(MeetupRow.id), [dict(
-                community_id=community.id, creator_id=creator.id, title=f"Meetup {first + i}", description="",
+                community_id=community.id, number=first + i + 1, creator_id=creator.id, title=f"Meetup {first + i}",
+                description="",
                 location="", platform=PLATFORM, workspace_id="W1", channel_id=f"C{(first + i) % 50}",
                 zone="Europe/Berlin", local_start=local_start,
                 duration_minutes=60, rrule=None, capacity=None, offsets="1h", scheduled_until=start,

@@ -60,6 +60,7 @@ class Param:
     max_len: int = 500
     choices: tuple[str, ...] = ()
     suggest: Suggester | None = None  # autocomplete (tags are suggested by the core without one)
+    noun: str = ""  # how a refusal names a text that is too long, when the help is no noun ("the details")
 
     def usage(self) -> str:
         shown = {
@@ -161,7 +162,7 @@ class CommandSpec:
 
 
 _TOKEN = re.compile(r"<[^>\s][^>]*>|\S+")
-_MENTION = re.compile(r"^<@!?([A-Za-z0-9_.\-]+)(?:\|([^>]*))?>$")
+_MENTION = re.compile(r"^<@!?([\w.\-]+)(?:\|([^>]*))?>$")
 _BARE_MENTION = re.compile(r"^@([\w.\-]+)$")
 
 
@@ -210,6 +211,8 @@ def _take(param: Param, rest: str, spec: CommandSpec) -> tuple[Any, str]:
         text = rest.strip()
         if not text and param.optional:
             return None, ""
+        if param.noun and len(text) > param.max_len:
+            raise Refusal(f"Please keep {param.noun} under {param.max_len} characters (this one has {len(text)}).")
         return clean_text(text, what=param.help, max_len=param.max_len, required=True), ""
 
     if param.kind in (Kind.MEMBER, Kind.MEMBERS):

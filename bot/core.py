@@ -12,10 +12,10 @@ from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
 from bot.context import Context, Feature, Lookup, json_target, target_json
 from bot.domain import Community, Member
-from bot.errors import Refusal
+from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
-from bot.identity import MemberRef, Person, Place, Role, Target
+from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
@@ -31,12 +31,15 @@ CONSOLE = "console"  # the local sandbox platform: its first member owns the com
 class Invocation:
     """A command as typed: `line` is "kudos <@U1|bob> thanks #seo" (without the slash).
 
-    `people` carries what the platform told us about the speaker's mentions (names, bots)."""
+    `people` carries what the platform told us about the speaker's mentions (names, bots).
+    `request_id` is the platform's id for this one request (Slack's trigger_id): recorded in the same transaction
+    as the command's effect, so a replayed request runs once. A queued command does not carry it."""
 
     actor: Person
     place: Place
     line: str
     people: tuple[Person, ...] = ()
+    request_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,19 +69,22 @@ def invocation_json(inv: Invocation) -> dict:
         return {"ref": str(p.ref), "name": p.name, "is_bot": p.is_bot, "platform_role": int(p.platform_role),
                 "zone": p.zone}
 
-    return {"actor": person(inv.actor), "place": asdict(inv.place), "line": inv.line,
-            "people": [person(p) for p in inv.people]}
+    return {"actor": {**person(inv.actor), "verified": inv.actor.verified}, "place": asdict(inv.place),
+            "line": inv.line, "people": [person(p) for p in inv.people]}
 
 
 def invocation_from_json(data: dict) -> Invocation:
     def person(d: dict) -> Person:
-        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"])
+        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"],
+                      verified=d.get("verified", True))
 
     return Invocation(person(data["actor"]), Place(**data["place"]), data["line"],
                       tuple(person(p) for p in data["people"]))
 
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
+BUSY_TEXT = "The database didn't answer in time, so nothing was changed. Please try again in a moment."
+REPEATED_TEXT = "Already done: this request reached me twice and ran once."
 
 
 class Core:
@@ -90,6 +96,7 @@ class Core:
         self.book = CommandBook()
         self.features = (*features, help_feature(self.book))
         self._on_commit = on_commit or (lambda: None)
+        self.bots: dict[str, BotIdentity] = {}  # platform -> the bot's own user there
         for feature in self.features:
             for spec in feature.commands:
                 self.book.add(spec)
@@ -111,6 +118,8 @@ class Core:
             spec, rest = self.book.find(inv.line)
             args = parse_args(spec, rest)
             async with self.uow_factory() as uow:
+                if not await self._first_time(uow, inv):
+                    return Reply.ephemeral(REPEATED_TEXT)
                 ctx, known = await self._context(uow, inv.actor, inv.place, _mentioned(spec, args, inv.place))
                 if ctx.role < spec.role:
                     raise Refusal(f"Only a {spec.role.label} or above can use /{spec.name}.")
@@ -121,6 +130,9 @@ class Core:
             return reply
         except Refusal as refusal:
             return Reply.refusal(refusal.message, concerns=refusal.field)
+        except StoreUnavailable as stall:
+            log.warning("command not run, the store stalled (%s): /%s", stall, inv.line.split(" ", 1)[0])
+            return Reply.ephemeral(BUSY_TEXT)
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
@@ -146,14 +158,23 @@ class Core:
                 found = [Suggestion(n, n) for n in await uow.tags.names(community.id) if n.startswith(wanted)]
         return found[:limit]
 
-    async def enqueue(self, inv: Invocation, reply_to: Target) -> None:
+    async def enqueue(self, inv: Invocation, reply_to: Target) -> bool:
         """Accept a slow command: record it first (so a crash cannot lose it), run it from the
-        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up)."""
+        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up).
+        False: this request was accepted before (a replay), and nothing was queued."""
         payload = {"invocation": invocation_json(inv), "target": target_json(reply_to)}
         async with self.uow_factory() as uow:
+            if not await self._first_time(uow, inv):
+                return False
             uow.outbox.add(None, QUEUED_COMMAND, payload, due_at=self.clock.now())
             await uow.commit()
         self._on_commit()
+        return True
+
+    async def _first_time(self, uow: UnitOfWork, inv: Invocation) -> bool:
+        """Records the request id in this unit of work (it commits with the effect, or not at all)."""
+        return not inv.request_id or await uow.events.first_time(inv.place.platform, inv.request_id,
+                                                                 self.clock.now())
 
     async def _run_queued(self, item, _uow, _now) -> list[tuple[Target, Reply]]:
         reply = await self.handle(invocation_from_json(item.payload["invocation"]))
@@ -167,11 +188,14 @@ class Core:
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
         resolved = dict(args)
+        # Slack and Discord put real user ids in mentions; the console's are typed names, so a privileged
+        # command there acts only on members who exist (a typo must not create someone to erase or promote).
+        vouched = ctx.place.platform != CONSOLE or spec.role == Role.MEMBER
         for param in spec.params:
             if param.kind is Kind.MEMBER and args.get(param.name) is not None:
-                resolved[param.name] = await resolve_mention(ctx, args[param.name], people, known)
+                resolved[param.name] = await resolve_mention(ctx, args[param.name], people, known, vouched=vouched)
             elif param.kind is Kind.MEMBERS:
-                found = [await resolve_mention(ctx, m, people, known) for m in args[param.name]]
+                found = [await resolve_mention(ctx, m, people, known, vouched=vouched) for m in args[param.name]]
                 resolved[param.name] = list({m.id: m for m in found}.values())  # one person named twice is one
         return resolved
 
@@ -209,6 +233,18 @@ class Core:
 
     # Communities and members --------------------------------------------------------------
 
+    async def reader_zone(self, platform: str, workspace_id: str, reader: MemberRef | None = None) -> str | None:
+        """The zone to show times in to this reader: theirs (/timezone), else their community's; None for a
+        workspace with no community yet. For adapters that cannot render a time in each viewer's zone."""
+        async with self.uow_factory() as uow:
+            found = await uow.communities.with_members(platform, workspace_id, [reader] if reader else [])
+        if found is None:
+            return None
+        community, members = found
+        member = members.get(reader) if reader else None
+        return member.zone if member and member.zone else community.zone
+
+
     async def _context(self, uow: UnitOfWork, actor: Person, place: Place,
                        mentioned: Sequence[MemberRef] = ()) -> tuple[Context, dict[MemberRef, Member]]:
         """Who is asking, where; and, read in the same query, the members among `mentioned`."""
@@ -218,7 +254,8 @@ class Core:
         community, known = found if found else (await self._new_community(uow, place), {})
         member = known.pop(actor.ref, None)  # popped: the speaker may be updated below
         first = member is None and place.platform == CONSOLE and await uow.members.count(community.id) == 0
-        if member is None or _changed(member, actor):
+        # An unverified actor (the platform could not be asked in time) is only a name hint: the store's facts win.
+        if member is None or (actor.verified and _changed(member, actor)):
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
         owners = self.config.owners
@@ -233,6 +270,7 @@ class Core:
             name = f"{name} ({place.platform} {place.workspace_id})" if "(" not in name else f"{name}+"
         community = await uow.communities.create(name, self.config.default_zone, self.default_settings())
         await uow.communities.bind(community.id, place.platform, place.workspace_id)
+        await self._record_bot(uow, community.id, place.platform, place.workspace_id)
         log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
         return community
 
@@ -257,7 +295,21 @@ class Core:
                 for platform, workspace_id in seed.bindings:
                     if (platform, workspace_id) not in bound:
                         await uow.communities.bind(community.id, platform, workspace_id)
+                        await self._record_bot(uow, community.id, platform, workspace_id)
             await uow.commit()
+
+    async def know_bot(self, bot: BotIdentity) -> None:
+        """An adapter tells who the bot itself is on its platform: it becomes a bot member of every community
+        bound there now, and of every community bound there later."""
+        self.bots[bot.platform] = bot
+        async with self.uow_factory() as uow:
+            for community_id, workspace_id in await uow.communities.bound_on(bot.platform):
+                await self._record_bot(uow, community_id, bot.platform, workspace_id)
+            await uow.commit()
+
+    async def _record_bot(self, uow: UnitOfWork, community_id: int, platform: str, workspace_id: str) -> None:
+        if (bot := self.bots.get(platform)) is not None:
+            await uow.members.upsert(community_id, bot.member(workspace_id), now=self.clock.now())
 
     # After commit -------------------------------------------------------------------------
 

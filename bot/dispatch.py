@@ -2,21 +2,29 @@
 
 A crash between claim and send leaves the row leased; once the lease runs out another pass
 (or another process) takes it again, so nothing acknowledged is lost. A duplicate is possible
-only for a message in flight at the instant of a crash."""
+only for a message in flight at the instant of a crash.
+
+Each dispatcher holds its leases under a token of its own: a dispatcher that was too slow and
+whose rows were taken over can't renew them back, and leaves them to the new holder.
+
+A platform that says "wait" (RateLimited, HTTP 429) gets the row back into the outbox, due
+after the wait, without counting a failed attempt; the rest of the batch keeps going, except
+the rows for that same channel or person, which wait with it."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.context import Feature, payload_target
 from bot.domain import OutboxItem
-from bot.identity import ChannelTarget, MemberTarget
-from bot.ports import DeliveryRefused, Outbound, UnitOfWork
+from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.ports import DeliveryRefused, Outbound, RateLimited, UnitOfWork
 from bot.reply import Reply
 
 log = logging.getLogger("copbot.dispatch")
@@ -25,8 +33,23 @@ MAX_ATTEMPTS = 8
 MARK_EVERY = 0.5  # seconds: how long sent rows may wait to be marked sent
 
 
+MIN_RATE_LIMIT_WAIT = 1.0  # seconds: a "retry after 0" must not make a pass spin on one row
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2 ** attempts, 600))
+
+
+def rate_limit_scope(target: Target) -> tuple[str, ...]:
+    """What one 429 holds back: posts to that channel, or messages to that person (platform limits are
+    per channel: Slack's chat.postMessage, Discord's per-channel buckets)."""
+    if isinstance(target, ChannelTarget):
+        return (target.platform, target.workspace_id, target.channel_id)
+    if isinstance(target, MemberTarget):
+        return (target.member.platform, target.member.workspace_id, "@" + target.member.user_id)
+    if isinstance(target, ResponseTarget):
+        return (target.platform, target.workspace_id, "response:" + target.handle)
+    return ("?", repr(target))
 
 
 class Dispatcher:
@@ -41,6 +64,8 @@ class Dispatcher:
         for feature in features:
             self.kinds.update(feature.outbox_kinds)
         self._lock = asyncio.Lock()
+        self.owner = uuid.uuid4().hex  # this dispatcher's name on the leases it holds
+        self._waiting: dict[tuple[str, ...], datetime] = {}  # rate-limited scope -> when it may post again
 
     async def run_due(self) -> int:
         """Send everything due now; returns how many rows were settled. One pass at a time per process."""
@@ -48,7 +73,8 @@ class Dispatcher:
             settled = 0
             while True:
                 async with self.uow_factory() as uow:
-                    items = await uow.outbox.claim_due(self.clock.now(), self.lease_seconds, self.batch)
+                    items = await uow.outbox.claim_due(self.clock.now(), self.lease_seconds, self.batch,
+                                                       owner=self.owner)
                     await uow.commit()
                 if not items:
                     return settled
@@ -65,22 +91,37 @@ class Dispatcher:
         Rows sent are marked at least every MARK_EVERY seconds and at the end of the batch (a few
         transactions per batch instead of two per row); a crash in between can only repeat the rows
         sent since the last mark, i.e. the messages in flight."""
-        leased_at = time.monotonic()
+        renewed_at = self.clock.now()
         plans = await self._plan(items)
         sent: list[int] = []
+        lost: set[int] = set()
         marked_at = time.monotonic()
         for n, item in enumerate(items):
-            if time.monotonic() - leased_at > self.lease_seconds / 2:
-                # Slow sends (rate limits, Retry-After): keep the rest of the batch ours, or another
-                # process would take rows whose lease ran out and send them a second time.
-                await self._extend_lease([i.id for i in items[n:]])
-                leased_at = time.monotonic()
+            if (self.clock.now() - renewed_at).total_seconds() > self.lease_seconds / 3:
+                # A slow batch keeps its rows leased; rows whose lease ran out and were taken by
+                # another dispatcher are left to it (sending them too would send them twice).
+                remaining = {i.id for i in items[n:]}
+                lost |= remaining - await self._extend_lease(sorted(remaining))
+                renewed_at = self.clock.now()
+            if item.id in lost:
+                log.warning("outbox %s was taken over by another dispatcher; leaving it to it", item.id)
+                continue
             plan = plans[item.id]
+            if isinstance(plan, Exception):
+                await self._retry(item, plan)
+                continue
+            if await self._wait_if_rate_limited(item, plan):
+                continue
+            scope = None
             try:
-                if isinstance(plan, Exception):
-                    raise plan
                 for target, reply, key in plan:
+                    scope = rate_limit_scope(target)
                     await self._send(target, reply, key=key)
+            except RateLimited as limit:
+                self._waiting[scope] = self.clock.now() + timedelta(
+                    seconds=max(limit.retry_after, MIN_RATE_LIMIT_WAIT))
+                await self._wait_if_rate_limited(item, plan)
+                continue
             except Exception as error:  # noqa: BLE001 - every failure is recorded and retried
                 await self._retry(item, error)
                 continue
@@ -89,6 +130,21 @@ class Dispatcher:
                 await self._mark_sent(sent)
                 sent, marked_at = [], time.monotonic()
         await self._mark_sent(sent)
+
+    async def _wait_if_rate_limited(self, item: OutboxItem, plan: list) -> bool:
+        """Give the row back, due when its channel may be posted to again, if any of its targets waits."""
+        now = self.clock.now()
+        self._waiting = {scope: until for scope, until in self._waiting.items() if until > now}
+        until = max((self._waiting.get(rate_limit_scope(target), now) for target, _, _ in plan), default=now)
+        if until <= now:
+            return False
+        log.info("outbox %s (%s): rate limited, due again in %.0f s", item.id, item.kind,
+                 (until - now).total_seconds())
+        async with self.uow_factory() as uow:
+            await uow.outbox.release(item.id, until, f"RateLimited: due again at {until.isoformat()}",
+                                     owner=self.owner)
+            await uow.commit()
+        return True
 
     async def _plan(self, items: list[OutboxItem]) -> dict[int, list | Exception]:
         """What each row sends. A feature kind decides when its row is due, each row in its own unit
@@ -133,10 +189,12 @@ class Dispatcher:
         except Exception as error:  # noqa: BLE001 - recorded and retried
             return error
 
-    async def _extend_lease(self, item_ids: list[int]) -> None:
+    async def _extend_lease(self, item_ids: list[int]) -> set[int]:
         async with self.uow_factory() as uow:
-            await uow.outbox.extend_lease(item_ids, self.clock.now() + timedelta(seconds=self.lease_seconds))
+            held = await uow.outbox.extend_lease(item_ids, self.clock.now() + timedelta(seconds=self.lease_seconds),
+                                                 owner=self.owner)
             await uow.commit()
+        return held
 
     async def _mark_sent(self, item_ids: list[int]) -> None:
         if item_ids:
@@ -152,7 +210,8 @@ class Dispatcher:
                 type(error).__name__, " - giving up" if give_up else "")
         async with self.uow_factory() as uow:
             await uow.outbox.retry_later(item.id, f"{type(error).__name__}: {error}"[:500],
-                                         self.clock.now() + backoff(item.attempts), give_up=give_up)
+                                         self.clock.now() + backoff(item.attempts), give_up=give_up,
+                                         owner=self.owner)
             await uow.commit()
 
     async def _send(self, target, reply: Reply, *, key: str) -> None:

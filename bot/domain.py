@@ -40,7 +40,8 @@ class Member:
 
 @dataclass(frozen=True)
 class Kudos:
-    id: int
+    id: int  # the store's, never shown
+    number: int  # what people see and type: "kudos #3", counted per community
     community_id: int
     batch: str
     giver_id: int

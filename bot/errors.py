@@ -19,6 +19,11 @@ class Refusal(Exception):
         self.field = field
 
 
+class StoreUnavailable(Exception):
+    """The store did not answer in time (a lock held by another process, a stalled or unreachable server).
+    The unit of work was rolled back: nothing was written, and the same request may simply be tried again."""
+
+
 @contextmanager
 def concerning(field: str) -> Iterator[None]:
     """A Refusal raised inside is about `field` (unless it already names one)."""

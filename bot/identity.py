@@ -49,6 +49,21 @@ class Person:
     is_bot: bool = False
     platform_role: Role = Role.MEMBER  # workspace/guild owner or admin, as the platform says
     zone: str | None = None  # Slack's profile zone; Discord gives none
+    verified: bool = True  # False: the platform could not be asked in time; what the store knows wins
+
+
+@dataclass(frozen=True)
+class BotIdentity:
+    """The bot's own user on a platform, as its adapter learns it at start-up (Slack's auth.test, Discord's
+    client.user, the console's "copbot"): a bot member of every community bound there, so a reaction on
+    its own announcement or a `++` to it is refused like kudos to any bot."""
+
+    platform: str
+    user_id: str
+    name: str
+
+    def member(self, workspace_id: str) -> Person:
+        return Person(MemberRef(self.platform, workspace_id, self.user_id), self.name, is_bot=True)
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,10 @@ def effective_role(member: Member, owners: frozenset[str]) -> Role:
 
 
 async def resolve_mention(ctx: Context, mention: Mention, people: Sequence[Person] = (),
-                          known: Mapping[MemberRef, Member] | None = None) -> Member:
-    """The member a mention names. A platform id we haven't seen becomes a member (they are in the
-    workspace); a bare @name must match exactly one known member. `known`: members already read."""
+                          known: Mapping[MemberRef, Member] | None = None, *, vouched: bool = True) -> Member:
+    """The member a mention names. A platform id we haven't seen becomes a member when the platform vouches
+    for it (`vouched`, or it told us about them in `people`); a bare @name must match exactly one known member.
+    `known`: members already read."""
     members = ctx.uow.members
     if mention.user_id is None:
         matches = await members.by_name(ctx.community.id, ctx.place.platform, mention.name or "")
@@ -35,6 +36,8 @@ async def resolve_mention(ctx: Context, mention: Mention, people: Sequence[Perso
     ref = MemberRef(ctx.place.platform, ctx.place.workspace_id, mention.user_id)
     existing = known[ref] if known and ref in known else await members.find(ctx.community.id, ref)
     told = next((p for p in people if p.ref.user_id == mention.user_id), None)
+    if existing is None and told is None and not vouched:
+        raise Refusal(f"I don't know anyone called @{clean_name(mention.name or mention.user_id)} here.")
     # What the platform told us about this person wins; a mention's label (typed text) only names a newcomer.
     if told:
         name = clean_name(told.name)

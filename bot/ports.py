@@ -20,6 +20,17 @@ class DeliveryRefused(Exception):
     """The platform will never accept this message for this target (closed DMs, a deleted channel)."""
 
 
+class RateLimited(Exception):
+    """The platform asks us to wait `retry_after` seconds before posting there again (HTTP 429).
+
+    Outbound adapters raise it instead of sleeping through a long wait, so the dispatcher can give the
+    message back to the outbox for later and keep delivering everything else."""
+
+    def __init__(self, retry_after: float, detail: str = ""):
+        self.retry_after = retry_after
+        super().__init__(f"retry after {retry_after:.0f} s" + (f" ({detail})" if detail else ""))
+
+
 class Outbound(Protocol):
     """How the core sends a message to a channel or a member on any platform.
 
@@ -39,6 +50,7 @@ class CommunityRepo(Protocol):
     async def create(self, name: str, zone: str, settings: CommunitySettings) -> Community: ...
     async def bind(self, community_id: int, platform: str, workspace_id: str) -> None: ...
     async def bindings(self, community_id: int) -> list[tuple[str, str]]: ...
+    async def bound_on(self, platform: str) -> list[tuple[int, str]]: ...
     async def update(self, community_id: int, *, zone: str | None = None,
                      settings: CommunitySettings | None = None) -> Community: ...
     async def all(self) -> list[Community]: ...
@@ -70,7 +82,7 @@ class KudosRepo(Protocol):
     async def latest_batch(self, community_id: int, giver_id: int, since: datetime) -> list[Kudos]: ...
     async def by_source_message(self, community_id: int, giver_id: int, platform: str, channel_id: str,
                                 message_id: str, since: datetime) -> list[Kudos]: ...
-    async def get(self, community_id: int, kudos_id: int) -> Kudos | None: ...
+    async def by_number(self, community_id: int, number: int) -> Kudos | None: ...
     async def revoke(self, community_id: int, kudos_ids: Sequence[int], *, kind: str, by_id: int,
                      reason: str, at: datetime) -> None: ...
     async def standings(self, community_id: int, *, since: datetime | None, tag_id: int | None,
@@ -81,19 +93,31 @@ class KudosRepo(Protocol):
 
 
 class OutboxRepo(Protocol):
+    """Rows are leased to one dispatcher (`owner`, a token of its own) at a time: only the lease's holder
+    renews it, retries or releases the row, so a dispatcher whose lease ran out can't take it back."""
+
     def add(self, community_id: int | None, kind: str, payload: dict, *, due_at: datetime,
             dedupe_key: str | None = None) -> None: ...
-    async def claim_due(self, now: datetime, lease_seconds: float, limit: int) -> list[OutboxItem]: ...
-    async def extend_lease(self, item_ids: list[int], until: datetime) -> None: ...
+    async def claim_due(self, now: datetime, lease_seconds: float, limit: int, *,
+                        owner: str = "unnamed") -> list[OutboxItem]: ...
+    async def extend_lease(self, item_ids: list[int], until: datetime, *, owner: str) -> set[int]:
+        """Renew the rows `owner` still holds; returns their ids (the others were taken over)."""
     async def mark_sent_many(self, item_ids: list[int], at: datetime) -> None: ...
-    async def retry_later(self, item_id: int, error: str, due_at: datetime, *, give_up: bool) -> None: ...
+    async def retry_later(self, item_id: int, error: str, due_at: datetime, *, give_up: bool,
+                          owner: str) -> None: ...
+    async def release(self, item_id: int, due_at: datetime, note: str, *, owner: str) -> None:
+        """Give a leased row back, due again at `due_at`, without counting the attempt (a rate limit)."""
     async def next_due_at(self) -> datetime | None: ...
     async def pending(self) -> int: ...
+    async def prune_sent(self, sent_before: datetime, limit: int) -> int:
+        """Delete up to `limit` rows sent before `sent_before`; returns how many went."""
 
 
 class EventLog(Protocol):
     async def first_time(self, platform: str, event_id: str, at: datetime) -> bool:
         """Record a platform event id; False if it was already processed (a retry)."""
+    async def prune(self, received_before: datetime, limit: int) -> int:
+        """Forget up to `limit` event ids received before `received_before`; returns how many went."""
 
 
 class AuditLog(Protocol):

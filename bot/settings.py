@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class CommunitySettings(BaseModel):
@@ -20,6 +20,7 @@ class CommunitySettings(BaseModel):
     )
     kudos_channel: str | None = Field(None, description="channel id where kudos are announced (default: where given); "
                                       "slack:ID or discord:ID when the community spans platforms")
+    kudos_dm_receiver: bool = Field(False, description="tell receivers by direct message when they get kudos")
     kudos_undo_seconds: int = Field(60, ge=0, le=3600, description="how long /kudos undo and removing a reaction work")
 
     # Meetups (bot/features/meetups)
@@ -60,6 +61,13 @@ class CommunitySettings(BaseModel):
             return mention[1]
         return text.lstrip("#") or None
 
+    @field_validator("guidelines_link")
+    @classmethod
+    def _web_link(cls, value):
+        if value is not None and not re.fullmatch(r"https?://[^\s<>|]+", value.strip(), re.IGNORECASE):
+            raise ValueError("use a web link that starts with https:// or http://")
+        return value.strip() if value else value
+
     @field_validator("kudos_emoji", mode="before")
     @classmethod
     def _emoji_list(cls, value):
@@ -88,6 +96,19 @@ class CommunitySettings(BaseModel):
         if any(not re.fullmatch(r"[1-9]\d{0,4}[mhdw]", o) for o in offsets):
             raise ValueError("reminders are a number and a unit: 30m, 1h, 1d, 1w")
         return list(dict.fromkeys(offsets))
+
+    @classmethod
+    def from_stored(cls, data: dict | None) -> CommunitySettings:
+        """Settings as stored. A value that no longer validates (a rule tightened since, a key removed) falls
+        back to its default, so a stored value never makes a later read fail."""
+        data = dict(data or {})
+        for _ in range(len(data) + 1):
+            try:
+                return cls(**data)
+            except ValidationError as error:
+                for problem in error.errors():
+                    data.pop(str(problem["loc"][0]) if problem["loc"] else "", None)
+        return cls()
 
     @classmethod
     def describe(cls) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.engine import make_engine
 
 log = logging.getLogger("copbot.storage")
 
@@ -34,9 +37,15 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     from the foundation, and all of them are applied).
 
     Processes that start together migrate one after another: the first upgrades, the others find
-    nothing to do. PostgreSQL: an advisory lock. SQLite: an exclusive lock on a file beside the database."""
-    async with _in_process, _sqlite_file_lock(engine):
-        await _upgrade_locked(engine, revision)
+    nothing to do. PostgreSQL: an advisory lock. SQLite: an exclusive lock on the database's folder.
+    Migrations run on a connection of their own without the statement timeout: they wait for each other
+    and may rewrite whole tables."""
+    patient = make_engine(engine.url, statement_timeout=None)
+    try:
+        async with _in_process, _sqlite_file_lock(patient):
+            await _upgrade_locked(patient, revision)
+    finally:
+        await patient.dispose()
 
 
 async def _upgrade_locked(engine: AsyncEngine, revision: str) -> None:
@@ -55,16 +64,23 @@ async def _upgrade_locked(engine: AsyncEngine, revision: str) -> None:
 
 @asynccontextmanager
 async def _sqlite_file_lock(engine: AsyncEngine):
+    """flock() on the folder holding the database: it leaves no file behind, works for every process that sees
+    the same folder (containers sharing a volume too), and cannot interfere with SQLite's own locks, which are
+    fcntl() byte ranges on the database file. Other databases in the same folder only wait their turn."""
     database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
     if not database or database == ":memory:":
         yield
         return
-    lock_file = await asyncio.to_thread(open, f"{database}.migrate-lock", "a")
+    descriptor = await asyncio.to_thread(_open_folder_of, database)
     try:
-        await asyncio.to_thread(fcntl.flock, lock_file, fcntl.LOCK_EX)
+        await asyncio.to_thread(fcntl.flock, descriptor, fcntl.LOCK_EX)
         yield
     finally:
-        lock_file.close()  # closing releases the lock
+        os.close(descriptor)  # closing releases the lock
+
+
+def _open_folder_of(database: str) -> int:
+    return os.open(os.path.dirname(os.path.abspath(database)), os.O_RDONLY)
 
 
 def _upgrade(connection, revision: str) -> None:
@@ -79,3 +95,14 @@ async def current_revision(engine: AsyncEngine) -> str | None:
     async with engine.connect() as connection:
         heads = await connection.run_sync(lambda c: MigrationContext.configure(c).get_current_heads())
     return ",".join(sorted(heads)) or None
+
+
+async def applied_revisions(engine: AsyncEngine) -> list[str]:
+    """Every migration the database has, oldest first: each feature's branch up to its current head."""
+    from alembic.script import ScriptDirectory
+
+    current = await current_revision(engine)
+    if not current:
+        return []
+    script = ScriptDirectory.from_config(alembic_config())
+    return sorted({revision.revision for revision in script.iterate_revisions(current.split(","), "base")})

@@ -54,6 +54,9 @@ class CommunityRow(Base):
     zone: Mapped[str] = mapped_column(String(64))
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime]
+    # The last kudos and meetup numbers given out: each community counts its own from 1 (migration 0005)
+    last_kudos_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_meetup_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class BindingRow(Base):
@@ -113,9 +116,11 @@ class KudosRow(Base):
         Index("ix_kudos_giver_live", "community_id", "giver_id", "created_at", "revoked_at"),
         Index("ix_kudos_receiver_live", "community_id", "receiver_id", "created_at", "revoked_at"),
         Index("ix_kudos_community_time", "community_id", "created_at"),
+        Index("uq_kudos_community_number", "community_id", "number", unique=True),
     )
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    id: Mapped[int] = mapped_column(Id, primary_key=True)  # internal; people see `number`
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    number: Mapped[int] = mapped_column(Integer)  # "kudos #3": counted per community
     batch: Mapped[str] = mapped_column(String(32), index=True)
     giver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     receiver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
@@ -151,6 +156,7 @@ class OutboxRow(Base):
     dedupe_key: Mapped[str | None] = mapped_column(String(200), unique=True)
     due_at: Mapped[datetime]
     lease_until: Mapped[datetime | None]
+    lease_owner: Mapped[str | None] = mapped_column(String(40))  # the dispatcher holding the lease (0006)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None]
     failed_at: Mapped[datetime | None]

@@ -16,9 +16,11 @@ from storage.models import Base, Id
 
 class MeetupRow(Base):
     __tablename__ = "meetups"
-    __table_args__ = (Index("ix_meetups_community", "community_id", "cancelled_at"),)
-    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    __table_args__ = (Index("ix_meetups_community", "community_id", "cancelled_at"),
+                      Index("uq_meetups_community_number", "community_id", "number", unique=True))
+    id: Mapped[int] = mapped_column(Id, primary_key=True)  # internal; people see `number`
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    number: Mapped[int] = mapped_column(Integer)  # "meetup #3": counted per community
     creator_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.errors import StoreUnavailable
+from storage.engine import stalled
 from storage.repositories.communities import SqlCommunities, SqlMembers, SqlTags
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.meetups import SqlMeetups
@@ -31,13 +33,20 @@ class SqlUnitOfWork:
         self.interests = SqlInterests(s)
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: object, error: BaseException | None, tb: object) -> None:
         assert self.session is not None
         try:
-            await self.session.rollback()  # a no-op after commit(); undoes everything otherwise
-        finally:
-            await self.session.close()
-            self.session = None
+            try:
+                await self.session.rollback()  # a no-op after commit(); undoes everything otherwise
+            finally:
+                await self.session.close()
+                self.session = None
+        except Exception as failure:
+            if stalled(failure):
+                raise StoreUnavailable(type(failure).__name__) from failure
+            raise
+        if error is not None and stalled(error):  # the core answers "nothing was changed, try again"
+            raise StoreUnavailable(type(error).__name__) from error
 
     async def commit(self) -> None:
         assert self.session is not None

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from adapters.console.render import render
 from bot.core import Core, Invocation
 from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ReactionRemoved
-from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person, Place
+from bot.identity import BotIdentity, ChannelTarget, MemberRef, MemberTarget, Person, Place
 from bot.reply import Button, Reply, Visibility
 
 log = logging.getLogger("copbot.console")
@@ -59,14 +59,16 @@ class ConsoleAdapter:
     channel: str = "general"
     messages: dict[str, Printed] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _introduced: bool = False
 
     # Outbound port: the dispatcher sends through here ----------------------------------------
 
     async def send(self, target, reply: Reply, *, key: str) -> None:
         if isinstance(target, MemberTarget):
-            self._print(BOT_NAME, f"@{target.member.user_id}", reply, direct=True)
+            self._print(BOT_NAME, f"@{target.member.user_id}", reply, direct=True,
+                        zone=await self._zone(target.member))
         elif isinstance(target, ChannelTarget):
-            self._print(BOT_NAME, target.channel_id, reply)
+            self._print(BOT_NAME, target.channel_id, reply, zone=await self._zone(None))
 
     # Input ----------------------------------------------------------------------------------
 
@@ -80,11 +82,17 @@ class ConsoleAdapter:
         if not line or line.startswith("#!"):
             return
         try:
+            if not self._introduced:  # the console's start-up: who the bot is here
+                await self.core.know_bot(BotIdentity(PLATFORM, BOT_NAME, BOT_NAME))
+                self._introduced = True
             await self._dispatch(line)
         except Exception:  # the console never dies on one bad line
             log.exception("console line failed")
             self.out("(copbot hit an error on that line; it is logged)")
-        await self.drain()
+        try:
+            await self.drain()
+        except Exception as error:  # e.g. a stalled store: the outbox keeps the messages for the next try
+            log.warning("queued messages not delivered yet: %s", type(error).__name__)
 
     async def _dispatch(self, line: str) -> None:
         if line.startswith("/"):
@@ -117,8 +125,9 @@ class ConsoleAdapter:
     async def _command(self, text: str) -> None:
         line = canonical_mentions(text)
         people = (self._bot_person(),)
-        reply = await self.core.handle(Invocation(self._person(self.speaker), self._place(), line, people))
-        self._print(BOT_NAME, self.channel, reply, to=self.speaker)
+        speaker = self._person(self.speaker)
+        reply = await self.core.handle(Invocation(speaker, self._place(), line, people))
+        self._print(BOT_NAME, self.channel, reply, to=self.speaker, zone=await self._zone(speaker.ref))
 
     async def _message(self, text: str, thread: str | None = None) -> None:
         channel = self.messages[thread].channel if thread in self.messages else self.channel
@@ -149,15 +158,21 @@ class ConsoleAdapter:
 
     async def _event(self, event) -> None:
         for reply in await self.core.handle_event(event):
-            self._print(BOT_NAME, event.place.channel_id, reply, to=event.actor.name)
+            self._print(BOT_NAME, event.place.channel_id, reply, to=event.actor.name,
+                        zone=await self._zone(event.actor.ref))
 
     # Output ---------------------------------------------------------------------------------
 
+    async def _zone(self, reader: MemberRef | None) -> str:
+        """Times are shown in the reader's zone (their /timezone, else the community's), as Slack and
+        Discord show each viewer their own; the configured zone until there is a community."""
+        return await self.core.reader_zone(PLATFORM, WORKSPACE, reader) or self.zone
+
     def _print(self, author: str, channel: str, reply: Reply, *, to: str | None = None,
-               direct: bool = False) -> str:
+               direct: bool = False, zone: str | None = None) -> str:
         message_id = f"m{next(self._ids)}"
         self.messages[message_id] = Printed(author, channel, reply.text, reply.buttons)
-        body = render(reply, self.zone)
+        body = render(reply, zone or self.zone)
         if direct or reply.visibility is Visibility.DIRECT:
             where = f"DM to {channel.lstrip('@') if direct else to}"
         elif reply.visibility is Visibility.EPHEMERAL:

@@ -14,13 +14,15 @@ from typing import Any
 import discord
 
 from adapters.discord.events import GatewayEvents
+from adapters.discord.facts import PLATFORM
 from adapters.discord.gateway import ApiBaseMixin, intents_for
 from adapters.discord.interactions import Interactions
-from adapters.discord.outbound import DiscordOutbound
+from adapters.discord.outbound import RATE_LIMIT_WAIT_MAX, DiscordOutbound
 from adapters.discord.sync import CommandSync
 from adapters.discord.tree import build_tree
 from adapters.discord.views import CommandButton
 from bot.core import Core
+from bot.identity import BotIdentity
 
 log = logging.getLogger("copbot.discord")
 
@@ -31,6 +33,7 @@ class CopbotMixin:
     def __init__(self, core: Core, *, guild_ids: list[str] | None = None, message_content: bool = False,
                  sync_state: Path | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("chunk_guilds_at_startup", False)
+        kwargs.setdefault("max_ratelimit_timeout", RATE_LIMIT_WAIT_MAX)  # longer waits go back to the outbox
         super().__init__(intents=intents_for(message_content), allowed_mentions=discord.AllowedMentions.none(),
                          **kwargs)
         self.core = core
@@ -45,6 +48,9 @@ class CopbotMixin:
     async def setup_hook(self) -> None:
         """After login (the application id is known), before the gateway connects."""
         self.add_dynamic_items(CommandButton)  # type: ignore[attr-defined]
+        me = self.user  # type: ignore[attr-defined]
+        if me is not None:  # login has read /users/@me
+            await self.core.know_bot(BotIdentity(PLATFORM, str(me.id), me.display_name))
         if self.sync_state is None:
             return
         try:

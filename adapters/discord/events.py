@@ -24,7 +24,7 @@ from adapters.discord.outbound import DiscordOutbound
 from bot.core import Core
 from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
 from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person
-from bot.ports import DeliveryRefused
+from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
 
 log = logging.getLogger("copbot.discord")
@@ -115,5 +115,7 @@ class GatewayEvents:
                 await self.outbound.send(MemberTarget(event.actor.ref), reply, key=key)
         except DeliveryRefused:
             log.info("%s: DMs closed for %s, private reply dropped", type(event).__name__, event.actor.ref.user_id)
+        except RateLimited as error:
+            log.warning("%s: reply not delivered (Discord rate limit, %s)", type(event).__name__, error)
         except discord.HTTPException as error:
             log.warning("%s: reply not delivered (%s %s)", type(event).__name__, error.status, error.code)

@@ -23,7 +23,7 @@ from adapters.discord.views import FormModal
 from bot.commands import CommandSpec
 from bot.core import ERROR_TEXT, Core, Invocation
 from bot.identity import MemberTarget, Person, ResponseTarget
-from bot.ports import DeliveryRefused
+from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
 
 log = logging.getLogger("copbot.discord")
@@ -119,8 +119,8 @@ class Interactions:
         actor = facts.interaction_actor(interaction)
         try:
             await self.outbound.send(MemberTarget(actor.ref), reply, key=f"dm-{interaction.id}")
-        except DeliveryRefused:
-            log.info("DMs closed for %s: answering ephemerally instead", interaction.user.id)
+        except (DeliveryRefused, RateLimited) as error:
+            log.info("no DM to %s (%s): answering ephemerally instead", interaction.user.id, type(error).__name__)
             return Reply.ephemeral(reply.text, sections=reply.sections, buttons=reply.buttons,
                                    attachments=reply.attachments)
         return Reply.ephemeral(DM_SENT)

@@ -4,6 +4,9 @@
   ``enforce_nonce``, so a message re-sent after a crash within Discord's dedup window appears once.
 * DM channels are cached per user (one ``POST /users/@me/channels`` per person per process).
 * Closed DMs (403, code 50007) raise ``DeliveryRefused``: the dispatcher then uses the fallback channel.
+* discord.py waits out rate limits itself, up to the client's ``max_ratelimit_timeout`` (``RATE_LIMIT_WAIT_MAX``,
+  the smallest discord.py accepts); a longer wait raises ``RateLimited`` here, and the dispatcher gives the message
+  back to the outbox until then instead of holding it (and everything queued behind it).
 * A ``ResponseTarget`` is an interaction token: the reply goes to its follow-up webhook (15 minutes); once the
   token has expired, public replies go to the channel and private ones by DM."""
 
@@ -16,7 +19,7 @@ import discord
 
 from adapters.discord.render import Outgoing, render
 from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
-from bot.ports import DeliveryRefused
+from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
 
 log = logging.getLogger("copbot.discord")
@@ -25,6 +28,7 @@ NONCE_MAX = 25
 CANNOT_DM = 50007
 LOADING = 128  # message flag: the "is thinking…" placeholder of a deferred interaction
 EPHEMERAL = 64
+RATE_LIMIT_WAIT_MAX = 30.0  # seconds; discord.py raises its RateLimited for longer waits (30 is its minimum)
 
 
 def nonce(key: str, n: int = 0) -> str:
@@ -58,6 +62,12 @@ class DiscordOutbound:
         self._dms: dict[int, discord.abc.Messageable] = {}
 
     async def send(self, target: Target, reply: Reply, *, key: str) -> None:
+        try:
+            await self._send(target, reply, key)
+        except discord.RateLimited as error:  # only with max_ratelimit_timeout set on the client
+            raise RateLimited(error.retry_after, "Discord") from None
+
+    async def _send(self, target: Target, reply: Reply, key: str) -> None:
         if isinstance(target, ResponseTarget):
             await self._respond(target, reply, key)
         elif isinstance(target, MemberTarget):

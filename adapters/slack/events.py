@@ -2,7 +2,8 @@
 
 The envelope's event_id goes to the core, which records it: a retry (X-Slack-Retry-Num, Socket Mode's
 retry_attempt) is processed once. If the core fails, the listener raises, Bolt answers 500 (HTTP) or sends no
-ack (Socket Mode), and Slack delivers the event again. Replies are posted after the answer, in the background.
+ack (Socket Mode), and Slack delivers the event again. Replies are posted after the answer, in the background;
+profile and workspace lookups before it have SlackPeople's deadline.
 
 Joins: `team_join` (the workspace) and `member_joined_channel`. Leaving: a deactivated account (`user_change`
 with `deleted`). We do not treat `member_left_channel` as leaving: a community is bound to the whole
@@ -22,7 +23,7 @@ from adapters.slack.render import render
 from adapters.slack.text import from_slack
 from bot.core import Core, Invocation
 from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
-from bot.identity import MemberRef, Place
+from bot.identity import MemberRef, Person, Place
 from bot.reply import Reply, Visibility
 
 log = logging.getLogger("copbot.slack")
@@ -55,9 +56,9 @@ class SlackEvents:
         team = body["team_id"]
         place = await self._place(team, event["channel"], message_id=event["ts"], thread_id=event.get("thread_ts"))
         text = from_slack(event.get("text", ""))
-        mentioned = await self.people.mentioned(team, text)
+        actor, mentioned = await self.people.speaker_and_mentioned(team, user, None, text)  # one lookup budget
         await self._run(place, user, lambda actor: MessagePosted(actor, place, body["event_id"], text=text,
-                                                                mentioned=mentioned))
+                                                                mentioned=mentioned), actor=actor)
 
     async def on_team_join(self, body: dict, event: dict) -> None:
         user = event["user"]
@@ -89,15 +90,16 @@ class SlackEvents:
         for line in ("profile", "help"):
             reply = await self.core.handle(Invocation(actor, place, line))
             blocks += [block for message in render(reply) for block in message.blocks] + [{"type": "divider"}]
-        await client.views_publish(user_id=user, view={"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]})
+        view = {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}
+        self.background.spawn(client.views_publish(user_id=user, view=view), "the Home tab")
 
     # ---------------------------------------------------------------------------------------------
 
     async def _place(self, team: str, channel: str, **where) -> Place:
         return Place(PLATFORM, team, channel, workspace_name=await self.people.workspace_name(team), **where)
 
-    async def _run(self, place: Place, user_id: str, make) -> None:
-        actor = await self.people.person(place.workspace_id, user_id)
+    async def _run(self, place: Place, user_id: str, make, actor: Person | None = None) -> None:
+        actor = actor or await self.people.person(place.workspace_id, user_id)
         if actor.is_bot:
             return  # the bot's own and other bots' doings never count
         event: PlatformEvent = make(actor)

@@ -34,10 +34,15 @@ MAX_DESCRIPTION = 100
 MAX_USAGE_HINT = 100
 
 
-def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot",
-             public_url: str = "https://copbot.example.com") -> dict:
+# Only what copbot does today: extend it when a feature (questions, digests) lands.
+APP_DESCRIPTION = "Kudos, meetups and a welcome for newcomers, for communities of practice."
+
+
+def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot", public_url: str | None = None) -> dict:
     http = config.mode == "http"
-    request_url = public_url.rstrip("/") + config.path
+    if http and not public_url:
+        raise ValueError("HTTP mode needs the public URL Slack posts to")
+    request_url = (public_url or "").rstrip("/") + config.path
 
     def with_url(entry: dict) -> dict:
         return {**entry, "url": request_url} if http else entry
@@ -56,8 +61,7 @@ def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot",
         interactivity["request_url"] = request_url
     return {
         "_metadata": {"major_version": 1, "minor_version": 1},
-        "display_information": {"name": name, "description": "Kudos, questions, meetups and digests for "
-                                "communities of practice.", "background_color": "#2c2d30"},
+        "display_information": {"name": name, "description": APP_DESCRIPTION, "background_color": "#2c2d30"},
         "features": {
             "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
                          "messages_tab_read_only_enabled": True},  # DMs readable, not a chat

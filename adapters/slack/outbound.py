@@ -1,9 +1,11 @@
 """The Outbound port on Slack: channels, direct messages, and response_urls.
 
-Every Web API call goes through slack_sdk's retry handlers (connection errors, 429 Retry-After, 5xx) with
-backoff; whatever still fails is raised, so the outbox records the failure and tries again later. Nothing is
-dropped silently. A closed or impossible direct message raises DeliveryRefused (the dispatcher then uses the
-fallback channel)."""
+Every Web API call goes through slack_sdk's retry handlers (connection errors, 5xx, and a 429 whose
+Retry-After is short) with backoff; whatever still fails is raised, so the outbox records the failure and
+tries again later. Nothing is dropped silently. A longer 429 is not slept through inside the call (that would
+hold the outbox row, and every row behind it, for the whole wait): `send` raises RateLimited and the
+dispatcher puts the message back until then. A closed or impossible direct message raises DeliveryRefused
+(the dispatcher then uses the fallback channel)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import SlackMessage, render, response_type
 from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
-from bot.ports import DeliveryRefused
+from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply
 
 log = logging.getLogger("copbot.slack")
@@ -30,12 +32,42 @@ DM_REFUSALS = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "ac
                          "user_not_visible", "messages_tab_disabled", "is_archived", "not_allowed_token_type"})
 
 
+# Waiting out Slack's usual one-second burst limit inside a call is cheaper than a round trip through the
+# outbox; anything longer is given back to the caller (for the outbox: RateLimited).
+SHORT_RETRY_AFTER = 1.0
+UNKNOWN_RETRY_AFTER = 30.0  # Slack always sends Retry-After with a 429; if it ever doesn't, be patient
+
+
+def retry_after(headers) -> float | None:
+    """Retry-After from an aiohttp or slack_sdk header mapping (slack_sdk's holds lists)."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            value = value[0] if isinstance(value, list) else value
+            try:
+                return float(value)
+            except (TypeError, ValueError):
+                return None
+    return None
+
+
+class ShortRateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """slack_sdk's 429 handler, but it sleeps only through a Retry-After of SHORT_RETRY_AFTER or less."""
+
+    async def _can_retry_async(self, *, state, request, response=None, error=None) -> bool:
+        if not await super()._can_retry_async(state=state, request=request, response=response, error=error):
+            return False
+        wait = retry_after(response.headers)
+        return wait is not None and wait <= SHORT_RETRY_AFTER
+
+
 def retry_handlers() -> list:
-    return [AsyncRateLimitErrorRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler(max_retry_count=2)]
+    return [ShortRateLimitRetryHandler(max_retry_count=2), AsyncServerErrorRetryHandler(max_retry_count=2)]
 
 
 class ResponseUrlFailed(Exception):
-    pass
+    def __init__(self, message: str, status: int = 0, retry_after: float | None = None):
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
 
 
 NOT_POSTABLE = ("not_in_channel", "channel_not_found", "is_archived")  # errors a retry will not fix
@@ -47,6 +79,21 @@ class SlackOutbound:
         self._dm_channels: dict[str, str] = {}  # user id -> the DM channel id conversations.open gave
 
     async def send(self, target: Target, reply: Reply, *, key: str) -> None:
+        """The outbox's way out. Raises RateLimited on a 429 that the retry handler did not wait out."""
+        try:
+            await self._send(target, reply)
+        except SlackApiError as error:
+            if getattr(error.response, "status_code", None) != 429:
+                raise
+            wait = retry_after(error.response.headers)
+            method = str(getattr(error.response, "api_url", "")).rsplit("/", 1)[-1]
+            raise RateLimited(UNKNOWN_RETRY_AFTER if wait is None else wait, f"Slack {method}") from None
+        except ResponseUrlFailed as error:
+            if error.status != 429:
+                raise
+            raise RateLimited(error.retry_after or UNKNOWN_RETRY_AFTER, "Slack response_url") from None
+
+    async def _send(self, target: Target, reply: Reply) -> None:
         if isinstance(target, ResponseTarget):
             await self.respond(target.handle, reply)
         elif isinstance(target, MemberTarget):
@@ -97,7 +144,8 @@ class SlackOutbound:
             result = await webhook.send(text=message.text, blocks=message.blocks, response_type=kind,
                                         replace_original=replace_original)
             if result.status_code != 200:
-                raise ResponseUrlFailed(f"response_url answered {result.status_code}: {result.body[:100]}")
+                raise ResponseUrlFailed(f"response_url answered {result.status_code}: {result.body[:100]}",
+                                        result.status_code, retry_after(result.headers or {}))
 
     async def reply_to_person(self, channel: str, user: str, reply: Reply, *, thread_ts: str | None = None) -> None:
         """Where the bot can't post in a channel: an ephemeral there if possible, else a DM."""

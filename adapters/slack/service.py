@@ -1,7 +1,8 @@
 """Starting and stopping the Slack adapter inside copbot's event loop.
 
-HTTP mode serves Bolt's aiohttp application on our own AppRunner (`[slack] port` and `path`), never the
-blocking `app.start()`, so Slack, Discord and the clock share one loop. Socket Mode connects with the app-level
+HTTP mode serves Bolt behind copbot's gate (adapters/slack/gate.py: limits, timeouts, early refusals) on our own
+AppRunner (`[slack] port` and `path`), never the blocking `app.start()`, so Slack, Discord and the clock share one
+loop. Socket Mode connects with the app-level
 token through `app.client`, so `[slack] api_base_url` applies to `apps.connections.open` as well.
 Tokens come from the environment only and are never logged."""
 
@@ -18,19 +19,22 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.config import ConfigError, SlackConfig, secret
+from adapters.config import ConfigError, SlackConfig, StartupError, secret
 from adapters.slack.background import Background
 from adapters.slack.events import SlackEvents
+from adapters.slack.gate import IDLE_TIMEOUT, LINGER, SlackGate
 from adapters.slack.interactions import SlackInteractions
 from adapters.slack.listeners import register
 from adapters.slack.outbound import SlackOutbound, retry_handlers
 from adapters.slack.people import PLATFORM, SlackPeople
 from bot.core import Core
+from bot.identity import BotIdentity
 
 log = logging.getLogger("copbot.slack")
 
 BOT_TOKEN, SIGNING_SECRET, APP_TOKEN = "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN"
 CONNECT_TIMEOUT = 30.0
+LOOKUP_TIMEOUT = 10.0  # one profile lookup in the background, at most (answers never wait for it past the budget)
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ class SlackService:
     """The running adapter: the Bolt app, its outbound port, and whichever transport serves it."""
 
     def __init__(self, core: Core, config: SlackConfig, tokens: SlackTokens):
+        self.core = core
         self.config = config
         self.tokens = tokens
         self.client = AsyncWebClient(token=tokens.bot, base_url=config.api_base_url)
@@ -63,7 +68,10 @@ class SlackService:
                              process_before_response=True)
         self.session = aiohttp.ClientSession()
         self.background = Background()
-        self.people = SlackPeople(self.client)
+        # Profile lookups happen before Slack is answered: their own client has a timeout and no rate-limit
+        # retry handler (a 429 pauses lookups instead of sleeping through Retry-After).
+        self.lookups = AsyncWebClient(token=tokens.bot, base_url=config.api_base_url, timeout=LOOKUP_TIMEOUT)
+        self.people = SlackPeople(self.lookups)
         self.outbound = SlackOutbound(self.client, self.session)
         register(self.bolt, core, SlackInteractions(core, self.people, self.outbound, self.background),
                  SlackEvents(core, self.people, self.outbound, self.background))
@@ -74,15 +82,23 @@ class SlackService:
         try:
             auth = await self.client.auth_test()
         except SlackApiError as error:
+            if error.response.status_code == 429:
+                wait = error.response.headers.get("Retry-After", "a few")
+                raise StartupError(f"Slack rate-limited copbot's start-up check of {BOT_TOKEN} (HTTP 429, retry "
+                                   f"after {wait} s); the token was not refused: start again in a minute") from None
             raise ConfigError(f"Slack refused {BOT_TOKEN}: {error.response.get('error')}") from None
         self.people.bot_user_id = auth.get("user_id")
+        if auth.get("user_id"):
+            await self.core.know_bot(BotIdentity(PLATFORM, auth["user_id"], auth.get("user") or "copbot"))
         log.info("Slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
 
     async def serve_http(self, host: str = "0.0.0.0", port: int | None = None) -> int:
         """Serve Bolt's aiohttp app; returns the bound port (pass port=0 for any free one)."""
         path = self.config.path
         port = self.config.port if port is None else port
-        self._runner = web.AppRunner(self.bolt.web_app(path=path, port=port), access_log=None)
+        gate = SlackGate(self.bolt, self.tokens.signing_secret or "")
+        self._runner = web.AppRunner(gate.web_app(path), access_log=None, keepalive_timeout=IDLE_TIMEOUT,
+                                     lingering_time=LINGER)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
         bound = self._runner.addresses[0][1]
@@ -104,6 +120,7 @@ class SlackService:
         if self._runner is not None:
             await self._runner.cleanup()
         await self.background.drain()
+        await self.people.close()
         await self.session.close()
 
 

@@ -13,7 +13,7 @@ from bot.context import Context, Feature
 from bot.domain import Kudos, Member
 from bot.errors import Refusal
 from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
-from bot.identity import ChannelTarget, Role
+from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
 from bot.reply import Reply, Visibility
 from bot.settings import channel_here
@@ -60,7 +60,7 @@ async def undo_kudos(cmd: UndoKudos, ctx: Context) -> Reply:
 
 
 async def void_kudos(cmd: VoidKudos, ctx: Context) -> Reply:
-    kudos = await ctx.uow.kudos.get(ctx.community.id, cmd.kudos_id)
+    kudos = await ctx.uow.kudos.by_number(ctx.community.id, cmd.kudos_id)  # the number people see
     if kudos is None:
         raise Refusal(f"There is no kudos #{cmd.kudos_id} in this community.")
     if kudos.revoked_at is not None:
@@ -68,8 +68,8 @@ async def void_kudos(cmd: VoidKudos, ctx: Context) -> Reply:
     await ctx.uow.kudos.revoke(ctx.community.id, [kudos.id], kind="void", by_id=ctx.member.id,
                                reason=cmd.reason, at=ctx.now)
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "kudos.void",
-                         {"kudos_id": kudos.id, "reason": cmd.reason}, ctx.now)
-    return Reply.ephemeral(f"Kudos #{kudos.id} is void: it no longer counts. The reason is kept in the audit log.")
+                         {"kudos_id": kudos.id, "number": kudos.number, "reason": cmd.reason}, ctx.now)
+    return Reply.ephemeral(f"Kudos #{kudos.number} is void: it no longer counts. The reason is kept in the audit log.")
 
 
 # The rules --------------------------------------------------------------------------------
@@ -87,7 +87,16 @@ async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[st
         receiver_ids=[r.id for r in receivers], reason=reason, tag_ids=list(tag_ids.values()),
         source=source, place=place, at=ctx.now)
     ctx.publish(KudosGiven(ctx.community.id, tuple(k.id for k in given)))
+    if ctx.settings.kudos_dm_receiver:
+        tell_receivers(ctx, receivers, reason)
     return given
+
+
+def tell_receivers(ctx: Context, receivers: list[Member], reason: str) -> None:
+    """A direct message to each receiver, queued with the kudos (a closed DM is simply not delivered)."""
+    why = f": {reason}" if reason else ""
+    for receiver in receivers:
+        ctx.send_later(MemberTarget(receiver.ref), Reply.direct(f"🎉 {ctx.member.name} gave you kudos{why}"))
 
 
 async def check_rules(ctx: Context, receivers: list[Member]) -> None:
@@ -119,7 +128,7 @@ def announce(ctx: Context, receivers: list[Member], given: list[Kudos], reason: 
     names = ", ".join(r.name for r in receivers)
     why = f": {reason}" if reason else ""
     tag_text = (" " + " ".join(f"#{t}" for t in tags)) if tags else ""
-    ids = ", ".join(f"#{k.id}" for k in given)
+    ids = ", ".join(f"#{k.number}" for k in given)
     text = f"🎉 {ctx.member.name} gave kudos to {names}{why}{tag_text} (kudos {ids})"
     channel = channel_here(ctx.settings.kudos_channel, ctx.place.platform, ctx.place.workspace_id)
     if channel and channel != ctx.place.channel_id:
@@ -143,7 +152,7 @@ async def _names(ctx: Context, member_ids: list[int]) -> str:
 
 # `@name++ for the great audit` in a message -------------------------------------------------
 
-PLUS_PLUS = re.compile(r"(<@!?[A-Za-z0-9_.\-]+(?:\|[^>]*)?>|@[\w.\-]+)\s?\+\+")
+PLUS_PLUS = re.compile(r"(<@!?[\w.\-]+(?:\|[^>]*)?>|@[\w.\-]+)\s?\+\+")
 _LEADING_FOR = re.compile(r"^\s*(?:for|:|-|–)\s*", re.IGNORECASE)
 
 

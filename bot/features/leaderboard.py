@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot.clock import local_midnight_utc, local_today
 from bot.commands import CommandSpec, Kind, Param
 from bot.context import Context, Feature
 from bot.domain import Member
@@ -13,6 +14,7 @@ from bot.periods import PERIODS, describe, period_start, week_streak
 from bot.reply import Field, Reply, Section, Visibility
 
 SHOWN = 10
+ALL_RANKS = 1_000_000  # every ranked member: a community's size, read only when the asker is outside the top
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,30 @@ async def show_leaderboard(cmd: ShowLeaderboard, ctx: Context) -> Reply:
     if not standings:
         return Reply.public(f"{title}\nNo kudos yet. Be the first: `/kudos @someone thanks for …`")
     lines = [f"{n}. {s.name} — {s.count}" for n, s in enumerate(standings, start=1)]
+    if len(standings) == SHOWN and all(s.member_id != ctx.member.id for s in standings):
+        lines.extend(await _asker_line(ctx, since, tag_id, given))
     return Reply.public(title + "\n" + "\n".join(lines))
 
 
+async def _asker_line(ctx: Context, since, tag_id: int | None, given: bool) -> list[str]:
+    """The asker's own place below the top ones ("…\n14. carol — 3"), when they have one."""
+    everyone = await ctx.uow.kudos.standings(ctx.community.id, since=since, tag_id=tag_id, given=given,
+                                             limit=ALL_RANKS)
+    place = next((n for n, s in enumerate(everyone, start=1) if s.member_id == ctx.member.id), None)
+    return [] if place is None else ["…", f"{place}. {everyone[place - 1].name} — {everyone[place - 1].count}"]
+
+
 async def opt_out(cmd: SetLeaderboardOptOut, ctx: Context) -> Reply:
+    if ctx.member.leaderboard_opt_out:
+        raise Refusal("You are already off leaderboards; `/leaderboard optin` brings you back.")
     await ctx.uow.members.update(ctx.community.id, ctx.member.id, leaderboard_opt_out=True)
     return Reply.ephemeral("Done: you won't appear on leaderboards. Your kudos still count; "
                            "`/leaderboard optin` brings you back.")
 
 
 async def opt_in(cmd: SetLeaderboardOptIn, ctx: Context) -> Reply:
+    if not ctx.member.leaderboard_opt_out:
+        raise Refusal("You are already on leaderboards.")
     await ctx.uow.members.update(ctx.community.id, ctx.member.id, leaderboard_opt_out=False)
     return Reply.ephemeral("Welcome back: you appear on leaderboards again.")
 
@@ -83,7 +99,16 @@ async def show_profile(cmd: ShowProfile, ctx: Context) -> Reply:
         Field("Top tags", ", ".join(f"#{name} ({count})" for name, count in tags) or "none yet"),
         Field("Streak", f"{streak} week{'s' if streak != 1 else ''} in a row with kudos received"),
     )
+    if member.id == ctx.member.id:
+        fields += (Field("Kudos left today", await _left_today(ctx)),)
     return Reply.public(f"Profile of {member.name}", sections=(Section("", fields),))
+
+
+async def _left_today(ctx: Context) -> str:
+    allowance = ctx.settings.kudos_daily_allowance
+    today = local_midnight_utc(local_today(ctx.now, ctx.zone), ctx.zone)
+    used = sum((await ctx.uow.kudos.given_since(ctx.community.id, ctx.member.id, today)).values())
+    return f"{max(allowance - used, 0)} of {allowance}"
 
 
 FEATURE = Feature(

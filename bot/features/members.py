@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 
-from bot.clock import zone
+from bot.clock import zone_name
 from bot.commands import CommandSpec, Kind, Param
 from bot.context import Context, Feature
 from bot.domain import Member
@@ -22,7 +22,7 @@ GRANTABLE = ("champion", "manager")
 
 @dataclass(frozen=True)
 class SetTimezone:
-    zone_name: str
+    zone_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,14 @@ class ChangeSettings:
 
 
 async def set_timezone(cmd: SetTimezone, ctx: Context) -> Reply:
-    zone(cmd.zone_name)
-    await ctx.uow.members.update(ctx.community.id, ctx.member.id, zone=cmd.zone_name)
-    return Reply.ephemeral(f"Your time zone is now {cmd.zone_name}.")
+    if cmd.zone_name is None:
+        if ctx.member.zone:
+            return Reply.ephemeral(f"Your time zone is {ctx.member.zone}. Change it with `/timezone Europe/Berlin`.")
+        return Reply.ephemeral(f"You haven't set a time zone, so the community's ({ctx.zone}) is used. "
+                               "Set yours with `/timezone Europe/Berlin`.")
+    name = zone_name(cmd.zone_name)
+    await ctx.uow.members.update(ctx.community.id, ctx.member.id, zone=name)
+    return Reply.ephemeral(f"Your time zone is now {name}.")
 
 
 async def change_role(cmd: ChangeRole, ctx: Context) -> Reply:
@@ -58,6 +63,8 @@ async def change_role(cmd: ChangeRole, ctx: Context) -> Reply:
         raise Refusal(f"{target.name} wasn't granted {cmd.role} here, so there is nothing to revoke.")
     if target.granted_role == Role.OWNER:
         raise Refusal(f"{target.name} owns this community; owners are set in config or by the platform.")
+    if cmd.action == "grant" and target.granted_role == new:
+        raise Refusal(f"{target.name} is already {cmd.role}: nothing changed.")
     updated = await ctx.uow.members.update(ctx.community.id, target.id, granted_role=new)
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, f"role.{cmd.action}",
                          {"member_id": target.id, "role": cmd.role}, ctx.now)
@@ -84,31 +91,59 @@ async def erase_member(cmd: EraseMember, ctx: Context) -> Reply:
 async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
     if cmd.key is None:
         return _show_settings(ctx)
+    if cmd.key != "zone" and cmd.key not in CommunitySettings.model_fields:
+        raise Refusal(f"There is no setting '{cmd.key[:40]}'. Settings: zone, "
+                      f"{', '.join(CommunitySettings.model_fields)}.")
     if cmd.value is None:
-        raise Refusal(f"Give a value: `/settings {cmd.key} VALUE`.")
+        current = ctx.zone if cmd.key == "zone" else shown(getattr(ctx.settings, cmd.key))
+        return Reply.ephemeral(f"{cmd.key} is {current}. Change it with `/settings {cmd.key} VALUE`.")
     if cmd.key == "zone":
-        zone(cmd.value)
-        await ctx.uow.communities.update(ctx.community.id, zone=cmd.value)
+        result = zone_name(cmd.value)
+        await ctx.uow.communities.update(ctx.community.id, zone=result)
     else:
-        if cmd.key not in CommunitySettings.model_fields:
-            raise Refusal(f"There is no setting '{cmd.key}'. Settings: zone, {', '.join(CommunitySettings.model_fields)}.")
         value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
         try:
             settings = CommunitySettings(**{**ctx.settings.model_dump(), cmd.key: value})
         except ValidationError as error:
-            problem = error.errors()[0]["msg"]
-            raise Refusal(f"'{cmd.value}' doesn't work for {cmd.key}: {problem}.") from None
+            raise Refusal(f"That doesn't work for {cmd.key}: {human_problem(error)}. "
+                          f"{cmd.key} is {CommunitySettings.describe()[cmd.key]}.") from None
         await ctx.uow.communities.update(ctx.community.id, settings=settings)
+        result = shown(getattr(settings, cmd.key))
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "settings.change", {cmd.key: cmd.value}, ctx.now)
-    return Reply.ephemeral(f"{cmd.key} is now {cmd.value}.")
+    return Reply.ephemeral(f"{cmd.key} is now {result}.")
+
+
+def shown(value: object) -> str:
+    """A setting's value as a person reads it: no None, True or Python lists."""
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "none"
+    return str(value)
+
+
+_PROBLEMS = {"bool_parsing": "use on or off", "int_parsing": "use a whole number",
+             "greater_than_equal": "use at least {ge}", "less_than_equal": "use at most {le}",
+             "too_long": "use at most {max_length}", "too_short": "use at least {min_length}",
+             "string_too_long": "use at most {max_length} characters"}
+
+
+def human_problem(error: ValidationError) -> str:
+    """pydantic's first error in words a member reads ("use a whole number"), not "Input should be…"."""
+    problem = error.errors()[0]
+    template = _PROBLEMS.get(problem["type"])
+    if template:
+        return template.format(**problem.get("ctx", {}))
+    return str(problem["msg"]).removeprefix("Value error, ")
 
 
 def _show_settings(ctx: Context) -> Reply:
     described = CommunitySettings.describe()
     fields = [Field("zone", f"{ctx.zone} (the community's time zone)")]
     for key, value in ctx.settings.model_dump().items():
-        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-        fields.append(Field(key, f"{shown} ({described[key]})"))
+        fields.append(Field(key, f"{shown(value)} ({described[key]})"))
     return Reply.ephemeral(f"Settings of {ctx.community.name}. Change one with `/settings KEY VALUE`.",
                            sections=(Section("", tuple(fields)),))
 
@@ -134,8 +169,8 @@ FEATURE = Feature(
     name="members",
     commands=(
         CommandSpec("timezone", "Set your time zone", SetTimezone, set_timezone,
-                    params=(Param("zone_name", Kind.WORD, "a time zone like Europe/Berlin", max_len=64),),
-                    visibility=Visibility.EPHEMERAL, examples=("/timezone Europe/Berlin",)),
+                    params=(Param("zone_name", Kind.WORD, "a time zone like Europe/Berlin", optional=True, max_len=64),),
+                    visibility=Visibility.EPHEMERAL, examples=("/timezone Europe/Berlin", "/timezone")),
         CommandSpec("role", "Grant or revoke champion and manager roles", ChangeRole, change_role,
                     params=(Param("action", Kind.CHOICE, "grant or revoke", choices=("grant", "revoke")),
                             Param("member", Kind.MEMBER, "a member"),

@@ -28,7 +28,8 @@ def run_with(connection: Connection) -> None:
 async def run_from_url() -> None:
     import os
 
-    engine = make_engine(os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url") or DEFAULT_URL)
+    url = os.environ.get("DATABASE_URL") or config.get_main_option("sqlalchemy.url") or DEFAULT_URL
+    engine = make_engine(url, statement_timeout=None)  # a migration may take longer than a request
     async with engine.connect() as connection:
         await connection.run_sync(run_with)
         await connection.commit()

@@ -16,7 +16,7 @@ from storage.repositories.dialect import insert_or_ignore
 
 
 def to_community(row: CommunityRow) -> Community:
-    return Community(row.id, row.name, row.zone, CommunitySettings(**(row.settings or {})))
+    return Community(row.id, row.name, row.zone, CommunitySettings.from_stored(row.settings))
 
 
 def to_member(row) -> Member:
@@ -45,6 +45,16 @@ _MEMBER_BY_REF = select(_M).where(
     _M.c.workspace_id == bindparam("workspace_id"), _M.c.user_id == bindparam("user_id"))
 
 
+async def take_numbers(session: AsyncSession, community_id: int, counter, n: int) -> range:
+    """The community's next `n` kudos or meetup numbers (`counter`: CommunityRow.last_kudos_number or
+    last_meetup_number). The UPDATE holds the community's row until the unit of work ends (PostgreSQL), so two
+    replicas numbering at once take turns and never hand out one number twice; SQLite has one writer anyway.
+    Rolled back, the numbers are given back: no gaps."""
+    last = await session.scalar(update(CommunityRow).where(CommunityRow.id == community_id)
+                                .values({counter: counter + n}).returning(counter))
+    return range(last - n + 1, last + 1)
+
+
 class SqlCommunities:
     def __init__(self, session: AsyncSession):
         self.s = session
@@ -65,7 +75,7 @@ class SqlCommunities:
         if not rows:
             return None
         c = rows[0]
-        community = Community(c.c_id, c.c_name, c.c_zone, CommunitySettings(**(c.c_settings or {})))
+        community = Community(c.c_id, c.c_name, c.c_zone, CommunitySettings.from_stored(c.c_settings))
         return community, {m.ref: m for m in (to_member(r) for r in rows if r.id is not None)}
 
     async def by_name(self, name: str) -> Community | None:
@@ -88,6 +98,12 @@ class SqlCommunities:
     async def bind(self, community_id: int, platform: str, workspace_id: str) -> None:
         self.s.add(BindingRow(community_id=community_id, platform=platform, workspace_id=workspace_id))
         await self.s.flush()
+
+    async def bound_on(self, platform: str) -> list[tuple[int, str]]:
+        """(community id, workspace id) of every workspace of this platform bound to a community."""
+        rows = await self.s.execute(select(BindingRow.community_id, BindingRow.workspace_id)
+                                    .where(BindingRow.platform == platform))
+        return [(c, w) for c, w in rows]
 
     async def bindings(self, community_id: int) -> list[tuple[str, str]]:
         rows = await self.s.execute(select(BindingRow.platform, BindingRow.workspace_id)
@@ -133,8 +149,9 @@ class SqlMembers:
         return [to_member(r) for r in rows]
 
     async def count(self, community_id: int) -> int:
+        """How many people (not bots) the community has."""
         return await self.s.scalar(select(func.count()).select_from(MemberRow)
-                                   .where(MemberRow.community_id == community_id)) or 0
+                                   .where(MemberRow.community_id == community_id, MemberRow.is_bot.is_(False))) or 0
 
     async def upsert(self, community_id: int, person: Person, *, now: datetime,
                      granted_role: Role | None = None) -> Member:

@@ -9,11 +9,12 @@ from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Kudos, KudosCounts, Standing
-from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
+from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
+from storage.repositories.communities import take_numbers
 
 
 def to_kudos(row: KudosRow, tags: Sequence[str] = ()) -> Kudos:
-    return Kudos(row.id, row.community_id, row.batch, row.giver_id, row.receiver_id, row.reason,
+    return Kudos(row.id, row.number, row.community_id, row.batch, row.giver_id, row.receiver_id, row.reason,
                  row.created_at, tuple(tags), row.revoked_at)
 
 
@@ -78,14 +79,16 @@ class SqlKudos:
 
     async def add(self, community_id: int, *, batch: str, giver_id: int, receiver_ids: Sequence[int],
                   reason: str, tag_ids: Sequence[int], source: str, place: dict, at: datetime) -> list[Kudos]:
-        values = [{"community_id": community_id, "batch": batch, "giver_id": giver_id, "receiver_id": receiver_id,
-                   "reason": reason, "source": source, "created_at": at, **place} for receiver_id in receiver_ids]
+        numbers = await take_numbers(self.s, community_id, CommunityRow.last_kudos_number, len(receiver_ids))
+        values = [{"community_id": community_id, "number": number, "batch": batch, "giver_id": giver_id,
+                   "receiver_id": receiver_id, "reason": reason, "source": source, "created_at": at, **place}
+                  for receiver_id, number in zip(receiver_ids, numbers, strict=True)]
         ids = [(await self.s.execute(_ADD, v)).scalar_one() for v in values]
         if tag_ids:
             await self.s.execute(_ADD_TAGS, [
                 {"community_id": community_id, "kudos_id": kudos_id, "tag_id": tag_id}
                 for kudos_id in ids for tag_id in tag_ids])
-        return [Kudos(kudos_id, community_id, batch, giver_id, v["receiver_id"], reason, at)
+        return [Kudos(kudos_id, v["number"], community_id, batch, giver_id, v["receiver_id"], reason, at)
                 for kudos_id, v in zip(ids, values, strict=True)]
 
     async def given_since(self, community_id: int, giver_id: int, since: datetime) -> dict[int, int]:
@@ -112,9 +115,9 @@ class SqlKudos:
             KudosRow.message_id == message_id, KudosRow.source == "reaction", KudosRow.created_at >= since))
         return [to_kudos(r) for r in rows]
 
-    async def get(self, community_id: int, kudos_id: int) -> Kudos | None:
+    async def by_number(self, community_id: int, number: int) -> Kudos | None:
         row = await self.s.scalar(select(KudosRow).where(KudosRow.community_id == community_id,
-                                                         KudosRow.id == kudos_id))
+                                                         KudosRow.number == number))
         return to_kudos(row) if row else None
 
     async def revoke(self, community_id: int, kudos_ids: Sequence[int], *, kind: str, by_id: int,

@@ -12,14 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Member
 from bot.features.meetups.model import NO, YES, AttendanceLine, Meetup, Occurrence, Rsvp
-from storage.models import MemberRow, OutboxRow
+from storage.models import CommunityRow, MemberRow, OutboxRow
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
-from storage.repositories.communities import to_member
+from storage.repositories.communities import take_numbers, to_member
 
 
 def to_meetup(row: MeetupRow) -> Meetup:
     return Meetup(
-        id=row.id, community_id=row.community_id, creator_id=row.creator_id, title=row.title,
+        id=row.id, number=row.number, community_id=row.community_id, creator_id=row.creator_id, title=row.title,
         description=row.description, location=row.location, platform=row.platform,
         workspace_id=row.workspace_id, channel_id=row.channel_id, zone=row.zone,
         local_start=datetime.fromisoformat(row.local_start), duration=timedelta(minutes=row.duration_minutes),
@@ -50,7 +50,8 @@ class SqlMeetups:
     # Meetups -----------------------------------------------------------------------------------
 
     async def add(self, community_id: int, **fields) -> Meetup:
-        row = MeetupRow(community_id=community_id, created_at=datetime.now(UTC), **_columns(fields))
+        [number] = await take_numbers(self.s, community_id, CommunityRow.last_meetup_number, 1)
+        row = MeetupRow(community_id=community_id, number=number, created_at=datetime.now(UTC), **_columns(fields))
         self.s.add(row)
         await self.s.flush()
         return to_meetup(row)
@@ -61,6 +62,11 @@ class SqlMeetups:
 
     async def get(self, community_id: int, meetup_id: int) -> Meetup | None:
         row = await self._row(community_id, meetup_id)
+        return to_meetup(row) if row else None
+
+    async def by_number(self, community_id: int, number: int) -> Meetup | None:
+        row = await self.s.scalar(select(MeetupRow).where(MeetupRow.community_id == community_id,
+                                                          MeetupRow.number == number))
         return to_meetup(row) if row else None
 
     async def update(self, community_id: int, meetup_id: int, **fields) -> Meetup:
@@ -110,6 +116,26 @@ class SqlMeetups:
                    MeetupRow.cancelled_at.is_(None))
             .order_by(OccurrenceRow.start_at, OccurrenceRow.id).limit(limit))
         return [(to_occurrence(o), to_meetup(m)) for o, m in rows]
+
+    async def next_occurrences(self, community_id: int, since: datetime) -> list[tuple[Occurrence, Meetup]]:
+        """Each live meetup once, with its next live occurrence at or after `since`, soonest first."""
+        live = and_(OccurrenceRow.community_id == community_id, OccurrenceRow.start_at >= since,
+                    OccurrenceRow.cancelled_at.is_(None))
+        first = (select(OccurrenceRow.meetup_id, func.min(OccurrenceRow.start_at).label("start_at"))
+                 .where(live).group_by(OccurrenceRow.meetup_id).subquery())
+        rows = await self.s.execute(
+            select(OccurrenceRow, MeetupRow)
+            .join(first, and_(first.c.meetup_id == OccurrenceRow.meetup_id, first.c.start_at == OccurrenceRow.start_at))
+            .join(MeetupRow, MeetupRow.id == OccurrenceRow.meetup_id)
+            .where(live, MeetupRow.community_id == community_id, MeetupRow.cancelled_at.is_(None))
+            .order_by(OccurrenceRow.start_at, OccurrenceRow.id))
+        seen: set[int] = set()
+        found = []
+        for occurrence, meetup in rows:
+            if meetup.id not in seen:  # two occurrences at the same instant: the first one
+                seen.add(meetup.id)
+                found.append((to_occurrence(occurrence), to_meetup(meetup)))
+        return found
 
     async def occurrence(self, community_id: int, occurrence_id: int) -> tuple[Occurrence, Meetup] | None:
         return (await self.occurrences_by_id(community_id, [occurrence_id])).get(occurrence_id)

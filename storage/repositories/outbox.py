@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import OutboxItem
@@ -21,8 +21,9 @@ class SqlOutbox:
         self.s.add(OutboxRow(community_id=community_id, kind=kind, payload=payload, due_at=due_at,
                              dedupe_key=dedupe_key, attempts=0, created_at=datetime.now(UTC)))
 
-    async def claim_due(self, now: datetime, lease_seconds: float, limit: int) -> list[OutboxItem]:
-        """Lease up to `limit` due rows to this process, atomically.
+    async def claim_due(self, now: datetime, lease_seconds: float, limit: int, *,
+                        owner: str = "unnamed") -> list[OutboxItem]:
+        """Lease up to `limit` due rows to `owner`, atomically.
 
         PostgreSQL: FOR UPDATE SKIP LOCKED lets several processes claim disjoint rows at once.
         SQLite: writers are serialised, so the UPDATE ... WHERE id IN (SELECT ...) is atomic as is."""
@@ -33,25 +34,39 @@ class SqlOutbox:
                .with_for_update(skip_locked=True))
         rows = await self.s.execute(
             update(OutboxRow).where(OutboxRow.id.in_(due.scalar_subquery()))
-            .values(lease_until=now + timedelta(seconds=lease_seconds), attempts=OutboxRow.attempts + 1)
+            .values(lease_until=now + timedelta(seconds=lease_seconds), lease_owner=owner,
+                    attempts=OutboxRow.attempts + 1)
             .returning(OutboxRow.id, OutboxRow.community_id, OutboxRow.kind, OutboxRow.payload,
                        OutboxRow.due_at, OutboxRow.attempts))
         items = [OutboxItem(*row) for row in rows]
         return sorted(items, key=lambda i: (i.due_at, i.id))
 
-    async def extend_lease(self, item_ids: list[int], until: datetime) -> None:
-        await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids), OutboxRow.sent_at.is_(None))
-                             .values(lease_until=until))
+    def _held(self, item_ids: list[int], owner: str):
+        return update(OutboxRow).where(OutboxRow.id.in_(item_ids), OutboxRow.lease_owner == owner,
+                                       OutboxRow.sent_at.is_(None))
+
+    async def extend_lease(self, item_ids: list[int], until: datetime, *, owner: str) -> set[int]:
+        rows = await self.s.execute(self._held(item_ids, owner).values(lease_until=until)
+                                    .returning(OutboxRow.id))
+        return {row[0] for row in rows}
 
     async def mark_sent_many(self, item_ids: list[int], at: datetime) -> None:
-        await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids))
-                             .values(sent_at=at, lease_until=None, last_error=None))
+        # No owner check: these messages did go out, whoever holds the rows now, and recording it stops a
+        # dispatcher that took them over from sending them again. The first sent_at is kept.
+        await self.s.execute(update(OutboxRow).where(OutboxRow.id.in_(item_ids), OutboxRow.sent_at.is_(None))
+                             .values(sent_at=at, lease_until=None, lease_owner=None, last_error=None))
 
-    async def retry_later(self, item_id: int, error: str, due_at: datetime, *, give_up: bool) -> None:
-        values: dict = {"last_error": error, "lease_until": None, "due_at": due_at}
+    async def retry_later(self, item_id: int, error: str, due_at: datetime, *, give_up: bool,
+                          owner: str) -> None:
+        values: dict = {"last_error": error, "lease_until": None, "lease_owner": None, "due_at": due_at}
         if give_up:
             values["failed_at"] = datetime.now(UTC)
-        await self.s.execute(update(OutboxRow).where(OutboxRow.id == item_id).values(**values))
+        await self.s.execute(self._held([item_id], owner).values(**values))
+
+    async def release(self, item_id: int, due_at: datetime, note: str, *, owner: str) -> None:
+        await self.s.execute(self._held([item_id], owner).values(
+            due_at=due_at, lease_until=None, lease_owner=None, last_error=note,
+            attempts=OutboxRow.attempts - 1))  # the claim counted an attempt that was never made
 
     async def next_due_at(self) -> datetime | None:
         """When the next row can be claimed: its due time, or when its lease runs out if another pass holds it."""
@@ -63,6 +78,10 @@ class SqlOutbox:
         return await self.s.scalar(select(func.count()).select_from(OutboxRow).where(
             OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))) or 0
 
+    async def prune_sent(self, sent_before: datetime, limit: int) -> int:
+        """Rows that never went out (failed_at) are kept: they are the record of what was lost."""
+        return await _delete_some(self.s, OutboxRow, OutboxRow.sent_at < sent_before, limit)
+
 
 class SqlEventLog:
     def __init__(self, session: AsyncSession):
@@ -72,6 +91,17 @@ class SqlEventLog:
         result = await self.s.execute(
             insert_or_ignore(self.s, ProcessedEventRow, platform=platform, event_id=event_id, received_at=at))
         return result.rowcount == 1
+
+    async def prune(self, received_before: datetime, limit: int) -> int:
+        return await _delete_some(self.s, ProcessedEventRow, ProcessedEventRow.received_at < received_before, limit)
+
+
+async def _delete_some(session: AsyncSession, model, condition, limit: int) -> int:
+    """DELETE ... WHERE id IN (SELECT id ... LIMIT n): a bounded batch, one short transaction each."""
+    batch = select(model.id).where(condition).limit(limit).scalar_subquery()
+    result = await session.execute(delete(model).where(model.id.in_(batch))
+                                   .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 class SqlAudit:

@@ -18,54 +18,13 @@ import json
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSMsgType, web
 from multidict import CIMultiDict
 
+from .slack_calls import Call, Handler, error_body, read_params
 from .slack_payloads import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, TEAM_NAME, user_object
-
-# Parameters Slack takes as JSON strings in a form body; decoded in Call.params for convenient assertions.
-_JSON_PARAMS = frozenset({"blocks", "attachments", "view", "files", "metadata"})
-
-Handler = Callable[["Call"], dict]
-
-
-@dataclass
-class Call:
-    """One Web API request as the fake received it (query, form and JSON parameters merged)."""
-
-    method: str
-    params: dict[str, Any]
-    headers: CIMultiDict  # case-insensitive: call.headers["authorization"]
-    http_method: str = "POST"
-
-    @property
-    def token(self) -> str | None:
-        auth = self.headers.get("Authorization", "")
-        return auth[len("Bearer "):] if auth.startswith("Bearer ") else self.params.get("token")
-
-
-def _error(error: str, **extra: Any) -> dict:
-    return {"ok": False, "error": error, **extra}
-
-
-async def _read_params(request: web.Request) -> dict[str, Any]:
-    params: dict[str, Any] = dict(request.query)
-    if request.content_type == "application/json":
-        text = await request.text()
-        params.update(json.loads(text) if text else {})
-    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        form = await request.post()
-        params.update({k: v for k, v in form.items() if isinstance(v, str)})
-    for key in _JSON_PARAMS & params.keys():
-        if isinstance(params[key], str):
-            try:
-                params[key] = json.loads(params[key])
-            except ValueError:
-                pass
-    return params
 
 
 class FakeSlack:
@@ -93,7 +52,11 @@ class FakeSlack:
         self.users: dict[str, dict] = {}
         self.not_in_channel: set[str] = set()
         self._injected: dict[str, deque[tuple[int, dict, dict]]] = defaultdict(deque)
+        self._channel_limits: dict[str, tuple[float, int]] = {}  # channel -> (monotonic deadline, Retry-After)
         self._overrides: dict[str, Handler] = {}
+        self._limited: dict[str, int] = {}  # method -> Retry-After: every call answered 429
+        self._stalled: set[str] = set()
+        self._unstall = asyncio.Event()
         self._dm_ids: dict[str, str] = {}
         self._seq = itertools.count(1)
         self._ts_base = int(time.time())
@@ -133,6 +96,7 @@ class FakeSlack:
         return self
 
     async def stop(self) -> None:
+        self._unstall.set()
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -176,11 +140,30 @@ class FakeSlack:
 
     def rate_limit_next(self, method: str, retry_after: int = 1) -> None:
         """The next call to ``method`` gets HTTP 429 with ``Retry-After`` (whole seconds, as Slack sends)."""
-        self._injected[method].append((429, _error("ratelimited"), {"Retry-After": str(retry_after)}))
+        self._injected[method].append((429, error_body("ratelimited"), {"Retry-After": str(retry_after)}))
+
+    def rate_limit(self, method: str, retry_after: int = 5) -> None:
+        """Every call to ``method`` from now on gets HTTP 429 with ``Retry-After`` (until ``clear_limits``)."""
+        self._limited[method] = retry_after
+
+    def stall(self, method: str) -> None:
+        """Calls to ``method`` get no answer until ``clear_limits`` (or the fake stops): a Slack that hangs."""
+        self._stalled.add(method)
+
+    def clear_limits(self) -> None:
+        self._limited.clear()
+        self._stalled.clear()
+        self._unstall.set()
+        self._unstall = asyncio.Event()
+
+    def rate_limit_channel(self, channel: str, retry_after: int, *, seconds: float) -> None:
+        """For the next ``seconds`` (real time), ``chat.postMessage`` to ``channel`` gets HTTP 429 with
+        ``Retry-After`` (Slack limits posting per channel)."""
+        self._channel_limits[channel] = (time.monotonic() + seconds, retry_after)
 
     def fail_next(self, method: str, error: str, status: int = 200) -> None:
         """The next call to ``method`` answers ``{"ok": false, "error": error}`` with ``status``."""
-        self._injected[method].append((status, _error(error), {}))
+        self._injected[method].append((status, error_body(error), {}))
 
     # ------------------------------------------------------------ inspection and waiting
 
@@ -256,24 +239,34 @@ class FakeSlack:
     # ------------------------------------------------------------ HTTP endpoints
 
     async def _api(self, request: web.Request) -> web.Response:
-        call = Call(request.match_info["method"], await _read_params(request), CIMultiDict(request.headers),
+        call = Call(request.match_info["method"], await read_params(request), CIMultiDict(request.headers),
                     request.method)
         self.calls.append(call)
+        if call.method in self._stalled:
+            await self._notify()
+            await self._unstall.wait()
         status, body, headers = self._answer(call)
+        call.status = status
         await self._notify()
         return web.json_response(body, status=status, headers=headers)
 
     def _answer(self, call: Call) -> tuple[int, dict, dict]:
+        if call.method in self._limited:
+            return 429, error_body("ratelimited"), {"Retry-After": str(self._limited[call.method])}
         if self._injected[call.method]:
             return self._injected[call.method].popleft()
+        if call.method == "chat.postMessage" and call.params.get("channel") in self._channel_limits:
+            deadline, retry_after = self._channel_limits[call.params["channel"]]
+            if time.monotonic() < deadline:
+                return 429, error_body("ratelimited"), {"Retry-After": str(retry_after)}
         handler = self._overrides.get(call.method) or self._handlers.get(call.method)
         if handler is None:
-            return 200, _error("unknown_method"), {}
+            return 200, error_body("unknown_method"), {}
         token = call.token
         if not token:
-            return 200, _error("not_authed"), {}
+            return 200, error_body("not_authed"), {}
         if token.startswith("xapp-") != (call.method == "apps.connections.open"):
-            return 200, _error("not_allowed_token_type"), {}
+            return 200, error_body("not_allowed_token_type"), {}
         return 200, handler(call), {"X-OAuth-Scopes": self.scopes}
 
     async def _response_url(self, request: web.Request) -> web.Response:
@@ -313,11 +306,11 @@ class FakeSlack:
     def _check_post(self, p: dict) -> dict | None:
         channel = p.get("channel")
         if not channel:
-            return _error("channel_not_found")
+            return error_body("channel_not_found")
         if channel in self.not_in_channel:
-            return _error("not_in_channel")
+            return error_body("not_in_channel")
         if not (p.get("text") or p.get("blocks") or p.get("attachments")):
-            return _error("no_text")
+            return error_body("no_text")
         return None
 
     def _post_message(self, call: Call) -> dict:
@@ -335,20 +328,20 @@ class FakeSlack:
         if refusal := self._check_post(p):
             return refusal
         if not p.get("user"):
-            return _error("user_not_found")
+            return error_body("user_not_found")
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _update(self, call: Call) -> dict:
         p = call.params
         if not p.get("channel") or not p.get("ts"):
-            return _error("message_not_found")
+            return error_body("message_not_found")
         return {"ok": True, "channel": p["channel"], "ts": p["ts"], "text": p.get("text", ""),
                 "message": self._bot_message(p, p["ts"])}
 
     def _conversations_open(self, call: Call) -> dict:
         users = call.params.get("users") or call.params.get("channel")
         if not users:
-            return _error("users_list_not_supplied")
+            return error_body("users_list_not_supplied")
         return {"ok": True, "no_op": users in self._dm_ids, "already_open": users in self._dm_ids,
                 "channel": {"id": self._dm_id(users)}}
 
@@ -356,11 +349,11 @@ class FakeSlack:
         p = call.params
         view = p.get("view")
         if not isinstance(view, dict):
-            return _error("invalid_arguments")
+            return error_body("invalid_arguments")
         if call.method == "views.open" and not p.get("trigger_id"):
-            return _error("invalid_arguments")
+            return error_body("invalid_arguments")
         if call.method == "views.publish" and not p.get("user_id"):
-            return _error("invalid_arguments")
+            return error_body("invalid_arguments")
         view_id = p.get("view_id") or f"V{next(self._seq):08d}"
         return {"ok": True, "view": {
             **view, "id": view_id, "team_id": self.team_id, "state": {"values": {}},
@@ -371,7 +364,7 @@ class FakeSlack:
 
     def _users_info(self, call: Call) -> dict:
         user = self.users.get(call.params.get("user", ""))
-        return {"ok": True, "user": user} if user else _error("user_not_found")
+        return {"ok": True, "user": user} if user else error_body("user_not_found")
 
     def _team_info(self, call: Call) -> dict:
         return {"ok": True, "team": {"id": self.team_id, "name": self.team_name, "domain": self.team_domain,
@@ -380,7 +373,7 @@ class FakeSlack:
     def _get_upload_url(self, call: Call) -> dict:
         p = call.params
         if not p.get("filename") or not p.get("length"):
-            return _error("invalid_arguments")
+            return error_body("invalid_arguments")
         file_id = f"F{next(self._seq):08d}"
         self.files[file_id] = {"id": file_id, "filename": p["filename"], "length": int(p["length"])}
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
@@ -391,10 +384,10 @@ class FakeSlack:
         for item in p.get("files") or []:
             file = self.files.get(item.get("id"))
             if file is None or "content" not in file:
-                return _error("file_not_found")
+                return error_body("file_not_found")
             channels = [p["channel_id"]] if p.get("channel_id") else []
             file.update(title=item.get("title") or file["filename"], channels=channels,
                         initial_comment=p.get("initial_comment"), thread_ts=p.get("thread_ts"))
             out.append({"id": file["id"], "name": file["filename"], "title": file["title"],
                         "size": len(file["content"]), "channels": channels, "user": self.bot_user_id})
-        return {"ok": True, "files": out} if out else _error("invalid_arguments")
+        return {"ok": True, "files": out} if out else error_body("invalid_arguments")

@@ -174,7 +174,7 @@ async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(s
 
 
 async def test_a_manager_cannot_erase_an_owner(console):
-    await console.say(":as founder", "/help", "/role grant @mia manager")
+    await console.say(":as founder", "/help", ":as mia", "/help", ":as founder", "/role grant @mia manager")
     assert "higher role than yours" in await console.say(":as mia", "/member erase @founder")
     assert "Settings of" in await console.say(":as founder", "/settings")
 

@@ -24,7 +24,8 @@ async def meetup_ics(uow: UnitOfWork, meetup: Meetup) -> MeetupIcs:
     moved = {local(o.original_start): local(o.start_at) for o in stored if o.moved and o.cancelled_at is None}
     if meetup.cancelled_at is not None and meetup.rrule is None:
         cancelled = frozenset({meetup.local_start})
-    return MeetupIcs(id=meetup.id, title=meetup.title, local_start=meetup.local_start, zone=meetup.zone,
+    # A calendar may hold several communities' feeds: their meetup #1s need different UIDs.
+    return MeetupIcs(id=f"{meetup.community_id}-{meetup.number}", title=meetup.title, local_start=meetup.local_start, zone=meetup.zone,
                      duration=meetup.duration, description=meetup.description, place=meetup.location,
                      rrule=meetup.rrule, cancelled_local_starts=cancelled, moved=moved)
 

@@ -24,7 +24,7 @@ from bot.features.meetups.manage import (
 from bot.features.meetups.model import ANSWERS
 from bot.features.meetups.reminders import send_followup, send_reminder, top_up
 from bot.features.meetups.service import FOLLOWUP, HORIZON, REMINDER
-from bot.features.meetups.syntax import EXAMPLE
+from bot.features.meetups.syntax import EXAMPLE, MAX_DETAILS
 from bot.identity import Role
 from bot.reply import Attachment, Reply, Visibility
 
@@ -77,15 +77,23 @@ class MeetupCalendar:
 
 
 async def list_meetups(cmd: ListMeetups, ctx: Context) -> Reply:
-    return views.listing(await ctx.uow.meetups.upcoming(ctx.community.id, ctx.now, LIST_LIMIT))
+    cid, repo = ctx.community.id, ctx.uow.meetups
+    coming = await repo.next_occurrences(cid, ctx.now)
+    ordered = [row for row in coming if row[1].repeats] + [row for row in coming if not row[1].repeats]
+    shown = ordered[:LIST_LIMIT]
+    rows = [(o, m, await repo.rsvp(cid, o.id, ctx.member.id)) for o, m in shown]
+    return views.listing(rows, more=len(ordered) - len(shown))
 
 
 async def show_meetup(cmd: ShowMeetup, ctx: Context) -> Reply:
+    cid, repo = ctx.community.id, ctx.uow.meetups
     meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
-    ahead = [o for o in await ctx.uow.meetups.occurrences(ctx.community.id, meetup.id, since=ctx.now)
-             if o.cancelled_at is None][:5]
-    answers = await ctx.uow.meetups.rsvps(ctx.community.id, ahead[0].id) if ahead else []
-    return views.show(meetup, ahead, answers)
+    every = [o for o in await repo.occurrences(cid, meetup.id) if o.cancelled_at is None]
+    ahead = [o for o in every if o.start_at > ctx.now][:5]
+    started = [o for o in every if o.start_at <= ctx.now]
+    last = started[-1] if started else None
+    answers = await repo.rsvps(cid, ahead[0].id) if ahead else []
+    return views.show(meetup, ahead, answers, last, await repo.rsvps(cid, last.id) if last else [])
 
 
 async def answer_rsvp(cmd: Rsvp, ctx: Context) -> Reply:
@@ -116,20 +124,22 @@ async def unmute(cmd: UnmuteMeetupDms, ctx: Context) -> Reply:
 async def calendar_file(cmd: MeetupCalendar, ctx: Context) -> Reply:
     meetup = await service.get_meetup(ctx, cmd.meetup_id, live=False)
     if meetup.cancelled_at is not None and meetup.repeats:
-        raise Refusal(f"Meetup #{meetup.id} ({meetup.title}) was cancelled.")
+        raise Refusal(f"Meetup #{meetup.number} ({meetup.title}) was cancelled.")
     data = await meetup_calendar(ctx.uow, meetup, ctx.now)
     what = "the whole series" if meetup.repeats else "it"
     return Reply.ephemeral(f"{meetup.title}: open the file to add {what} to your calendar.",
-                           attachments=(Attachment(f"meetup-{meetup.id}.ics", data, "text/calendar"),))
+                           attachments=(Attachment(f"meetup-{meetup.number}.ics", data, "text/calendar"),))
 
 
 MEETUP = Param("meetup_id", Kind.INT, "the meetup number", suggest=suggest_meetups)
 DAY = Param("day", Kind.WORD, "a date like 2026-03-29 (default: the next one)", optional=True, max_len=10)
+PAST_DAY = Param("day", Kind.WORD, "a date like 2026-03-29 (default: the latest one that has started)",
+                 optional=True, max_len=10)
 DETAILS_HELP = 'a title in quotes, a start and options: "Sunday run" sunday 18:00 repeat=weekly capacity=12'
 
 COMMANDS = (
     CommandSpec("meetup create", "Schedule a meetup (one-off or repeating)", ScheduleMeetup, schedule_meetup,
-                params=(Param("details", Kind.TEXT, DETAILS_HELP, max_len=2500),),
+                params=(Param("details", Kind.TEXT, DETAILS_HELP, max_len=MAX_DETAILS, noun="the meetup's details"),),
                 role=Role.CHAMPION, form=CREATE_FORM,
                 examples=(EXAMPLE, '/meetup create "SEO clinic" 2026-12-03 18:00 duration=1h place=https://meet.example/seo',
                           '/meetup create "Study group" next thursday 18:00 repeat=monthly on the first thursday')),
@@ -141,7 +151,8 @@ COMMANDS = (
                 visibility=Visibility.EPHEMERAL, examples=("/meetup rsvp 4 yes", "/meetup rsvp 4 no 2026-03-29")),
     CommandSpec("meetup edit", "Change a meetup's title, start, place, duration, capacity or description",
                 EditMeetup, edit_meetup,
-                params=(MEETUP, Param("details", Kind.TEXT, "options like title=… capacity=… place=…", max_len=2500)),
+                params=(MEETUP, Param("details", Kind.TEXT, "options like title=… capacity=… place=…",
+                                      max_len=MAX_DETAILS, noun="the changes")),
                 role=Role.CHAMPION, examples=("/meetup edit 4 capacity=20 place=#general",)),
     CommandSpec("meetup cancel", "Cancel a meetup, or one date of a series (tells who answered)", CancelMeetup,
                 cancel_meetup, params=(MEETUP, Param("day", Kind.WORD, "a date like 2026-03-29 (default: all)",
@@ -152,9 +163,9 @@ COMMANDS = (
                         Param("start", Kind.TEXT, "the new start, like 2026-04-13 19:00", max_len=100)),
                 role=Role.CHAMPION, examples=("/meetup move 4 2026-04-12 2026-04-13 19:00",)),
     CommandSpec("meetup attended", "Record who came to a meetup", RecordAttendance, record_attendance,
-                params=(MEETUP, Param("members", Kind.MEMBERS, "who came", max_items=50), DAY),
+                params=(MEETUP, Param("members", Kind.MEMBERS, "who came", max_items=50), PAST_DAY),
                 role=Role.CHAMPION, visibility=Visibility.EPHEMERAL, examples=("/meetup attended 4 @ann @raj",)),
-    CommandSpec("meetup here", "Say you were at a meetup", MarkHere, mark_here, params=(MEETUP, DAY),
+    CommandSpec("meetup here", "Say you were at a meetup", MarkHere, mark_here, params=(MEETUP, PAST_DAY),
                 visibility=Visibility.EPHEMERAL),
     CommandSpec("meetup mute", "Stop meetup reminder DMs", MuteMeetupDms, mute, visibility=Visibility.EPHEMERAL),
     CommandSpec("meetup unmute", "Get meetup reminder DMs again", UnmuteMeetupDms, unmute,

@@ -43,11 +43,11 @@ async def suggest_meetups(lookup: Lookup, typed: str) -> list[Suggestion]:
     wanted = typed.strip().lstrip("#").casefold()
     found: dict[int, Suggestion] = {}
     for occurrence, meetup in await lookup.uow.meetups.upcoming(lookup.community.id, lookup.now, SUGGEST_SCAN):
-        if meetup.id in found or not (str(meetup.id).startswith(wanted) or wanted in meetup.title.casefold()):
+        number = meetup.number
+        if number in found or not (str(number).startswith(wanted) or wanted in meetup.title.casefold()):
             continue
         local = occurrence.start_at.astimezone(zone(meetup.zone))
-        found[meetup.id] = Suggestion(f"{meetup.id} — {meetup.title}, {local:%a} {local.day} {local:%b}",
-                                      str(meetup.id))
+        found[number] = Suggestion(f"{number} — {meetup.title}, {local:%a} {local.day} {local:%b}", str(number))
     return list(found.values())
 
 

@@ -11,8 +11,8 @@ from bot.features.meetups import service
 from bot.features.meetups.recurrence import recurrence_rule
 from bot.features.meetups.rsvp import promote
 from bot.features.meetups.syntax import NO_LIMIT, parse_details
-from bot.features.meetups.timing import parse_start, zone
-from bot.features.meetups.views import announcement, local_day, when
+from bot.features.meetups.timing import fall_back_note, parse_start, zone
+from bot.features.meetups.views import announcement, local_day, told, when
 from bot.reply import Reply
 
 DEFAULT_DURATION_MINUTES = 60
@@ -64,7 +64,7 @@ async def schedule_meetup(cmd: ScheduleMeetup, ctx: Context) -> Reply:
     await service.schedule_top_up(ctx.uow, meetup, ctx.now)
     first = (await ctx.uow.meetups.occurrences(ctx.community.id, meetup.id))[0]
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "meetup.create", {"meetup_id": meetup.id}, ctx.now)
-    return announcement(meetup, first, horizon, ctx.member.name)
+    return _noted(announcement(meetup, first, horizon, ctx.member.name), fall_back_note(start, zone_name))
 
 
 async def edit_meetup(cmd: EditMeetup, ctx: Context) -> Reply:
@@ -101,7 +101,9 @@ async def edit_meetup(cmd: EditMeetup, ctx: Context) -> Reply:
             await promote(ctx, meetup, occurrence)
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "meetup.edit",
                          {"meetup_id": meetup.id, "fields": sorted(details.given())}, ctx.now)
-    return Reply.public(f"✏️ Meetup #{meetup.id} ({meetup.title}) was updated: {', '.join(sorted(details.given()))}.")
+    note = fall_back_note(start, meetup.zone) if moved is not None else ""
+    return _noted(Reply.public(f"✏️ Meetup #{meetup.number} ({meetup.title}) was updated: "
+                               f"{', '.join(sorted(details.given()))}."), note)
 
 
 async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
@@ -115,18 +117,18 @@ async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
         if occurrence.start_at <= ctx.now:
             raise Refusal(f"{meetup.title} on {local_day(occurrence, meetup)} has already started.")
         await ctx.uow.meetups.update_occurrence(cid, occurrence.id, cancelled_at=ctx.now)
-        told = await service.tell(ctx, meetup, [occurrence], "this date is cancelled. The series goes on.")
+        informed = await service.tell(ctx, meetup, [occurrence], "this date is cancelled. The series goes on.")
         ctx.uow.audit.record(cid, ctx.member.id, "meetup.cancel_date",
                              {"meetup_id": meetup.id, "occurrence_id": occurrence.id}, ctx.now)
         return Reply.public(f"🚫 {meetup.title} on {when(occurrence, meetup)} is cancelled "
-                            f"({told} who answered were told). Other dates are unchanged.")
+                            f"({told(informed)}). Other dates are unchanged.")
     ahead = [o for o in await ctx.uow.meetups.occurrences(cid, meetup.id, since=ctx.now) if o.cancelled_at is None]
     for occurrence in ahead:
         await ctx.uow.meetups.update_occurrence(cid, occurrence.id, cancelled_at=ctx.now)
     await ctx.uow.meetups.update(cid, meetup.id, cancelled_at=ctx.now)
-    told = await service.tell(ctx, meetup, ahead, "cancelled." if len(ahead) == 1 else "the series is cancelled.")
+    informed = await service.tell(ctx, meetup, ahead, "cancelled." if len(ahead) == 1 else "the series is cancelled.")
     ctx.uow.audit.record(cid, ctx.member.id, "meetup.cancel", {"meetup_id": meetup.id}, ctx.now)
-    return Reply.public(f"🚫 Meetup #{meetup.id} ({meetup.title}) is cancelled ({told} who answered were told).")
+    return Reply.public(f"🚫 Meetup #{meetup.number} ({meetup.title}) is cancelled ({told(informed)}).")
 
 
 async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
@@ -139,14 +141,19 @@ async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
         raise Refusal(f"{meetup.title} on {local_day(occurrence, meetup)} has already started.")
     start = parse_start(cmd.start, meetup.zone, ctx.now)
     moved = await _move(ctx, meetup, occurrence, start)
-    return Reply.public(f"📅 {meetup.title} of {local_day(occurrence, meetup)} moves to {when(moved, meetup)}. "
-                        "RSVPs stay as they are.")
+    return _noted(Reply.public(f"📅 {meetup.title} of {local_day(occurrence, meetup)} moves to "
+                               f"{when(moved, meetup)}. RSVPs stay as they are."), fall_back_note(start, meetup.zone))
+
+
+def _noted(reply: Reply, note: str) -> Reply:
+    return replace(reply, text=f"{reply.text}\n{note}") if note else reply
 
 
 async def _move(ctx: Context, meetup, occurrence, start):
     start_utc = start.astimezone(occurrence.start_at.tzinfo)
     if start_utc == occurrence.start_at:
         raise Refusal("That is when it already starts; nothing changed.")
+    await service.refuse_clash(ctx, meetup, occurrence, start_utc)
     await ctx.uow.meetups.update_occurrence(ctx.community.id, occurrence.id, start_at=start_utc)
     moved = replace(occurrence, start_at=start_utc)
     await service.schedule(ctx.uow, meetup, moved, ctx.now)  # the old rows find themselves stale

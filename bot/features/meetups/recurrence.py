@@ -188,3 +188,71 @@ def occurrences(
             found.append(start)
     return found
 
+
+
+# --- a stored rule in words ----------------------------------------------------------------------
+
+_FREQ_WORDS = {"DAILY": ("daily", "day"), "WEEKLY": ("weekly", "week"), "MONTHLY": ("monthly", "month"),
+               "YEARLY": ("yearly", "year")}
+_ORDINAL_WORDS = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last", -2: "second to last"}
+_BYDAY = re.compile(r"([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)")
+
+
+def describe_rule(rule: str) -> str:
+    """A stored RRULE in words: 'weekly on Sunday', 'every 2 weeks on Tuesday and Thursday',
+    'monthly on the first Tuesday', 'monthly on the 15th, 10 times', 'daily, until 31 December 2026'.
+    A rule the words can't say (BYSETPOS with several days, BYMONTH...) is shown as it is, after the words."""
+    parts = dict(part.split("=", 1) for part in rule.split(";") if "=" in part)
+    once, unit = _FREQ_WORDS.get(parts.get("FREQ", ""), ("", ""))
+    interval = int(parts.get("INTERVAL", "1")) if parts.get("INTERVAL", "1").isdigit() else 1
+    words = once if interval == 1 else f"every {interval} {unit}s"
+    said = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "WKST"}
+    days = [_BYDAY.fullmatch(code) for code in parts.get("BYDAY", "").split(",")] if "BYDAY" in parts else []
+    setpos = parts.get("BYSETPOS", "")
+    if days and all(days):
+        nth = [int(d[1]) if d[1] else None for d in days]
+        if setpos.lstrip("-").isdigit() and len(days) == 1 and nth[0] is None:
+            nth, said = [int(setpos)], said | {"BYSETPOS"}
+        names = [WEEKDAY_NAMES[_DAY_CODES.index(d[2])] for d in days]
+        if all(n is None for n in nth) and once == "weekly":
+            words += " on " + _and(names)
+            said.add("BYDAY")
+        elif all(n is None for n in nth) and interval == 1 and once in ("daily", "monthly") and not setpos:
+            words = "every " + _and(names)  # FREQ=DAILY;BYDAY=MO,TU: simply every Monday and Tuesday
+            said.add("BYDAY")
+        elif all(n in _ORDINAL_WORDS for n in nth) and once in ("monthly", "yearly"):
+            words += " on " + _and([f"the {_ORDINAL_WORDS[n]} {name}" for n, name in zip(nth, names, strict=True)])
+            said.add("BYDAY")
+    if "BYMONTHDAY" in parts and once == "monthly":
+        month_days = parts["BYMONTHDAY"].split(",")
+        if all(d.lstrip("-").isdigit() for d in month_days):
+            words += " on " + _and([_month_day(int(d)) for d in month_days])
+            said.add("BYMONTHDAY")
+    if set(parts) - said or not once:
+        words += f" ({rule})"
+    if "COUNT" in parts:
+        return f"{words}, {parts['COUNT']} times"
+    if "UNTIL" in parts:
+        until = parts["UNTIL"]
+        if len(until) >= 8 and until[:8].isdigit():
+            month = int(until[4:6])
+            return f"{words}, until {int(until[6:8])} {MONTH_NAMES[month] if 1 <= month <= 12 else '?'} {until[:4]}"
+        return f"{words}, until {until}"
+    return f"{words}, no end date"
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _month_day(day: int) -> str:
+    if day == -1:
+        return "the last day"
+    if day < 0:
+        return f"the {_ordinal(-day)} last day"
+    return f"the {_ordinal(day)}"
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

@@ -13,6 +13,7 @@ from bot.context import Context
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.features.meetups.model import MAYBE, NO, WAITLIST, YES, Meetup, Occurrence
+from bot.features.meetups.timing import reminder_due
 from bot.features.meetups.views import change_dm, local_day, seats, when
 from bot.identity import MemberTarget
 from bot.reply import Reply
@@ -46,10 +47,20 @@ async def answer(ctx: Context, meetup: Meetup, occurrence: Occurrence, said: str
         place = next(n for n, r in enumerate(line, start=1) if r.member_id == ctx.member.id)
         return Reply.ephemeral(f"{meetup.title} ({at}) is full: you're number {place} on the waitlist. "
                                "I'll message you if a seat opens.")
-    text = {YES: f"You're going to {meetup.title}, {at}. ({seats(meetup, going)}.) I'll remind you.",
+    text = {YES: f"You're going to {meetup.title}, {at}. ({seats(meetup, going)}.){await _reminder_promise(ctx, meetup, occurrence)}",
             MAYBE: f"Noted: maybe for {meetup.title}, {at}.",
             NO: f"Noted: you can't come to {meetup.title}, {at}."}[status]
     return Reply.ephemeral(text)
+
+
+async def _reminder_promise(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> str:
+    """' I'll remind you.' only when a reminder DM is still to come for this member."""
+    if not any(reminder_due(occurrence.start_at, meetup.zone, offset) > ctx.now for offset in meetup.offsets):
+        return ""
+    going = (await ctx.uow.meetups.going(ctx.community.id, [occurrence.id]))[occurrence.id]
+    if any(member.id == ctx.member.id and muted for member, muted in going):
+        return " (Reminder DMs are muted: `/meetup unmute`.)"
+    return " I'll remind you."
 
 
 async def promote(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> list[Member]:
@@ -63,7 +74,7 @@ async def promote(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> list[
         await repo.set_rsvp(cid, occurrence.id, member.id, YES, ctx.now)
         ctx.send_later(MemberTarget(member.ref), change_dm(
             meetup, occurrence, f"a seat opened up and it's yours: you're going! "
-            f"Can't make it any more? `/meetup rsvp {meetup.id} no {local_day(occurrence, meetup)}`"))
+            f"Can't make it any more? `/meetup rsvp {meetup.number} no {local_day(occurrence, meetup)}`"))
         promoted.append(member)
     return promoted
 

@@ -88,15 +88,16 @@ def check_offsets(offsets: list[str]) -> tuple[str, ...]:
 
 def may_change(ctx: Context, meetup: Meetup) -> None:
     if meetup.creator_id != ctx.member.id and ctx.role < Role.MANAGER:
-        raise Refusal(f"Meetup #{meetup.id} belongs to its creator: only they or a manager can change it.")
+        raise Refusal(f"Meetup #{meetup.number} belongs to its creator: only they or a manager can change it.")
 
 
-async def get_meetup(ctx: Context, meetup_id: int, *, live: bool = True) -> Meetup:
-    meetup = await ctx.uow.meetups.get(ctx.community.id, meetup_id)
+async def get_meetup(ctx: Context, number: int, *, live: bool = True) -> Meetup:
+    """The meetup people call #number in this community."""
+    meetup = await ctx.uow.meetups.by_number(ctx.community.id, number)
     if meetup is None:
-        raise Refusal(f"There is no meetup #{meetup_id} here. `/meetup list` shows what's coming up.")
+        raise Refusal(f"There is no meetup #{number} here. `/meetup list` shows what's coming up.")
     if live and meetup.cancelled_at is not None:
-        raise Refusal(f"Meetup #{meetup_id} ({meetup.title}) was cancelled.")
+        raise Refusal(f"Meetup #{number} ({meetup.title}) was cancelled.")
     return meetup
 
 
@@ -121,13 +122,28 @@ async def pick(ctx: Context, meetup: Meetup, day: str | None, *, past: bool = Fa
     except ValueError:
         raise Refusal(f"'{day[:20]}' is not a date; name the day as 2026-03-29.") from None
     tz = zone(meetup.zone)
-    for occurrence in await ctx.uow.meetups.occurrences(cid, meetup.id):
-        if wanted in (occurrence.original_start.astimezone(tz).date(), occurrence.start_at.astimezone(tz).date()):
-            return occurrence
+    matches = [o for o in await ctx.uow.meetups.occurrences(cid, meetup.id)
+               if wanted in (o.original_start.astimezone(tz).date(), o.start_at.astimezone(tz).date())]
+    if matches:  # a live date before a cancelled one, then the date it was planned on before one moved onto it
+        return min(matches, key=lambda o: (o.cancelled_at is not None, o.original_start.astimezone(tz).date() != wanted))
     if wanted > meetup.scheduled_until.astimezone(tz).date():
         raise Refusal(f"{meetup.title} is open {ctx.settings.meetup_horizon_days} days ahead; "
                       f"{wanted.isoformat()} isn't open yet.")
     raise Refusal(f"{meetup.title} doesn't take place on {wanted.isoformat()}.")
+
+
+async def refuse_clash(ctx: Context, meetup: Meetup, moving: Occurrence, start: datetime) -> None:
+    """A series meets at most once a local day, so a date names one occurrence: refuse moving one
+    onto a day another live occurrence is on (or was planned on)."""
+    tz = zone(meetup.zone)
+    day = start.astimezone(tz).date()
+    for other in await ctx.uow.meetups.occurrences(ctx.community.id, meetup.id):
+        if other.id == moving.id or other.cancelled_at is not None:
+            continue
+        if day in (other.original_start.astimezone(tz).date(), other.start_at.astimezone(tz).date()):
+            raise Refusal(f"{meetup.title} already meets on {day.isoformat()}, so that date would name two "
+                          f"meetups. Pick another day, or first cancel that one "
+                          f"(`/meetup cancel {meetup.number} {day.isoformat()}`).")
 
 
 async def tell(ctx: Context, meetup: Meetup, occurrences_: list[Occurrence], what: str) -> int:

@@ -20,11 +20,14 @@ from bot.text import clean_text
 
 KEYS = ("title", "start", "repeat", "duration", "place", "capacity", "zone", "about")
 EXAMPLE = '/meetup create "Sunday run" sunday 18:00 repeat=weekly duration=90m place=#running capacity=12'
-MAX_TITLE, MAX_ABOUT, MAX_PLACE = 200, 1500, 500
+MAX_TITLE, MAX_ABOUT, MAX_PLACE, MAX_START, MAX_REPEAT, MAX_ZONE = 200, 1500, 500, 100, 300, 64
+# The whole line may be long, so that a refusal can name the part that is too long; past this it can't.
+MAX_DETAILS = 20_000
 MAX_CAPACITY = 10_000
 NO_LIMIT = 0  # capacity=none in an edit: remove the limit
 
 _OPTION = re.compile(r"(?:(?<=\s)|^)(" + "|".join(KEYS) + r")=", re.IGNORECASE)
+_ANY_OPTION = re.compile(r"(?:(?<=\s)|^)([A-Za-z_][\w-]{0,30})=")
 _QUOTED_TITLE = re.compile(r'^\s*(?:"([^"]+)"|“([^”]+)”|\'([^\']+)\'|‘([^’]+)’)')
 _DURATION = re.compile(r"(?:(\d{1,2})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?")
 _QUOTES = "\"'“”‘’"
@@ -54,11 +57,15 @@ def parse_details(text: str, *, creating: bool) -> Details:
         text = text[quoted.end():]
     parts = _OPTION.split(text)
     leading = parts[0].strip()
+    _refuse_unknown_option(leading)
     for key, value in zip(parts[1::2], parts[2::2], strict=True):
         key = key.lower()
         if key in values:
             raise Refusal(f"{key}= is given twice.")
         values[key] = value.strip().strip(_QUOTES).strip()
+        if key in ("start", "duration", "capacity", "zone") or (
+                key == "repeat" and not values[key].lower().startswith(("freq=", "rrule:"))):
+            _refuse_unknown_option(" " + values[key])  # free text (title, place, about) may hold a=b
     if leading:
         if not creating:
             raise Refusal(f"I didn't understand '{leading[:40]}'. Use options like title=… start=… capacity=….")
@@ -81,8 +88,22 @@ def parse_details(text: str, *, creating: bool) -> Details:
         capacity = parse_capacity(values["capacity"]) if "capacity" in values else None
     with concerning("about"):
         about = _bounded(values.get("about"), "the description", MAX_ABOUT)
-    return Details(title=title, start=values.get("start") or None, repeat=values.get("repeat"), duration=duration,
-                   place=place, capacity=capacity, zone=values.get("zone") or None, about=about)
+    with concerning("start"):
+        start = _bounded(values.get("start") or None, "the start", MAX_START)
+    with concerning("repeat"):
+        repeat = values.get("repeat")
+        repeat = _bounded(repeat, "the repeat", MAX_REPEAT) if repeat else repeat
+    with concerning("zone"):
+        zone = _bounded(values.get("zone") or None, "the zone", MAX_ZONE)
+    return Details(title=title, start=start, repeat=repeat, duration=duration, place=place, capacity=capacity,
+                   zone=zone, about=about)
+
+
+def _refuse_unknown_option(text: str) -> None:
+    for name in _ANY_OPTION.findall(text):
+        if name.lower() not in KEYS:
+            raise Refusal(f"There is no option {name[:30]}=. The options are "
+                          f"{', '.join(f'{key}=' for key in KEYS)}; each value runs to the next option.")
 
 
 def parse_duration(text: str) -> timedelta:

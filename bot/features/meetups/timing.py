@@ -3,7 +3,9 @@
 Rules (tested in tests/features/meetups/test_timing.py):
 - Times a person types are wall-clock times in their IANA zone; everything stored is aware UTC.
 - A wall time inside a DST gap (02:30 on the spring-forward night in Berlin) is refused when typed as a start.
-- A repeated wall time (02:30 on the fall-back night) means its first occurrence (fold=0, summer time).
+- A repeated wall time (02:30 on the fall-back night) means its first occurrence (fold=0, summer time);
+  `fall_back_note` says so, for the reply.
+- A start more than MAX_YEARS_AHEAD years ahead is refused (a typo, and dates near year 9999 overflow).
 - Calendar offsets (`1d`, `1w`) keep the local wall time; elapsed offsets (`30m`, `1h`) subtract real time.
 - After downtime only the latest overdue reminder of an occurrence is sent, and none once it has started.
 
@@ -44,6 +46,7 @@ MONTH_NAMES = ("", "January", "February", "March", "April", "May", "June", "July
                "August", "September", "October", "November", "December")
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MAX_REMINDER_OFFSET = timedelta(days=30)
+MAX_YEARS_AHEAD = 3
 
 
 class TimingError(Refusal, ValueError):
@@ -114,7 +117,24 @@ def parse_start(text: str, zone_name: str, now_utc: datetime) -> datetime:
         start = _parse_wall_time(cleaned, zone_name, now_utc)
     if start <= now_utc:
         raise TimingError(f"That start ({describe(start, zone_name)} {zone_name}) is in the past.")
+    if start - now_utc > timedelta(days=366 * MAX_YEARS_AHEAD):
+        raise TimingError(f"That start ({start.date().isoformat()}) is more than {MAX_YEARS_AHEAD} years ahead; "
+                          "meetups can be planned up to then.")
     return start
+
+
+def fall_back_note(start: datetime, zone_name: str) -> str:
+    """'' for most starts; for a wall time that happens twice (02:30 on the night clocks go back),
+    a sentence saying which one is taken: always the first (fold=0, as stored series expand)."""
+    local = start.astimezone(zone(zone_name)).replace(tzinfo=None)
+    tz = zone(zone_name)
+    first, second = local.replace(tzinfo=tz, fold=0), local.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() == second.utcoffset():
+        return ""
+    return (f"{local:%H:%M} on {local.day} {MONTH_NAMES[local.month]} {local.year} happens twice in {zone_name} "
+            f"(clocks go back): I took the first one, {local:%H:%M} {first.tzname()} ({first.astimezone(UTC):%H:%M} "
+            f"UTC). The second one ({second.tzname()}) can't be chosen: if you meant it, pick a time that "
+            "happens once that night.")
 
 
 def _parse_wall_time(text: str, zone_name: str, now_utc: datetime) -> datetime:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain import Member
 from bot.features.meetups.model import MAYBE, NO, WAITLIST, YES, Meetup, Occurrence, Rsvp
+from bot.features.meetups.recurrence import describe_rule
 from bot.features.meetups.timing import zone
 from bot.reply import Button, Field, Reply, Section, stamp
 
@@ -14,42 +15,42 @@ def local_day(occurrence: Occurrence, meetup: Meetup) -> str:
 
 
 def when(occurrence: Occurrence, meetup: Meetup) -> str:
-    """'<stamp> (18:00 Europe/Berlin)': the reader's own time, and the meetup's wall time."""
-    local = occurrence.start_at.astimezone(zone(meetup.zone))
-    return f"{stamp(occurrence.start_at)} ({local:%H:%M} {meetup.zone})"
-
-
-_FREQ_WORDS = {"DAILY": ("daily", "days"), "WEEKLY": ("weekly", "weeks"), "MONTHLY": ("monthly", "months"),
-               "YEARLY": ("yearly", "years")}
+    """A stamp: each reader sees the start in their own zone (the meetup's own zone is in its schedule)."""
+    return stamp(occurrence.start_at)
 
 
 def repeat_words(meetup: Meetup) -> str:
-    """'once', 'repeats weekly, no end date', 'repeats every 2 weeks, 10 times', or the rule itself."""
+    """'once', or 'weekly on Sunday at 18:00 Europe/Berlin, no end date' (the series' own wall time)."""
     if meetup.rrule is None:
         return "once"
-    parts = dict(part.split("=", 1) for part in meetup.rrule.split(";"))
-    once, many = _FREQ_WORDS.get(parts.get("FREQ", ""), (parts.get("FREQ", "").lower(), ""))
-    interval = int(parts.get("INTERVAL", "1"))
-    words = once if interval == 1 else f"every {interval} {many}"
-    simple = set(parts) - {"FREQ", "INTERVAL", "COUNT", "UNTIL"} <= ({"BYDAY"} if once == "weekly" else set())
-    if not simple or (parts.get("BYDAY", "").count(",")):
-        words += f" ({meetup.rrule})"
-    end = f"{parts['COUNT']} times" if "COUNT" in parts else "until " + parts["UNTIL"][:8] if "UNTIL" in parts \
-        else "no end date"
-    return f"repeats {words}, {end}"
+    words, _, end = describe_rule(meetup.rrule).rpartition(", ")
+    return f"{words} at {meetup.local_start:%H:%M} {meetup.zone}, {end}"
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else many or noun + 's'}"
+
+
+def told(count: int) -> str:
+    """How many people a change was told to, for '... is cancelled (…).'"""
+    if count == 0:
+        return "nobody had said yes or maybe"
+    return f"{plural(count, 'person', 'people')} who answered {'was' if count == 1 else 'were'} told"
 
 
 def rsvp_buttons(meetup: Meetup, occurrence: Occurrence | None = None) -> tuple[Button, ...]:
     day = f" {local_day(occurrence, meetup)}" if occurrence and meetup.repeats else ""
-    return (Button("Going", f"meetup rsvp {meetup.id} yes{day}", "primary"),
-            Button("Maybe", f"meetup rsvp {meetup.id} maybe{day}"),
-            Button("Can't come", f"meetup rsvp {meetup.id} no{day}"))
+    return (Button("Going", f"meetup rsvp {meetup.number} yes{day}", "primary"),
+            Button("Maybe", f"meetup rsvp {meetup.number} maybe{day}"),
+            Button("Can't come", f"meetup rsvp {meetup.number} no{day}"))
 
 
 def seats(meetup: Meetup, going: int) -> str:
     if meetup.capacity is None:
         return f"{going} going"
-    return f"{going} of {meetup.capacity} seats taken"
+    if going > meetup.capacity:  # the capacity was lowered below the yeses: nobody is demoted
+        return f"{going} going for {plural(meetup.capacity, 'seat')}"
+    return f"{going} of {plural(meetup.capacity, 'seat')} taken"
 
 
 def details_fields(meetup: Meetup) -> tuple[Field, ...]:
@@ -63,20 +64,23 @@ def details_fields(meetup: Meetup) -> tuple[Field, ...]:
 
 
 def announcement(meetup: Meetup, first: Occurrence, horizon_days: int, creator: str) -> Reply:
-    text = f"📅 New meetup #{meetup.id}: {meetup.title}, {when(first, meetup)}, by {creator}."
+    text = f"📅 New meetup #{meetup.number}: {meetup.title}, {when(first, meetup)}, by {creator}."
     if meetup.repeats:
-        text += (f" It {repeat_words(meetup)}: RSVPs and reminders open {horizon_days} days ahead."
-                 f" The buttons answer for the next one; `/meetup rsvp {meetup.id} yes DATE` for another.")
+        text += (f" A series: RSVPs and reminders open {horizon_days} days ahead."
+                 f" The buttons answer for the next one; `/meetup rsvp {meetup.number} yes DATE` for another.")
     sections = (Section(meetup.description, details_fields(meetup)),)
     return Reply.public(text, sections=sections, buttons=rsvp_buttons(meetup))
 
 
-def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Member]]) -> Reply:
+def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Member]],
+         last: Occurrence | None = None, last_rsvps: list[tuple[Rsvp, Member]] = ()) -> Reply:
     if meetup.cancelled_at:
-        return Reply.ephemeral(f"Meetup #{meetup.id} ({meetup.title}) was cancelled.")
+        return Reply.ephemeral(f"Meetup #{meetup.number} ({meetup.title}) was cancelled.")
+    about = Section(meetup.description, details_fields(meetup))
+    past = (Section(_who_came(meetup, last, last_rsvps)),) if last else ()
     if not upcoming:
-        return Reply.ephemeral(f"Meetup #{meetup.id} ({meetup.title}) has no upcoming dates.",
-                               sections=(Section(meetup.description, details_fields(meetup)),))
+        return Reply.ephemeral(f"Meetup #{meetup.number} ({meetup.title}) has no upcoming dates.",
+                               sections=(about, *past))
     nxt = upcoming[0]
     by_status: dict[str, list[str]] = {}
     for rsvp, member in rsvps:
@@ -89,17 +93,41 @@ def show(meetup: Meetup, upcoming: list[Occurrence], rsvps: list[tuple[Rsvp, Mem
     if len(upcoming) > 1:
         later = ", ".join(f"{local_day(o, meetup)}{' (moved)' if o.moved else ''}" for o in upcoming[1:])
         lines.append(f"Later: {later}")
-    sections = (Section(meetup.description, details_fields(meetup)), Section("\n".join(lines)))
-    return Reply.ephemeral(f"Meetup #{meetup.id}: {meetup.title}", sections=sections,
+    return Reply.ephemeral(f"Meetup #{meetup.number}: {meetup.title}", sections=(about, Section("\n".join(lines)), *past),
                            buttons=rsvp_buttons(meetup, nxt))
 
 
-def listing(upcoming: list[tuple[Occurrence, Meetup]]) -> Reply:
-    if not upcoming:
+def _who_came(meetup: Meetup, last: Occurrence, rsvps: list[tuple[Rsvp, Member]]) -> str:
+    came = [member.name for rsvp, member in rsvps if rsvp.attended]
+    said_yes = sum(1 for rsvp, _ in rsvps if rsvp.status == YES)
+    head = f"Last time, {when(last, meetup)}: {said_yes} said yes"
+    if not came:
+        return f"{head}; nobody is marked as there yet (`/meetup here {meetup.number} {local_day(last, meetup)}`)."
+    return f"{head}; came ({len(came)}): {', '.join(came)}"
+
+
+_ANSWER_WORDS = {YES: "you're going", MAYBE: "you said maybe", NO: "you can't come",
+                 WAITLIST: "you're on the waitlist"}
+
+
+def listing(rows: list[tuple[Occurrence, Meetup, Rsvp | None]], more: int) -> Reply:
+    """Each series once, with its next date, then the one-offs; and how many did not fit."""
+    if not rows:
         return Reply.ephemeral("No meetups are coming up. Champions schedule one with `/meetup create`.")
-    lines = [f"#{m.id} {m.title} — {when(o, m)}{' (moved)' if o.moved else ''}" for o, m in upcoming]
+
+    def line(occurrence: Occurrence, meetup: Meetup, answer: Rsvp | None) -> str:
+        mine = f" · {_ANSWER_WORDS[answer.status]}" if answer and answer.status in _ANSWER_WORDS else ""
+        moved = " (moved)" if occurrence.moved else ""
+        return f"#{meetup.number} {meetup.title} — {'next ' if meetup.repeats else ''}{when(occurrence, meetup)}{moved}{mine}"
+
+    series = [line(*row) for row in rows if row[1].repeats]
+    once = [line(*row) for row in rows if not row[1].repeats]
+    sections = tuple(Section(f"{title}:\n" + "\n".join(lines))
+                     for title, lines in (("Repeating", series), ("Once", once)) if lines)
+    if more:
+        sections += (Section(f"…and {plural(more, 'more meetup')}."),)
     return Reply.ephemeral("Coming up (`/meetup show ID` for details, `/meetup rsvp ID yes` to come):",
-                           sections=(Section("\n".join(lines)),))
+                           sections=sections)
 
 
 def reminder_post(meetup: Meetup, occurrence: Occurrence, going: int, offset: str, late: bool) -> Reply:
@@ -114,14 +142,14 @@ def reminder_dm(meetup: Meetup, occurrence: Occurrence, late: bool) -> Reply:
     where = f" Place: {meetup.location}." if meetup.location else ""
     note = " (late)" if late else ""
     return Reply.direct(f"⏰ Reminder{note}: you said you're coming to {meetup.title}, {when(occurrence, meetup)}."
-                        f"{where} Can't make it? `/meetup rsvp {meetup.id} no {local_day(occurrence, meetup)}`"
+                        f"{where} Can't make it? `/meetup rsvp {meetup.number} no {local_day(occurrence, meetup)}`"
                         " (`/meetup mute` stops these DMs).")
 
 
 def followup_post(meetup: Meetup, occurrence: Occurrence, said_yes: int) -> Reply:
     return Reply.public(f"Thanks to everyone at {meetup.title} ({stamp(occurrence.start_at, 'f')})! "
                         f"{said_yes} said they'd come. Were you there? Press the button so it counts.",
-                        buttons=(Button("I was there", f"meetup here {meetup.id} {local_day(occurrence, meetup)}"),))
+                        buttons=(Button("I was there", f"meetup here {meetup.number} {local_day(occurrence, meetup)}"),))
 
 
 def change_dm(meetup: Meetup, occurrence: Occurrence | None, what: str) -> Reply:

@@ -12,7 +12,9 @@ from bot.features.welcome.templates import KINDS, PLACEHOLDERS, check_template
 from bot.identity import Role
 from bot.reply import Reply, Section, Visibility
 
-LONGEST = max(kind.max_len for kind in KINDS.values())
+# Longer than any one message may be, so the refusal names the message and its own limit; it is also the
+# most a Slack modal input takes (a form is built from this parameter).
+MAX_TEXT = 3000
 RESET_WORD = "default"
 
 
@@ -87,7 +89,7 @@ COMMANDS = (
         "welcome edit", "Change the welcome message, greeting or welcome-back", EditWelcome, edit_welcome,
         params=(Param("kind", Kind.CHOICE, "which message", choices=tuple(KINDS)),
                 Param("text", Kind.TEXT, f"the message (placeholders: {_PLACEHOLDER_LIST}; 'default' resets)",
-                      max_len=LONGEST)),
+                      max_len=MAX_TEXT, noun="the message")),
         role=Role.CHAMPION, visibility=Visibility.EPHEMERAL, form=True,
         examples=("/welcome edit greeting Say hi to {member}, our newest member!", "/welcome edit dm default"),
     ),

@@ -61,9 +61,14 @@ async def pick_interests(cmd: PickInterests, ctx: Context) -> Reply:
 
 async def drop_interests(cmd: DropInterests, ctx: Context) -> Reply:
     names, tag_ids = await _known_topics(ctx, cmd.topics)
+    followed = await ctx.uow.interests.followed(ctx.community.id, ctx.member.id)
+    dropping = [n for n in names if n in followed]
+    if not dropping:
+        raise Refusal(f"You don't follow {_tags(names)}, so there is nothing to drop. "
+                      f"You follow: {_tags(followed) or 'nothing'}.")
     await ctx.uow.interests.unfollow(ctx.community.id, ctx.member.id, tag_ids)
-    left = await ctx.uow.interests.followed(ctx.community.id, ctx.member.id)
-    return Reply.ephemeral(f"You no longer follow {_tags(names)}. You follow: {_tags(left) or 'nothing'}.")
+    left = [n for n in followed if n not in dropping]
+    return Reply.ephemeral(f"You no longer follow {_tags(dropping)}. You follow: {_tags(left) or 'nothing'}.")
 
 
 async def _known_topics(ctx: Context, text: str) -> tuple[list[str], list[int]]:

@@ -17,6 +17,7 @@ class TemplateKind:
     about: str
     default: str
     max_len: int
+    label: str  # how refusals name it: "the welcome DM"
 
 
 KINDS = {
@@ -24,11 +25,13 @@ KINDS = {
     for kind in (
         TemplateKind("dm", "the direct message a newcomer gets",
                      "Welcome to {community}, {member}! 👋 We're glad you're here. "
-                     "The steps below help you find your way. Questions? Ask {champions} or anyone here.", 1000),
+                     "The steps below help you find your way. Questions? Ask {champions} or anyone here.", 1000,
+                     "the welcome DM"),
         TemplateKind("greeting", "the short public greeting in the welcome channel",
-                     "Please welcome {member} to {community}! 👋", 300),
+                     "Please welcome {member} to {community}! 👋", 300, "the public greeting"),
         TemplateKind("back", "the message a member who returns soon gets",
-                     "Welcome back to {community}, {member}! Type /onboarding to see where you left off.", 500),
+                     "Welcome back to {community}, {member}! Type /onboarding to see where you left off.", 500,
+                     "the welcome-back message"),
     )
 }
 
@@ -38,7 +41,7 @@ _BRACED = re.compile(r"\{([^{}]*)\}")
 def check_template(kind: str, text: str) -> str:
     """The template as it will be stored, or a Refusal naming what is wrong with it."""
     spec = KINDS[kind]
-    cleaned = clean_text(text, what=f"the {kind} message", max_len=spec.max_len, required=True)
+    cleaned = clean_text(text, what=spec.label, max_len=spec.max_len, required=True)
     unknown = [name for name in _BRACED.findall(cleaned) if name not in PLACEHOLDERS]
     if unknown:
         allowed = ", ".join(f"{{{p}}}" for p in PLACEHOLDERS)

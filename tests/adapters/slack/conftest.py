@@ -68,14 +68,15 @@ from tests.adapters.slack.rig import SlackRig, copbot_config  # noqa: E402
 
 @pytest.fixture
 async def make_rig(tmp_path, fake_slack: FakeSlack, http):
-    """`await make_rig(extra_specs=(...))`: copbot built on a SQLite file, its Slack adapter served over HTTP."""
+    """`await make_rig(extra_specs=(...))`: copbot built on a SQLite file (or the store at `url`), its Slack
+    adapter served over HTTP. Two rigs made in one test share the store, like a restarted process."""
     from adapters.bootstrap import build
     from adapters.slack.service import SlackService, SlackTokens
 
     started: list = []
 
-    async def make(extra_specs=(), socket: bool = False) -> SlackRig:
-        config = copbot_config(tmp_path, fake_slack.api_base)
+    async def make(extra_specs=(), socket: bool = False, url: str | None = None) -> SlackRig:
+        config = copbot_config(tmp_path, fake_slack.api_base, url)
         app = await build(config)
         for spec in extra_specs:
             app.core.book.add(spec)

@@ -15,9 +15,9 @@ SECRET = "secret"
 OWNER_ID = "U0OWNER"
 
 
-def copbot_config(tmp_path, api_base: str, **slack) -> Config:
+def copbot_config(tmp_path, api_base: str, url: str | None = None, **slack) -> Config:
     return Config(
-        database=DatabaseConfig(url=f"sqlite+aiosqlite:///{tmp_path}/copbot.db"),
+        database=DatabaseConfig(url=url or f"sqlite+aiosqlite:///{tmp_path}/copbot.db"),
         slack=SlackConfig(enabled=True, mode="http", api_base_url=api_base, **slack),
         communities=[CommunityConfig(name="Test community", slack=[sp.TEAM_ID],
                                      owners=[f"slack:{sp.TEAM_ID}:{OWNER_ID}"])],

@@ -127,6 +127,7 @@ async def test_joins_and_deactivations_reach_the_core(rig: SlackRig):
 async def test_app_home_opened_publishes_the_members_profile_and_help(rig: SlackRig):
     rig.fake.add_user("U0ALICE", "alice", display_name="Alice")
     assert await rig.event(sp.app_home_opened("U0ALICE")) == 200
+    await rig.drain()  # published after Slack was answered
     [published] = rig.fake.calls_to("views.publish")
     assert published.params["user_id"] == "U0ALICE"
     view = published.params["view"]

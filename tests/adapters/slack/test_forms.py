@@ -40,7 +40,7 @@ async def test_submitting_the_form_creates_the_meetup(rig: SlackRig):
     answer = await rig.fake.wait_for_response("create")
     assert answer["response_type"] == "in_channel" and "New meetup #1: Sunday run" in answer["text"]
     shown = json.dumps(answer["blocks"])
-    assert "Bring water" in shown and "#running" in shown and "90 minutes" in shown and "repeats weekly" in shown
+    assert "Bring water" in shown and "#running" in shown and "90 minutes" in shown and "weekly on" in shown
     listing = await rig.command("/meetup", "list")
     assert "#1 Sunday run" in listing["text"] + json.dumps(listing.get("blocks", []))
 

@@ -17,7 +17,7 @@ async def test_a_champion_edits_the_greeting_and_newcomers_get_it(community):
 
 
 async def test_granted_champions_may_edit_and_the_dm_names_them(community):
-    await community.say(":as alice", "/role grant @carol champion")
+    await community.say(":as carol", "/help", ":as alice", "/role grant @carol champion")
     out = await community.say(":as carol", "/welcome edit dm Hi {member}! Rules: {guidelines_link}. Ask {champions}.")
     assert "Saved" in out
     await community.say(":as alice", "/settings guidelines_link https://example.org/rules")
@@ -59,6 +59,8 @@ async def test_the_form_declaration_is_there_for_slack_and_discord(app):
     ("alice", "/welcome edit dm Hi {member", "A { or } is left open"),
     ("alice", "/welcome edit dm " + "x" * 1001, "under 1000 characters (this one has 1001)"),
     ("alice", "/welcome edit greeting " + "x" * 301, "under 300 characters (this one has 301)"),
+    ("alice", "/welcome edit greeting " + "x" * 2000, "Please keep the public greeting under 300 characters (this one has 2000)."),
+    ("alice", "/welcome edit dm " + "x" * 10019, "Please keep the message under 3000 characters (this one has 10019)."),
     ("alice", "/welcome edit poem roses", "'poem' isn't one of dm, greeting, back"),
     ("alice", "/welcome edit dm", "Please add the message"),
     ("dana", "/onboarding done coffee", "There is no onboarding step 'coffee' here. Steps: intro, interests, guidelines."),
