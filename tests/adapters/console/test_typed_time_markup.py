@@ -34,9 +34,8 @@ async def test_markup_in_a_kudos_reason_is_stored_and_shown_as_typed(console, ap
     out = await console.say(":as alice", f"/kudos @carol evil {markup}")
     assert_fine(out)
     assert markup in out
-    async with app.core.uow_factory() as uow:
-        community = (await uow.communities.all())[0]
-        assert (await uow.kudos.get(community.id, 1)).reason == f"evil {markup}"
+    async with app.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT reason FROM kudos"))).scalars().all() == [f"evil {markup}"]
     await reads_all_work(console)
 
 
