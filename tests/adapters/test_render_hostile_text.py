@@ -68,3 +68,8 @@ async def test_a_stamp_no_calendar_can_show_never_breaks_rendering(renderer, _ma
     assert STAMP_OPEN not in out and STAMP_CLOSE not in out
     if renderer is console_text:  # 31 Dec 9999 23:59 UTC is past the end of the calendar in Berlin
         assert UNKNOWN_TIME in out
+
+
+def test_a_mass_mention_cut_short_inside_a_mention_is_defused():
+    # `<@U1|<!channel>` parses as a mention whose name is "<!channel": the name is repeated in a refusal.
+    assert "<!channel" not in clean_name("<!channel").lower()
