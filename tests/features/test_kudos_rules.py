@@ -4,6 +4,7 @@ Every test asserts the kudos rows in the store (on SQLite and PostgreSQL), not t
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -58,7 +59,8 @@ async def test_the_pair_cap_is_per_giver(console):
 
 
 async def test_a_valid_command_to_several_people_gives_each_one_kudos(console):
-    await console.say(":as alice", "/kudos @bob @carol thanks")
+    out = await console.say(":as alice", "/kudos @bob @carol thanks #seo #links")
+    assert "alice gave kudos to bob, carol: thanks #seo #links (kudos #1, #2)" in out
     assert await kudos_rows(console) == [("alice", "bob", True), ("alice", "carol", True)]
 
 
@@ -131,3 +133,85 @@ async def test_the_undo_command_at_61_seconds_takes_back_nothing(console, clock)
 async def test_one_giver_cannot_undo_anothers_kudos(console, clock):
     await console.say(":as alice", "/kudos @bob thanks", ":as carol", "/kudos undo")
     assert await kudos_rows(console) == [("alice", "bob", True)]
+
+
+# What each kind of kudos records, and what taking one back records -----------------------------------------
+
+DETAILS = text("SELECT source, reason, message_id, revoke_kind, revoke_reason FROM kudos ORDER BY id")
+
+
+async def details(console) -> list[tuple]:
+    async with console.app.engine.connect() as connection:
+        return [tuple(row) for row in await connection.execute(DETAILS)]
+
+
+async def test_each_way_of_giving_records_its_source_message_and_reason(console):
+    await console.say(":as alice", "/kudos @bob for the audit")
+    await console.say("@carol++ for the slides")
+    plus_plus = re.search(r"\[(m\d+)\] \(#general\) alice: @carol\+\+", "\n".join(console.printed))[1]
+    await console.say(":as dan", "my notes")
+    notes = last_message_id(console)
+    await console.say(":as alice", f":react tada {notes}")
+    assert await details(console) == [
+        ("command", "for the audit", None, None, None),
+        ("message", "the slides", plus_plus, None, None),
+        ("reaction", "", notes, None, None),
+    ]
+    assert console.last.endswith("copbot: 🎉 alice gave kudos to dan (kudos #3)")  # a reaction has no reason
+
+
+async def test_undo_void_and_a_removed_reaction_record_how_the_kudos_was_taken_back(console, clock):
+    await console.say(":as owner", "/help", ":as bob", "my notes")
+    notes = last_message_id(console)
+    await console.say(":as alice", "/kudos @bob @carol thanks")
+    assert "Undone: your kudos to bob, carol." in await console.say("/kudos undo")
+    await console.say(f":react tada {notes}", f":unreact tada {notes}", "/kudos @dan thanks")
+    await console.say(":as owner", "/kudos void 4 given by mistake")
+    assert [row[3:] for row in await details(console)] == [
+        ("undo", "undone by the giver"), ("undo", "undone by the giver"), ("undo", "reaction removed"),
+        ("void", "given by mistake")]
+    async with console.app.engine.connect() as connection:
+        audit = (await connection.execute(text("SELECT action, detail FROM audit_log WHERE action LIKE 'kudos%'"))).all()
+    assert [(action, json.loads(d) if isinstance(d, str) else d) for action, d in audit] == [
+        ("kudos.void", {"kudos_id": 4, "reason": "given by mistake"})]
+
+
+async def test_the_refusals_for_undo_and_void_say_what_to_do(console):
+    assert "nothing to undo: kudos can be undone within 60 seconds of giving them." in await console.say(
+        ":as owner", "/kudos undo")
+    assert "There is no kudos #7 in this community." in await console.say("/kudos void 7 spam")
+
+
+async def test_plus_plus_takes_at_most_five_people(console):
+    await console.say(":as alice", "@a++ @b++ @c++ @d++ @e++ for the meetup")
+    assert len(await kudos_rows(console)) == 5
+    out = await console.say(":as carol", "@a++ @b++ @c++ @d++ @e++ @f++ for the meetup")
+    assert "Kudos go to at most 5 people at once." in out
+    assert len(await kudos_rows(console)) == 5
+
+
+async def test_plus_plus_with_an_overlong_reason_is_refused_and_names_the_reason(console):
+    out = await console.say(":as alice", "@bob++ " + "x" * 600)
+    assert "Please keep the reason under 500 characters" in out
+    assert await kudos_rows(console) == []
+
+
+async def test_plus_plus_to_a_bot_the_platform_names_gives_nothing(console):
+    await console.say(":as alice", "@copbot++ for the reminders")  # copbot is not a member yet: the event says bot
+    assert await kudos_rows(console) == []
+
+
+async def test_emoji_names_in_colons_count_for_adding_and_removing(app, clock):
+    from bot.events import MessagePosted, ReactionAdded, ReactionRemoved
+    from bot.identity import MemberRef, Person, Place
+
+    alice, bob = Person(MemberRef("slack", "T1", "UA"), "alice"), MemberRef("slack", "T1", "UB")
+    place = Place("slack", "T1", "C1", "1700000000.1", workspace_name="Team")
+    await app.core.handle_event(MessagePosted(Person(bob, "bob"), place, "Ev0", text="my notes"))
+    await app.core.handle_event(ReactionAdded(alice, place, "Ev1", emoji=":tada:", message_author=bob))
+    async with app.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM kudos WHERE revoked_at IS NULL"))).scalar() == 1
+    clock.advance(seconds=5)
+    await app.core.handle_event(ReactionRemoved(alice, place, "Ev2", emoji=":tada:", message_author=bob))
+    async with app.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM kudos WHERE revoked_at IS NULL"))).scalar() == 0

@@ -65,15 +65,20 @@ async def test_the_default_period_is_the_month(console, clock, zone):
     assert await board(console, "") == ["after"]
 
 
-async def test_the_title_names_the_period_in_the_community_zone(console, clock):
+@pytest.mark.parametrize("local, period, title", [
+    (datetime(2026, 11, 30, 0, 1), "week", "this week (from Monday 30 Nov)"),  # in UTC still Sunday 29 November
+    (datetime(2026, 12, 3, 12, 0), "week", "this week (from Monday 30 Nov)"),  # a Thursday
+    (datetime(2027, 1, 1, 0, 1), "month", "this month (January 2027)"),  # in UTC still 31 December
+    (datetime(2027, 1, 1, 0, 1), "quarter", "this quarter (Q1 2027)"),
+    (datetime(2027, 1, 1, 0, 1), "all", "all time"),
+])
+async def test_the_title_names_the_period_in_the_community_zone(console, clock, local, period, title):
     zone = "Pacific/Kiritimati"
     await in_zone(console, zone)
-    at(clock, datetime(2026, 11, 30, 0, 1), zone)  # Monday; in UTC still Sunday 29 November
-    assert "this week (from Monday 30 Nov)" in await console.say("/leaderboard week")
-    at(clock, datetime(2027, 1, 1, 0, 1), zone)  # in UTC still 31 December
-    assert "this month (January 2027)" in await console.say("/leaderboard month")
-    assert "this quarter (Q1 2027)" in await console.say("/leaderboard quarter")
-    assert "all time" in await console.say("/leaderboard all")
+    at(clock, local, zone)
+    out = await console.say(f"/leaderboard {period}")
+    assert re.search(rf"^\[m\d+\] \(#general\) copbot: Kudos leaderboard, {re.escape(title)}, received$", out,
+                     flags=re.MULTILINE), out
 
 
 async def test_given_and_tag_boards_use_the_period_too(console, clock):
@@ -109,7 +114,7 @@ async def test_opting_out_twice_and_in_once_is_in(console):
 
 async def streak(console, who: str = "bob") -> int:
     out = await console.say(f"/profile @{who}")
-    return int(re.search(r"(\d+) weeks? in a row", out)[1])
+    return int(re.search(r"(-?\d+) weeks? in a row", out)[1])
 
 
 async def test_a_streak_counts_consecutive_weeks_and_survives_the_week_after(console, clock):
@@ -167,5 +172,5 @@ def test_all_time_has_no_start_and_an_unknown_period_is_an_error():
 
     now = datetime(2026, 11, 23, 10, tzinfo=ZoneInfo("UTC"))
     assert period_start("all", now, "UTC") is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="fortnight"):
         period_start("fortnight", now, "UTC")
