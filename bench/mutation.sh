@@ -37,6 +37,7 @@ pytest_add_cli_args_test_selection =
     tests/features/test_leaderboard_periods.py
     tests/features/test_members.py
     tests/features/test_roles_and_erasure.py
+    tests/features/test_mentions.py
 CFG
 cd "$work"
 "$python" -m mutmut run --max-children "${1:-1}" >"$work/run.log" 2>&1 || { tail -40 "$work/run.log"; exit 1; }

@@ -215,3 +215,28 @@ async def test_emoji_names_in_colons_count_for_adding_and_removing(app, clock):
     await app.core.handle_event(ReactionRemoved(alice, place, "Ev2", emoji=":tada:", message_author=bob))
     async with app.engine.connect() as connection:
         assert (await connection.execute(text("SELECT count(*) FROM kudos WHERE revoked_at IS NULL"))).scalar() == 0
+
+
+# Refusals of the daily rules: the words, once each, and the edges of the counts -----------------------------
+
+
+async def test_each_refusal_of_a_receiver_says_why(console):
+    await console.say(":as dan", "/help", ":leave dan")
+    await console.say(":as alice")
+    assert "You can't give kudos to yourself, but thank you for being here!" in await console.say(
+        "/kudos @bob @alice thanks")
+    assert "dan is no longer a member of this community." in await console.say("/kudos @bob @dan thanks")
+    await console.say("/kudos @bob one", "/kudos @bob two")
+    assert ("You have already given bob 2 kudos today, the most for one person in a day. Nothing was given."
+            in await console.say("/kudos @bob three"))
+
+
+async def test_with_the_allowance_used_up_none_is_left(console):
+    await console.say(":as alice", *(f"/kudos @p{i} thanks" for i in range(5)))
+    assert "have 0 left today; this needs 1" in await console.say("/kudos @p9 thanks")
+
+
+async def test_a_pair_cap_of_one_allows_one_kudos_per_person_a_day(console):
+    await console.say(":as owner", "/settings kudos_pair_cap 1", ":as alice", "/kudos @bob one", "/kudos @bob two",
+                      "/kudos @carol one")
+    assert await kudos_rows(console) == [("alice", "bob", True), ("alice", "carol", True)]
