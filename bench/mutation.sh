@@ -2,12 +2,15 @@
 # Mutation testing (mutmut 3) of the kudos rules, leaderboard periods and mention resolution:
 # bot/features/kudos.py, bot/periods.py, bot/people.py, against the kudos/leaderboard/members/roles tests on SQLite.
 #
-#   .venv/bin/pip install mutmut && sh bench/mutation.sh [MAX_CHILDREN]
+#   .venv/bin/pip install mutmut && sh bench/mutation.sh [MAX_CHILDREN [MODULE.py ...]]
 #
 # It works in a scratch copy (mutmut writes a mutants/ folder and reads its [mutmut] config from setup.cfg),
 # so the repository gets neither; the copy is removed at the end unless KEEP=1. Prints the survivors and the
 # per-module counts. MAX_CHILDREN (default 1) bounds the CPU it takes.
 set -eu
+children=${1:-1}
+[ $# -gt 0 ] && shift
+modules=${*:-bot/features/kudos.py bot/periods.py bot/people.py}
 cd "$(dirname "$0")/.."
 root=$(pwd)
 python=${PYTHON:-$root/.venv/bin/python}
@@ -19,9 +22,7 @@ cat > "$work/setup.cfg" <<'CFG'
 [mutmut]
 source_paths = bot
 only_mutate =
-    bot/features/kudos.py
-    bot/periods.py
-    bot/people.py
+ONLY_MUTATE
 also_copy =
     adapters
     storage
@@ -39,8 +40,10 @@ pytest_add_cli_args_test_selection =
     tests/features/test_roles_and_erasure.py
     tests/features/test_mentions.py
 CFG
+listed=$(for m in $modules; do printf '    %s\\n' "$m"; done)
+sed -i "s|^ONLY_MUTATE\$|$listed|" "$work/setup.cfg"
 cd "$work"
-"$python" -m mutmut run --max-children "${1:-1}" >"$work/run.log" 2>&1 || { tail -40 "$work/run.log"; exit 1; }
+"$python" -m mutmut run --max-children "$children" >"$work/run.log" 2>&1 || { tail -40 "$work/run.log"; exit 1; }
 "$python" -m mutmut results
 "$python" -m mutmut export-cicd-stats >/dev/null
 "$python" - <<'PY'
