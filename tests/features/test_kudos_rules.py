@@ -171,6 +171,10 @@ async def test_undo_void_and_a_removed_reaction_record_how_the_kudos_was_taken_b
         ("undo", "undone by the giver"), ("undo", "undone by the giver"), ("undo", "reaction removed"),
         ("void", "given by mistake")]
     async with console.app.engine.connect() as connection:
+        by = (await connection.execute(text(
+            "SELECT m.name FROM kudos k JOIN members m ON m.id = k.revoked_by_id ORDER BY k.id"))).scalars().all()
+    assert by == ["alice", "alice", "alice", "owner"]
+    async with console.app.engine.connect() as connection:
         audit = (await connection.execute(text("SELECT action, detail FROM audit_log WHERE action LIKE 'kudos%'"))).all()
     assert [(action, json.loads(d) if isinstance(d, str) else d) for action, d in audit] == [
         ("kudos.void", {"kudos_id": 4, "reason": "given by mistake"})]
@@ -240,3 +244,13 @@ async def test_a_pair_cap_of_one_allows_one_kudos_per_person_a_day(console):
     await console.say(":as owner", "/settings kudos_pair_cap 1", ":as alice", "/kudos @bob one", "/kudos @bob two",
                       "/kudos @carol one")
     assert await kudos_rows(console) == [("alice", "bob", True), ("alice", "carol", True)]
+
+
+async def test_a_kudos_channel_named_with_its_workspace_gets_the_announcement(console):
+    await console.say(":as owner", "/settings kudos_channel console:local:kudos")
+    out = await console.say(":as alice", "/kudos @bob thanks")
+    assert re.search(r"\(#kudos\) copbot: 🎉 alice gave kudos to bob", out)
+    async with console.app.engine.connect() as connection:
+        payload = (await connection.execute(text("SELECT payload FROM outbox"))).scalar_one()
+    payload = json.loads(payload) if isinstance(payload, str) else payload
+    assert payload["target"]["channel"]["workspace_id"] == "local"
