@@ -39,8 +39,9 @@ async def test_a_bare_name_nobody_has_or_two_people_share_gives_nothing(app):
     await run(app, person("UB1", "sam"), "help")
     await run(app, person("UB2", "Sam"), "help")
     reply = await run(app, person("UALICE"), "kudos @sam thanks")
-    assert "More than one member is called @sam" in reply.text
-    assert "I don't know anyone called @nobody" in (await run(app, person("UALICE"), "kudos @nobody thanks")).text
+    assert reply.text == "More than one member is called @sam: pick them from the mention list."
+    assert (await run(app, person("UALICE"), "kudos @nobody thanks")).text == (
+        "I don't know anyone called @nobody here: pick them from the mention list.")
     assert await rows(app, RECEIVED) == []
 
 
