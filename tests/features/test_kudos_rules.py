@@ -227,7 +227,7 @@ async def test_emoji_names_in_colons_count_for_adding_and_removing(app, clock):
 async def test_each_refusal_of_a_receiver_says_why(console):
     await console.say(":as dan", "/help", ":leave dan")
     await console.say(":as alice")
-    assert "You can't give kudos to yourself, but thank you for being here!" in await console.say(
+    assert "copbot: You can't give kudos to yourself, but thank you for being here!" in await console.say(
         "/kudos @bob @alice thanks")
     assert "dan is no longer a member of this community." in await console.say("/kudos @bob @dan thanks")
     await console.say("/kudos @bob one", "/kudos @bob two")
