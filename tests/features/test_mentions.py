@@ -67,3 +67,16 @@ async def test_a_mention_keeps_what_the_members_own_events_said(app):
         ("Ann B", int(Role.MANAGER), "Europe/Berlin")]
     await run(app, admin, "kudos void 1 test")  # still a manager
     assert await rows(app, "SELECT revoke_kind FROM kudos") == [("void",)]
+
+
+async def test_a_known_bot_mentioned_without_platform_facts_is_still_a_bot(app):
+    await run(app, person("UBOT", "helper", is_bot=True), "help")
+    await run(app, person("UALICE"), "kudos <@UBOT> thanks")
+    assert await rows(app, RECEIVED) == []
+
+
+async def test_a_plus_plus_label_does_not_rename_a_known_member(console):
+    await console.say(":as bob", "/help", ":as alice", "@BOB++ for the help")
+    async with console.app.engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM members WHERE user_id = 'bob'"))).scalars().all()
+    assert names == ["bob"]
