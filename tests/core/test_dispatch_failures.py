@@ -115,7 +115,7 @@ async def test_a_row_of_an_unknown_kind_is_retried_with_the_reason_recorded(app,
     assert row.failed_at is None and row.sent_at is None and outbound.sent == []
 
 
-async def test_one_bad_row_of_a_batched_kind_never_holds_back_the_others(app, clock):
+async def test_one_bad_row_of_a_batched_kind_never_holds_back_the_others(app, clock, caplog):
     """A kind's `many` fails for the whole batch: its rows are decided one by one; only the bad one is retried."""
 
     async def decide(item, uow, now):
@@ -140,6 +140,55 @@ async def test_one_bad_row_of_a_batched_kind_never_holds_back_the_others(app, cl
     assert one.sent_at is not None and three.sent_at is not None
     assert two.sent_at is None and two.last_error == "ValueError: bad row" and two.failed_at is None
     assert [key for _, _, key in outbound.sent] == ["outbox-1-0", "outbox-3-0"]
+    [fallback] = [r for r in caplog.records if "at once" in r.getMessage()]
+    assert fallback.getMessage() == "deciding 3 batched rows at once failed; deciding them one by one"
+    assert fallback.levelname == "WARNING" and fallback.exc_info[0] is RuntimeError
+
+
+async def test_a_batched_kind_decides_its_due_rows_in_one_call(app, clock):
+    calls = []
+
+    async def decide(item, uow, now):
+        raise AssertionError("a kind with `many` is decided one by one only when `many` fails")
+
+    async def decide_many(items, uow, now):
+        calls.append(([i.payload["n"] for i in items], now, await uow.outbox.pending()))
+        return {i.id: [(CHANNEL, Reply.public(f"row {i.payload['n']}"))] for i in items}
+
+    decide.many = decide_many
+    async with app.core.uow_factory() as uow:
+        for n in (1, 2):
+            uow.outbox.add(None, "batched", {"n": n}, due_at=clock.now())
+        await uow.commit()
+    outbound = RecordingOutbound()
+    d = dispatcher(app, outbound, clock)
+    d.kinds["batched"] = decide
+    await d.run_due()
+    assert calls == [([1, 2], clock.now(), 2)]
+    assert [text for _, text, _ in outbound.sent] == ["row 1", "row 2"]
+
+
+async def test_each_failure_is_logged_and_giving_up_is_an_error(app, clock, caplog):
+    await queue(app, CHANNEL, "doomed", due_at=clock.now())
+    d = dispatcher(app, RecordingOutbound(fail_times=10**6), clock)
+    for _ in range(MAX_ATTEMPTS):
+        await d.run_due()
+        clock.advance(minutes=15)
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "copbot.dispatch"]
+    assert logged[0] == ("WARNING", "outbox 1 (message) attempt 1 failed: ConnectionError")
+    assert logged[-1] == ("ERROR", f"outbox 1 (message) attempt {MAX_ATTEMPTS} failed: ConnectionError - giving up")
+    assert len(logged) == MAX_ATTEMPTS
+
+
+async def test_a_long_error_is_kept_to_500_characters(app, clock):
+    class Verbose(RecordingOutbound):
+        async def send(self, target, reply, *, key):
+            raise ConnectionError("x" * 1000)
+
+    await queue(app, CHANNEL, "hello", due_at=clock.now())
+    await dispatcher(app, Verbose(), clock).run_due()
+    [row] = await rows(app)
+    assert row.last_error == ("ConnectionError: " + "x" * 1000)[:500]
 
 
 async def test_rows_are_marked_sent_as_the_batch_goes_so_a_crash_repeats_only_those_in_flight(
