@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO
 
 import ijson
-from sqlalchemy import String, Table, cast, delete, exc, func, insert, select, text
+from sqlalchemy import String, Table, cast, delete, exc, func, insert, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.models import (
@@ -70,6 +70,9 @@ NOT_SECTIONS = {
     "kudos_tags": "written inside each kudos as its list of tag ids",
     "processed_events": "platform event ids kept for retries; operational, and not tied to one community",
 }
+# What names a row within its community besides its id: new ids are looked up by it after each batch.
+NATURAL_KEYS = {"members": ("platform", "workspace_id", "user_id"), "tags": ("name",), "kudos": ("number",),
+                "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start")}
 _COMMUNITY_FIELDS = ("id", "name", "zone", "settings", "created_at", "last_kudos_number", "last_meetup_number")
 _OUTBOX_STATE = {"lease_until", "lease_owner", "sent_at", "failed_at"}  # only pending rows travel; state resets
 
@@ -296,12 +299,16 @@ async def _insert(conn: AsyncConnection, table: Table, batch: list[dict], maps: 
     rows = [_decode(table, row, maps, cid) for row in batch]
     if table is _AUDIT:
         await _resolve_kudos_ids(conn, rows, cid)
+    await conn.execute(insert(table), rows)  # executemany, no RETURNING: SQLite would insert a row at a time
     remember = maps.tables.get(table.name)
     if remember is None and tags is None:
-        await conn.execute(insert(table), rows)
         return
-    new_ids = (await conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
-               ).scalars().all()
+    # The new ids, found by each row's natural key (unique within the community, kept by the move).
+    natural = [table.c[name] for name in NATURAL_KEYS[table.name]]
+    keys = [tuple(row[c.name] for c in natural) for row in rows]
+    found = {tuple(found[1:]): found[0] for found in await conn.execute(
+        select(table.c.id, *natural).where(table.c.community_id == cid, tuple_(*natural).in_(keys)))}
+    new_ids = [found[key] for key in keys]
     if remember is not None:
         remember.update(zip(old_ids, new_ids, strict=True))
     if tags:
