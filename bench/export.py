@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, update  # noqa: E402
+from sqlalchemy import insert, literal, select, update  # noqa: E402
 
 from storage.engine import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
@@ -48,15 +48,18 @@ async def seed(url: str, n: int) -> None:
             {"community_id": cid, "name": f"tag{i}", "created_at": start} for i in range(TAGS)])).scalars().all()
     for first in range(0, n, CHUNK):
         async with engine.begin() as conn:
-            rows = [{"community_id": cid, "number": i + 1, "batch": f"b{i}", "giver_id": members[i % MEMBERS],
-                     "receiver_id": members[(i * 7 + 1) % MEMBERS], "reason": f"thanks for the help number {i}",
-                     "source": "command", "platform": "slack", "workspace_id": "TB", "channel_id": "C1",
-                     "created_at": start + timedelta(minutes=i)} for i in range(first, min(first + CHUNK, n))]
-            ids = (await conn.execute(insert(KudosRow).returning(KudosRow.id, sort_by_parameter_order=True), rows)
-                   ).scalars().all()
-            links = [{"community_id": cid, "kudos_id": kudos_id, "tag_id": tags[kudos_id % TAGS]}
-                     for kudos_id in ids[::3]]
-            await conn.execute(insert(KudosTagRow), links)
+            await conn.execute(insert(KudosRow), [
+                {"community_id": cid, "number": i + 1, "batch": f"b{i}", "giver_id": members[i % MEMBERS],
+                 "receiver_id": members[(i * 7 + 1) % MEMBERS], "reason": f"thanks for the help number {i}",
+                 "source": "command", "platform": "slack", "workspace_id": "TB", "channel_id": "C1",
+                 "created_at": start + timedelta(minutes=i)} for i in range(first, min(first + CHUNK, n))])
+    k = KudosRow.__table__
+    async with engine.begin() as conn:  # every third kudos gets a tag
+        for index, tag in enumerate(tags):
+            await conn.execute(insert(KudosTagRow).from_select(
+                ["community_id", "kudos_id", "tag_id"],
+                select(k.c.community_id, k.c.id, literal(tag)).where(
+                    k.c.community_id == cid, k.c.number % (3 * TAGS) == index * 3)))
     async with engine.begin() as conn:
         await conn.execute(update(CommunityRow).where(CommunityRow.id == cid).values(last_kudos_number=n))
     await engine.dispose()
