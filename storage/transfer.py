@@ -175,27 +175,14 @@ async def import_community(engine: AsyncEngine, source: BinaryIO, *, new_name: s
     Refused (TransferError, nothing written) when a community of that name, or one bound to the same workspace,
     guild or console, exists; `replace=True` deletes those first; with `new_name` the taken bindings are left
     out and the copy is imported unbound to them."""
-    document = read_document(source)
-    header: dict = {}
-    for key, value in document:
-        if key == "community":
-            break
-        header[key] = value
-    else:
-        raise TransferError("the file ended before its community: it is not a whole copbot export")
-    if header.get("format") != FORMAT:
-        raise TransferError("this is not a copbot export (no \"format\": \"copbot-export\" at its start)")
-    if header.get("version") != VERSION:
-        raise TransferError(f"this export is format version {header.get('version')}; this copbot reads "
-                            f"version {VERSION}: import it with the copbot that wrote it, or a newer one")
-    counts = header.get("counts") or {}
-    community = _check_community(value, new_name)
-    async with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            await conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock before looking
-        else:
-            await conn.begin()
-        try:
+    try:
+        document = read_document(source)
+        community, counts = _read_header(document, new_name)
+        async with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                await conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock before looking
+            else:
+                await conn.begin()
             result, maps = await _make_room(conn, community, document, replace, new_name is not None)
             for key, rows in document:
                 table = _section(key)
@@ -204,14 +191,33 @@ async def import_community(engine: AsyncEngine, source: BinaryIO, *, new_name: s
                     await _insert(conn, table, batch, maps, result.community_id)
                     done += len(batch)
                     if progress:
-                        progress(key, done, counts.get(key, 0))
+                        total = counts.get(key)
+                        progress(key, done, total if isinstance(total, int) else done)
                 result.counts[key] = done
             await conn.commit()
-        except (exc.StatementError, exc.DBAPIError) as error:
-            raise TransferError(f"the database refused a row: {_first_line(error)}; nothing was imported") from None
-        except ijson.JSONError as error:
-            raise TransferError(f"the file is not valid JSON ({error}); nothing was imported") from None
+    except (exc.StatementError, exc.DBAPIError) as error:
+        raise TransferError(f"the database refused a row: {_first_line(error)}; nothing was imported") from None
+    except ijson.JSONError as error:
+        raise TransferError(f"the file is not whole, valid JSON ({str(error)[:200]}); nothing was imported") from None
     return result
+
+
+def _read_header(document, new_name: str | None) -> tuple[dict, dict]:
+    """Everything before the first section: the format, its version, the counts and the community."""
+    header: dict = {}
+    for key, value in document:
+        header[key] = value
+        if key == "community":
+            break
+    if header.get("format") != FORMAT:
+        raise TransferError("this is not a copbot export (it does not start with \"format\": \"copbot-export\")")
+    if header.get("version") != VERSION:
+        raise TransferError(f"this export is format version {str(header.get('version'))[:20]}; this copbot reads "
+                            f"version {VERSION}: import it with the copbot that wrote it, or a newer one")
+    if "community" not in header:
+        raise TransferError("the file ended before its community: it is not a whole copbot export")
+    counts = header.get("counts")
+    return _check_community(header["community"], new_name), counts if isinstance(counts, dict) else {}
 
 
 async def _make_room(conn: AsyncConnection, community: dict, document, replace: bool,
@@ -220,7 +226,8 @@ async def _make_room(conn: AsyncConnection, community: dict, document, replace: 
     key, bindings = next(document, (None, None))
     if key != BindingRow.__tablename__:
         raise TransferError("the file's first section is not community_bindings: it is not a copbot export")
-    wanted = [(str(b["platform"]), str(b["workspace_id"])) for b in bindings]
+    wanted = [(b["platform"], b["workspace_id"]) for b in bindings
+              if isinstance(b, dict) and isinstance(b.get("platform"), str) and isinstance(b.get("workspace_id"), str)]
     holders = {row.id: row.name for row in await conn.execute(
         select(CommunityRow.id, CommunityRow.name).where(CommunityRow.name == community["name"]))}
     taken = {}

@@ -200,13 +200,13 @@ async def test_import_refuses_existing_data_unless_asked(exported, clock, tmp_pa
 
 
 @pytest.mark.parametrize("content", ["", "not json", "[1, 2]", '{"format": "something else", "version": 1}',
-                                     "TRUNCATED", "OTHER_VERSION"])
+                                     "TRUNCATED", "HEADER_CUT", "OTHER_VERSION"])
 async def test_a_file_that_is_not_a_whole_export_is_refused_and_changes_nothing(content, exported, tmp_path):
     target = f"sqlite+aiosqlite:///{tmp_path}/b.db"
-    if content in ("TRUNCATED", "OTHER_VERSION"):
+    if content in ("TRUNCATED", "HEADER_CUT", "OTHER_VERSION"):
         text = exported[1].read_text()
-        content = (text[: len(text) * 2 // 3] if content == "TRUNCATED"
-                   else text.replace('"version":1', '"version":99', 1))
+        content = {"TRUNCATED": text[: len(text) * 2 // 3], "HEADER_CUT": text[:150],
+                   "OTHER_VERSION": text.replace('"version":1', '"version":99', 1)}[content]
     bad = tmp_path / "bad.json"
     bad.write_text(content)
     result = copbot("import", str(bad), database=target)
