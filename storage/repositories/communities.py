@@ -185,14 +185,28 @@ class SqlMembers:
                                                         MemberRow.id == member_id).with_for_update())
 
     async def erase(self, community_id: int, member_id: int, *, at: datetime) -> None:
-        from storage.models import KudosRow
+        from storage.models import AuditRow, KudosRow
+        from storage.repositories.outbox import forget_in_outbox
 
+        member = await self.get(community_id, member_id)
+        reasons = set(await self.s.scalars(select(KudosRow.reason).where(
+            KudosRow.community_id == community_id, KudosRow.giver_id == member_id, KudosRow.reason != "")))
+        reasons |= set(await self.s.scalars(select(KudosRow.revoke_reason).where(
+            KudosRow.community_id == community_id, KudosRow.revoked_by_id == member_id,
+            KudosRow.revoke_reason.is_not(None))))
         await self.s.execute(update(MemberRow).where(MemberRow.community_id == community_id,
                                                      MemberRow.id == member_id).values(
             name="erased member", user_id=f"erased-{member_id}", zone=None, erased_at=at,
             leaderboard_opt_out=True))
-        await self.s.execute(update(KudosRow).where(KudosRow.community_id == community_id,
-                                                    KudosRow.giver_id == member_id).values(reason=""))
+        kudos = update(KudosRow).where(KudosRow.community_id == community_id)
+        await self.s.execute(kudos.where(KudosRow.giver_id == member_id).values(reason=""))
+        await self.s.execute(kudos.where(KudosRow.revoked_by_id == member_id).values(revoke_reason=""))
+        for audit in await self.s.scalars(select(AuditRow).where(
+                AuditRow.community_id == community_id, AuditRow.actor_id == member_id)):
+            if "reason" in audit.detail:
+                audit.detail = {**audit.detail, "reason": ""}
+        await forget_in_outbox(self.s, community_id, words=[member.name],
+                               texts=[str(member.ref), *sorted(reasons)])
 
     async def many(self, community_id: int, member_ids: Sequence[int]) -> dict[int, Member]:
         rows = await self.s.scalars(self._in(community_id).where(MemberRow.id.in_(list(member_ids))))
