@@ -69,6 +69,7 @@ _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, Outbox
 NOT_SECTIONS = {
     "kudos_tags": "written inside each kudos as its list of tag ids",
     "processed_events": "platform event ids kept for retries; operational, and not tied to one community",
+    "kudos_totals": "running leaderboard totals derived from the kudos: recounted on import (_rebuild_derived)",
 }
 # What names a row within its community besides its id: new ids are looked up by it after each batch.
 NATURAL_KEYS = {"members": ("platform", "workspace_id", "user_id"), "tags": ("name",), "kudos": ("number",),
@@ -194,12 +195,22 @@ async def import_community(engine: AsyncEngine, source: BinaryIO, *, new_name: s
                         total = counts.get(key)
                         progress(key, done, total if isinstance(total, int) else done)
                 result.counts[key] = done
+            await _rebuild_derived(conn, result.community_id, community["zone"])
             await conn.commit()
     except (exc.StatementError, exc.DBAPIError) as error:
         raise TransferError(f"the database refused a row: {_first_line(error)}; nothing was imported") from None
     except ijson.JSONError as error:
         raise TransferError(f"the file is not whole, valid JSON ({str(error)[:200]}); nothing was imported") from None
     return result
+
+
+async def _rebuild_derived(conn: AsyncConnection, community_id: int, zone: str) -> None:
+    """Tables computed from the imported rows are recounted, not copied (their periods are today's, here)."""
+    if "kudos_totals" in Base.metadata.tables:  # migration 0007's running leaderboard totals
+        from storage.repositories.kudos_totals import rebuild_statements
+
+        for statement in rebuild_statements(community_id, zone, datetime.now(UTC)):
+            await conn.execute(statement)
 
 
 def _read_header(document, new_name: str | None) -> tuple[dict, dict]:

@@ -64,7 +64,6 @@ VIEWS = """
 /leaderboard all
 /leaderboard all given
 /leaderboard all #seo
-/leaderboard month
 /profile @bob
 /profile @carol
 /profile @alice
