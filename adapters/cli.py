@@ -103,7 +103,30 @@ def _parser() -> argparse.ArgumentParser:
     ics.add_argument("--community", required=True, metavar="NAME", help="the community's name")
     ics.add_argument("--out", metavar="FILE", help="where to write it (default: standard output)")
     ics.set_defaults(handler=_meetups_ics, log_level="WARNING")
+
+    export = command("export", "Write one community's data as JSON to standard output (a backup, or a move).",
+                     _export, log_level="WARNING")
+    export.add_argument("--community", required=True, metavar="NAME", help="the community's name")
+    load_ = command("import", "Read a community from a file written by copbot export.", _import,
+                    log_level="WARNING")
+    load_.add_argument("file", metavar="FILE", help="the export ('-' reads standard input)")
+    load_.add_argument("--as", dest="new_name", metavar="NEW_NAME",
+                       help="import a copy under this name (workspaces already bound here stay where they are)")
+    load_.add_argument("--replace", action="store_true",
+                       help="delete the community of that name, and any bound to the same workspace, first")
     return parser
+
+
+def _export(args) -> int:
+    from adapters.backup import export
+
+    return export(_config(args), args.community)
+
+
+def _import(args) -> int:
+    from adapters.backup import import_
+
+    return import_(_config(args), args.file, args.new_name, args.replace)
 
 
 def _meetups_ics(args) -> int:
