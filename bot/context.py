@@ -12,6 +12,7 @@ from bot.domain import Community, Member
 from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, ResponseTarget, Role, Target
 from bot.ports import UnitOfWork
 from bot.reply import Reply
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Context:
     now: datetime
     owners: frozenset[str] = frozenset()
     published: list[Any] = field(default_factory=list)
+    features: tuple[Feature, ...] = ()  # what the core runs: a step over every feature (erasure) walks these
 
     @property
     def zone(self) -> str:
@@ -102,9 +104,29 @@ def json_target(where: Mapping) -> Target:
     return _channel_target(where["channel"])
 
 
+# erase step(uow, community_id, member_id, at): removes what this feature stores of one member
+EraseStep = Callable[[UnitOfWork, int, int, datetime], Awaitable[None]]
+
+
+async def erases_nothing(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:
+    """The erase step of a feature that keeps no personal data beyond the member row (the core erases that)."""
+
+
+class _Undeclared:
+    def __repr__(self) -> str:
+        return "UNDECLARED"
+
+
+UNDECLARED: Any = _Undeclared()  # a contract field the feature did not fill in (tests/core/test_feature_contract.py)
+
+
 @dataclass(frozen=True)
 class Feature:
-    """What one feature module contributes to the core."""
+    """What one feature module contributes to the core.
+
+    Every feature states its settings section (`Settings` when it has none), its erase step (`erases_nothing`
+    when it keeps nothing personal) and its repositories: unit-of-work attribute -> Protocol, implemented in
+    storage (storage/repositories/registry.py)."""
 
     name: str
     commands: tuple[CommandSpec, ...] = ()
@@ -114,3 +136,6 @@ class Feature:
     listeners: Mapping[type, Callable[[Any, Any], Awaitable[None]]] = field(default_factory=dict)
     # outbox kind -> handler(item, uow, now) -> list of (target, reply) to send now
     outbox_kinds: Mapping[str, Callable[..., Awaitable[list[tuple[Target, Reply]]]]] = field(default_factory=dict)
+    settings: type[Settings] = UNDECLARED
+    erase: EraseStep = UNDECLARED
+    repositories: Mapping[str, type] = UNDECLARED

@@ -19,7 +19,7 @@ from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
-from bot.settings import CommunitySettings
+from bot.settings import Settings, compose_settings
 from bot.text import clean_name
 
 log = logging.getLogger("copbot.core")
@@ -95,6 +95,7 @@ class Core:
         self.config = config or CoreConfig()
         self.book = CommandBook()
         self.features = (*features, help_feature(self.book))
+        self.settings_model = compose_settings(f.settings for f in self.features)
         self._on_commit = on_commit or (lambda: None)
         self.bots: dict[str, BotIdentity] = {}  # platform -> the bot's own user there
         for feature in self.features:
@@ -259,7 +260,8 @@ class Core:
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
         owners = self.config.owners
-        return Context(uow, community, member, effective_role(member, owners), place, now, owners), known
+        return Context(uow, community, member, effective_role(member, owners), place, now, owners,
+                       features=self.features), known
 
     async def _new_community(self, uow: UnitOfWork, place: Place) -> Community:
         allowed = self.config.allowed.get(place.platform)
@@ -274,8 +276,8 @@ class Core:
         log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
         return community
 
-    def default_settings(self, overrides: dict | None = None) -> CommunitySettings:
-        return CommunitySettings(**{**self.config.default_settings, **(overrides or {})})
+    def default_settings(self, overrides: dict | None = None) -> Settings:
+        return self.settings_model(**{**self.config.default_settings, **(overrides or {})})
 
     async def seed_communities(self, seeds: Iterable[CommunitySeed]) -> None:
         """Create or update the communities declared in config and bind their workspaces."""
@@ -290,7 +292,7 @@ class Core:
                     # Keys the operator wrote in config win; the rest keep what managers set in chat.
                     merged = {**community.settings.model_dump(), **seed.settings}
                     await uow.communities.update(community.id, zone=seed.zone,
-                                                 settings=CommunitySettings(**merged))
+                                                 settings=self.settings_model(**merged))
                 bound = set(await uow.communities.bindings(community.id))
                 for platform, workspace_id in seed.bindings:
                     if (platform, workspace_id) not in bound:

@@ -146,3 +146,7 @@ class SqlKudos:
     async def received_times(self, community_id: int, member_id: int, since: datetime) -> list[datetime]:
         return list(await self.s.scalars(_RECEIVED_TIMES, {"community_id": community_id, "member_id": member_id,
                                                            "since": since}))
+
+    async def erase_reasons(self, community_id: int, giver_id: int) -> None:
+        await self.s.execute(update(KudosRow).where(KudosRow.community_id == community_id,
+                                                    KudosRow.giver_id == giver_id).values(reason=""))

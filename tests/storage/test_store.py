@@ -12,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from bot.features.catalog import CommunitySettings
 from bot.identity import MemberRef, Person, Role
-from bot.settings import CommunitySettings
 from storage.engine import make_engine, session_factory
 from storage.migrate import current_revision, upgrade
 from storage.models import Base
