@@ -72,6 +72,7 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     features = all_features()
     core = Core(uows, clock, features, core_config(config))
     await core.seed_communities(seeds(config))
+    await core.plan_schedules()
     outbound = OutboundRouter()
     dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands])
     return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock))

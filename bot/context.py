@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.commands import CommandSpec
 from bot.domain import Community, Member
@@ -13,6 +13,9 @@ from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, Response
 from bot.ports import UnitOfWork
 from bot.reply import Reply
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.schedules import Schedule
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,10 @@ class Context:
                              self.place.thread_id, fallback=self.member.ref)
 
     def send_later(self, target: Target, reply: Reply, *, due_at: datetime | None = None,
-                   dedupe_key: str | None = None) -> None:
+                   key: str | None = None, if_absent: bool = False) -> None:
         """Queue a message in the outbox, in this transaction: it is sent once this commits."""
         self.uow.outbox.add(self.community.id, "message", message_payload(target, reply),
-                            due_at=due_at or self.now, dedupe_key=dedupe_key)
+                            due_at=due_at or self.now, key=key, if_absent=if_absent)
 
 
 def message_payload(target: Target, reply: Reply) -> dict:
@@ -104,6 +107,21 @@ def json_target(where: Mapping) -> Target:
     return _channel_target(where["channel"])
 
 
+Plan = list[tuple[Target, Reply]]  # what an outbox row sends now (nothing: an empty list)
+
+
+@dataclass(frozen=True)
+class OutboxKind:
+    """A kind of outbox row a feature plans ahead and decides when it is due.
+
+    `decide(item, uow, now)` returns what to send now; `decide_many(items, uow, now) -> {item id: plan}`, if
+    given, decides a batch of due rows at once (the dispatcher falls back to `decide` one by one if it fails)."""
+
+    name: str
+    decide: Callable[[Any, UnitOfWork, datetime], Awaitable[Plan]]
+    decide_many: Callable[[Any, UnitOfWork, datetime], Awaitable[dict[int, Plan]]] | None = None
+
+
 # erase step(uow, community_id, member_id, at): removes what this feature stores of one member
 EraseStep = Callable[[UnitOfWork, int, int, datetime], Awaitable[None]]
 
@@ -134,8 +152,11 @@ class Feature:
     on_event: Mapping[type, Callable[[Any, Context], Awaitable[Reply | None]]] = field(default_factory=dict)
     # domain event type -> listener(event, core), called after commit
     listeners: Mapping[type, Callable[[Any, Any], Awaitable[None]]] = field(default_factory=dict)
-    # outbox kind -> handler(item, uow, now) -> list of (target, reply) to send now
-    outbox_kinds: Mapping[str, Callable[..., Awaitable[list[tuple[Target, Reply]]]]] = field(default_factory=dict)
+    outbox_kinds: tuple[OutboxKind, ...] = ()
+    schedules: tuple[Schedule, ...] = ()  # recurring, per community: bot/schedules.py
     settings: type[Settings] = UNDECLARED
     erase: EraseStep = UNDECLARED
     repositories: Mapping[str, type] = UNDECLARED
+
+    def every_outbox_kind(self) -> tuple[OutboxKind, ...]:
+        return (*self.outbox_kinds, *(schedule.outbox_kind() for schedule in self.schedules))

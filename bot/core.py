@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
-from bot.context import Context, Feature, Lookup, json_target, target_json
+from bot.context import Context, Feature, Lookup, OutboxKind, json_target, target_json
 from bot.domain import Community, Member
 from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
@@ -184,7 +184,7 @@ class Core:
     @property
     def queued_commands(self) -> Feature:
         """The outbox kind that runs slow commands; the dispatcher is given it with the features."""
-        return Feature(name="queued commands", outbox_kinds={QUEUED_COMMAND: self._run_queued})
+        return Feature(name="queued commands", outbox_kinds=(OutboxKind(QUEUED_COMMAND, self._run_queued),))
 
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
@@ -273,6 +273,7 @@ class Core:
         community = await uow.communities.create(name, self.config.default_zone, self.default_settings())
         await uow.communities.bind(community.id, place.platform, place.workspace_id)
         await self._record_bot(uow, community.id, place.platform, place.workspace_id)
+        self._plan_schedules(uow, community)
         log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
         return community
 
@@ -299,6 +300,19 @@ class Core:
                         await uow.communities.bind(community.id, platform, workspace_id)
                         await self._record_bot(uow, community.id, platform, workspace_id)
             await uow.commit()
+
+    async def plan_schedules(self) -> None:
+        """The next occurrence of every feature's schedule, for every community (at start: a row already
+        planned stays as it is)."""
+        async with self.uow_factory() as uow:
+            for community in await uow.communities.all():
+                self._plan_schedules(uow, community)
+            await uow.commit()
+
+    def _plan_schedules(self, uow: UnitOfWork, community: Community) -> None:
+        for feature in self.features:
+            for schedule in feature.schedules:
+                schedule.plan_next(uow, community, self.clock.now())
 
     async def know_bot(self, bot: BotIdentity) -> None:
         """An adapter tells who the bot itself is on its platform: it becomes a bot member of every community

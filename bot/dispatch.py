@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.context import Feature, payload_target
+from bot.context import Feature, OutboxKind, payload_target
 from bot.domain import OutboxItem
 from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
 from bot.ports import DeliveryRefused, Outbound, RateLimited, UnitOfWork
@@ -60,9 +60,8 @@ class Dispatcher:
         self.clock = clock
         self.lease_seconds = lease_seconds
         self.batch = batch
-        self.kinds: dict = {}  # "message" rows are sent as queued; other kinds decide when due
-        for feature in features:
-            self.kinds.update(feature.outbox_kinds)
+        # "message" rows are sent as queued; other kinds decide when due
+        self.kinds: dict[str, OutboxKind] = {kind.name: kind for f in features for kind in f.every_outbox_kind()}
         self._lock = asyncio.Lock()
         self.owner = uuid.uuid4().hex  # this dispatcher's name on the leases it holds
         self._waiting: dict[tuple[str, ...], datetime] = {}  # rate-limited scope -> when it may post again
@@ -148,7 +147,7 @@ class Dispatcher:
 
     async def _plan(self, items: list[OutboxItem]) -> dict[int, list | Exception]:
         """What each row sends. A feature kind decides when its row is due, each row in its own unit
-        of work; a kind whose handler has a `many(items, uow, now) -> {item_id: messages}` decides a
+        of work; a kind with `decide_many(items, uow, now) -> {item_id: messages}` decides a
         whole batch in one (if that fails, its rows are decided one by one, so one bad row never
         holds back the others)."""
         plans: dict[int, list | Exception] = {}
@@ -162,7 +161,7 @@ class Dispatcher:
             else:
                 by_kind.setdefault(item.kind, []).append(item)
         for kind, group in by_kind.items():
-            decided = await self._decide_many(kind, group) if hasattr(self.kinds[kind], "many") else {}
+            decided = await self._decide_many(kind, group) if self.kinds[kind].decide_many else {}
             for item in group:
                 outcome = decided[item.id] if item.id in decided else await self._decide(item)
                 plans[item.id] = outcome if isinstance(outcome, Exception) else [
@@ -172,7 +171,7 @@ class Dispatcher:
     async def _decide_many(self, kind: str, group: list[OutboxItem]) -> dict:
         try:
             async with self.uow_factory() as uow:
-                decided = await self.kinds[kind].many(group, uow, self.clock.now())
+                decided = await self.kinds[kind].decide_many(group, uow, self.clock.now())
                 await uow.commit()
             return decided
         except Exception:  # noqa: BLE001 - decided one by one instead
@@ -183,7 +182,7 @@ class Dispatcher:
     async def _decide(self, item: OutboxItem) -> list | Exception:
         try:
             async with self.uow_factory() as uow:
-                messages = await self.kinds[item.kind](item, uow, self.clock.now())
+                messages = await self.kinds[item.kind].decide(item, uow, self.clock.now())
                 await uow.commit()
             return messages
         except Exception as error:  # noqa: BLE001 - recorded and retried

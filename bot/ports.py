@@ -76,7 +76,9 @@ class OutboxRepo(Protocol):
     renews it, retries or releases the row, so a dispatcher whose lease ran out can't take it back."""
 
     def add(self, community_id: int | None, kind: str, payload: dict, *, due_at: datetime,
-            dedupe_key: str | None = None) -> None: ...
+            key: str | None = None, if_absent: bool = False) -> None:
+        """Plan a row, written with this transaction. A `key` is unique: a second row with it fails the commit,
+        unless `if_absent`, which keeps the row already there (planning twice is harmless)."""
     async def claim_due(self, now: datetime, lease_seconds: float, limit: int, *,
                         owner: str = "unnamed") -> list[OutboxItem]: ...
     async def extend_lease(self, item_ids: list[int], until: datetime, *, owner: str) -> set[int]:

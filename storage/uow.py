@@ -46,12 +46,14 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self.session is not None
+        await self.outbox.flush()
         await self.session.commit()
         self.tags.committed()
 
     async def rollback(self) -> None:
         assert self.session is not None
         await self.session.rollback()
+        self.outbox.discard()
         self.tags.rolled_back()
 
 

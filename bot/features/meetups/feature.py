@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature, erases_nothing
+from bot.context import Context, Feature, OutboxKind, erases_nothing
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.features.meetups import rsvp, service, views
@@ -22,7 +22,7 @@ from bot.features.meetups.manage import (
     schedule_meetup,
 )
 from bot.features.meetups.model import ANSWERS, MeetupRepo
-from bot.features.meetups.reminders import send_followup, send_reminder, top_up
+from bot.features.meetups.reminders import plan_followup, plan_reminder, plan_reminders, top_up
 from bot.features.meetups.service import FOLLOWUP, HORIZON, REMINDER
 from bot.features.meetups.settings import MeetupSettings
 from bot.features.meetups.syntax import EXAMPLE, MAX_DETAILS
@@ -178,7 +178,8 @@ COMMANDS = (
 FEATURE = Feature(
     name="meetups",
     commands=COMMANDS,
-    outbox_kinds={REMINDER: send_reminder, FOLLOWUP: send_followup, HORIZON: top_up},
+    outbox_kinds=(OutboxKind(REMINDER, plan_reminder, decide_many=plan_reminders),  # a batch: two queries a community
+                  OutboxKind(FOLLOWUP, plan_followup), OutboxKind(HORIZON, top_up)),
     settings=MeetupSettings,
     erase=erases_nothing,  # RSVPs and meetups point at the member row, which the core erases
     repositories={"meetups": MeetupRepo},
