@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.config import Config
@@ -13,6 +14,7 @@ from bot.clock import Clock, SystemClock
 from bot.core import CommunitySeed, Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter
 from bot.features.catalog import all_features
+from bot.observe import NoObserver, Observer
 from bot.retention import Pruner
 from storage.engine import make_engine, redact, session_factory
 from storage.migrate import upgrade
@@ -29,9 +31,15 @@ class App:
     dispatcher: Dispatcher
     outbound: OutboundRouter
     pruner: Pruner
+    observer: Observer
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+    async def database_reachable(self) -> bool:
+        """For /healthz: a fresh round trip (the pool replaces a connection the server dropped)."""
+        async with self.engine.connect() as connection:
+            return (await connection.execute(text("SELECT 1"))).scalar() == 1
 
 
 def core_config(config: Config) -> CoreConfig:
@@ -56,10 +64,12 @@ def seeds(config: Config) -> list[CommunitySeed]:
     ]
 
 
-async def build(config: Config, *, clock: Clock | None = None, migrate: bool = True) -> App:
+async def build(config: Config, *, clock: Clock | None = None, migrate: bool = True,
+                observer: Observer | None = None) -> App:
     url = config.database_url
     log.info("database: %s", redact(url))
-    engine = make_engine(url, statement_timeout=config.database.timeout)
+    # hide_parameters: a failing statement's error (logged) must not carry what members wrote
+    engine = make_engine(url, statement_timeout=config.database.timeout, hide_parameters=True)
     try:
         await wait_for_database(engine, config.database.connect_retry_seconds)
         if migrate:
@@ -70,9 +80,10 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     uows = uow_factory(session_factory(engine))
     clock = clock or SystemClock()
     features = all_features()
-    core = Core(uows, clock, features, core_config(config))
+    observer = observer or NoObserver()
+    core = Core(uows, clock, features, core_config(config), observer=observer)
     await core.seed_communities(seeds(config))
     await core.plan_schedules()
     outbound = OutboundRouter()
-    dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands])
-    return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock))
+    dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands], observer=observer)
+    return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock), observer)

@@ -16,6 +16,7 @@ from adapters.config import (
     load,
     normalise_database_url,
 )
+from adapters.logs import configure as configure_logs
 
 log = logging.getLogger("copbot")
 
@@ -26,9 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
-    logging.basicConfig(level=os.environ.get("COPBOT_LOG_LEVEL", args.log_level),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    configure_logs(os.environ.get("COPBOT_LOG_LEVEL", args.log_level))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # "Running job ..." every few seconds otherwise
     # Exit codes: 2 = the config or the command line is wrong; 1 = something outside copbot stopped it.
     try:
@@ -56,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, handler, *, config_arg: bool = True, log_level: str = "INFO"):
         p = sub.add_parser(name, help=help_text, description=help_text)
         if config_arg:
-            config_option(p)
+            config_option(p, os.environ.get("COPBOT_CONFIG"))
         p.set_defaults(handler=handler, log_level=log_level)
         return p
 
@@ -67,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
         return p.add_subparsers(title=f"{name} commands", metavar="COMMAND")
 
     command("run", "Run the bot: Slack and Discord as configured; the console if neither is enabled.", _run)
+    command("healthcheck", "Ask the running copbot's /healthz (exit 0 when healthy): for HEALTHCHECK.",
+            _healthcheck, log_level="WARNING")
     console = command("console", "Try copbot in this terminal (no config needed).", _console, log_level="WARNING")
     console.add_argument("--db", metavar="URL_OR_FILE", help="database (default ./copbot.db or DATABASE_URL)")
     console.add_argument("--as", dest="speaker", default="you", metavar="NAME", help="who speaks first")
@@ -141,7 +142,7 @@ def _config(args) -> Config:
 
 def _config_check(args) -> int:
     config = load(args.config)
-    enabled = [name for name in ("slack", "discord") if getattr(config, name).enabled]
+    enabled = [name for name in ("slack", "discord", "health") if getattr(config, name).enabled]
     print(f"{args.config}: OK ({', '.join(enabled) or 'console only'}; {len(config.communities)} communities)")
     return 0
 
@@ -204,6 +205,14 @@ def _console(args) -> int:
         os.environ.pop("DATABASE_URL", None)
         check_database_url(config.database.url, f"--db {args.db}")
     return asyncio.run(_serve_console(config, args.speaker))
+
+
+def _healthcheck(args) -> int:
+    from adapters.health import probe
+
+    healthy, body = probe(_config(args))
+    print(body)
+    return 0 if healthy else 1
 
 
 def _run(args) -> int:

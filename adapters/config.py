@@ -53,6 +53,14 @@ class DiscordConfig(Strict):
     shards: int | None = Field(None, ge=1)
 
 
+class HealthConfig(Strict):
+    """GET /healthz and /metrics: on Slack's HTTP port when Slack runs in HTTP mode, on `host:port` otherwise."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+
+
 class DefaultsConfig(Strict):
     zone: str = "UTC"
     settings: CommunitySettings = Field(default_factory=CommunitySettings)
@@ -95,6 +103,7 @@ class Config(Strict):
     slack: SlackConfig = Field(default_factory=SlackConfig)
     discord: DiscordConfig = Field(default_factory=DiscordConfig)
     defaults: DefaultsConfig = Field(default_factory=DefaultsConfig)
+    health: HealthConfig = Field(default_factory=HealthConfig)
     communities: list[CommunityConfig] = Field(default_factory=list)
 
     @model_validator(mode="after")

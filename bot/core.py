@@ -4,7 +4,7 @@ turns refusals and bugs into replies a person can read."""
 from __future__ import annotations
 
 import logging
-import uuid
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
@@ -16,6 +16,7 @@ from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
 from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
+from bot.observe import FAILED, HANDLED, REFUSED, NoObserver, Observer, in_community, request
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
@@ -89,10 +90,12 @@ REPEATED_TEXT = "Already done: this request reached me twice and ran once."
 
 class Core:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], clock: Clock, features: Iterable[Feature],
-                 config: CoreConfig | None = None, on_commit: Callable[[], None] | None = None):
+                 config: CoreConfig | None = None, on_commit: Callable[[], None] | None = None,
+                 observer: Observer | None = None):
         self.uow_factory = uow_factory
         self.clock = clock
         self.config = config or CoreConfig()
+        self.observer = observer or NoObserver()
         self.book = CommandBook()
         self.features = (*features, help_feature(self.book))
         self.settings_model = compose_settings(f.settings for f in self.features)
@@ -115,29 +118,40 @@ class Core:
             return None
 
     async def handle(self, inv: Invocation) -> Reply:
+        with request("command") as req:
+            started = time.perf_counter()
+            name, outcome, reply = await self._handle(inv, req.request_id)
+            self.observer.command(name, inv.place.platform, outcome, time.perf_counter() - started)
+            return reply
+
+    async def _handle(self, inv: Invocation, ref: str) -> tuple[str, str, Reply]:
+        """The command's name (as declared: never what was typed), its outcome, and the reply."""
+        name = "unknown"
         try:
             spec, rest = self.book.find(inv.line)
+            name = spec.name
             args = parse_args(spec, rest)
             async with self.uow_factory() as uow:
                 if not await self._first_time(uow, inv):
-                    return Reply.ephemeral(REPEATED_TEXT)
+                    return name, REFUSED, Reply.ephemeral(REPEATED_TEXT)
                 ctx, known = await self._context(uow, inv.actor, inv.place, _mentioned(spec, args, inv.place))
+                in_community(ctx.community.id)
                 if ctx.role < spec.role:
                     raise Refusal(f"Only a {spec.role.label} or above can use /{spec.name}.")
                 args = await self._resolve_members(ctx, spec, args, inv.people, known)
                 reply = await spec.handler(spec.command(**args), ctx)
                 await uow.commit()
             await self._after_commit(ctx)
-            return reply
+            return name, HANDLED, reply
         except Refusal as refusal:
-            return Reply.ephemeral(refusal.message, concerns=refusal.field)
+            return name, REFUSED, Reply.ephemeral(refusal.message, concerns=refusal.field)
         except StoreUnavailable as stall:
-            log.warning("command not run, the store stalled (%s): /%s", stall, inv.line.split(" ", 1)[0])
-            return Reply.ephemeral(BUSY_TEXT)
+            log.warning("command not run, the store stalled (%s): /%s", stall, name)
+            return name, FAILED, Reply.ephemeral(BUSY_TEXT)
         except Exception:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("command failed (reference %s): /%s", ref, inv.line.split(" ", 1)[0])
-            return Reply.ephemeral(ERROR_TEXT.format(ref=ref))
+            self.observer.error("command")
+            log.exception("command failed (reference %s): /%s", ref, name)
+            return name, FAILED, Reply.ephemeral(ERROR_TEXT.format(ref=ref))
 
     async def suggest(self, place: Place, command: str, name: str, typed: str,
                       limit: int = 25) -> list[Suggestion]:
@@ -206,17 +220,23 @@ class Core:
         """Run every feature's handler for this event in one transaction, once per event id.
 
         Handlers check before they write, so a Refusal from one leaves nothing of it behind."""
+        with request("event"):
+            return await self._handle_event(event)
+
+    async def _handle_event(self, event: PlatformEvent) -> list[Reply]:
         handlers = [f.on_event[type(event)] for f in self.features if type(event) in f.on_event]
         replies: list[Reply] = []
         try:
             async with self.uow_factory() as uow:
                 now = self.clock.now()
                 if event.event_id and not await uow.events.first_time(event.place.platform, event.event_id, now):
+                    self.observer.event_deduplicated(event.place.platform)
                     return []
                 try:
                     ctx, _ = await self._context(uow, event.actor, event.place)
                 except Refusal:
                     return []  # a workspace we don't serve: store nothing, say nothing
+                in_community(ctx.community.id)
                 for handler in handlers:
                     try:
                         reply = await handler(event, ctx)
@@ -228,6 +248,7 @@ class Core:
             await self._after_commit(ctx)
         except Exception:
             # Not committed: the platform's retry will bring the event back.
+            self.observer.error("event")
             log.exception("event %s (%s) failed", type(event).__name__, event.event_id)
             raise
         return replies
@@ -339,6 +360,7 @@ class Core:
                 try:
                     await listener(event, self)
                 except Exception:
+                    self.observer.error("listener")
                     log.exception("listener %s for %s failed", feature.name, type(event).__name__)
 
 

@@ -24,6 +24,7 @@ from bot.clock import Clock
 from bot.context import Feature, OutboxKind, payload_target
 from bot.domain import OutboxItem
 from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.observe import NoObserver, Observer
 from bot.ports import DeliveryRefused, Outbound, RateLimited, UnitOfWork
 from bot.reply import Reply
 
@@ -54,8 +55,10 @@ def rate_limit_scope(target: Target) -> tuple[str, ...]:
 
 class Dispatcher:
     def __init__(self, uow_factory: Callable[[], UnitOfWork], outbound: Outbound, clock: Clock,
-                 features: Iterable[Feature] = (), lease_seconds: float = 60, batch: int = 200):
+                 features: Iterable[Feature] = (), lease_seconds: float = 60, batch: int = 200,
+                 observer: Observer | None = None):
         self.uow_factory = uow_factory
+        self.observer = observer or NoObserver()
         self.outbound = outbound
         self.clock = clock
         self.lease_seconds = lease_seconds
@@ -125,6 +128,7 @@ class Dispatcher:
                 await self._retry(item, error)
                 continue
             sent.append(item.id)
+            self.observer.delivered(item.kind, (self.clock.now() - item.due_at).total_seconds())
             if time.monotonic() - marked_at > MARK_EVERY:
                 await self._mark_sent(sent)
                 sent, marked_at = [], time.monotonic()
@@ -204,6 +208,7 @@ class Dispatcher:
     async def _retry(self, item: OutboxItem, error: Exception) -> None:
         # DeliveryRefused (closed DMs with no fallback channel) will never succeed: give up at once.
         give_up = item.attempts >= MAX_ATTEMPTS or isinstance(error, DeliveryRefused)
+        self.observer.error("outbox")
         log.log(logging.ERROR if give_up else logging.WARNING,
                 "outbox %s (%s) attempt %s failed: %s%s", item.id, item.kind, item.attempts,
                 type(error).__name__, " - giving up" if give_up else "")

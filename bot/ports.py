@@ -90,6 +90,8 @@ class OutboxRepo(Protocol):
         """Give a leased row back, due again at `due_at`, without counting the attempt (a rate limit)."""
     async def next_due_at(self) -> datetime | None: ...
     async def pending(self) -> int: ...
+    async def due_backlog(self, now: datetime) -> tuple[int, datetime | None]:
+        """Unsent rows due by `now`, and the earliest due time among them (read only, for metrics)."""
     async def prune_sent(self, sent_before: datetime, limit: int) -> int:
         """Delete up to `limit` rows sent before `sent_before`; returns how many went."""
 

@@ -58,6 +58,10 @@ class DiscordService:
             self.exit_code = EXIT_FAILED
         self.stopping.set()
 
+    async def connected(self) -> bool:
+        """For /healthz: logged in and the gateway session is ready."""
+        return self.client.is_ready() and not self.client.is_closed()
+
     async def stop(self) -> None:
         if not self.client.is_closed():
             await self.client.close()

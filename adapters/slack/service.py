@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiohttp
@@ -92,12 +93,16 @@ class SlackService:
             await self.core.know_bot(BotIdentity(PLATFORM, auth["user_id"], auth.get("user") or "copbot"))
         log.info("Slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
 
-    async def serve_http(self, host: str = "0.0.0.0", port: int | None = None) -> int:
-        """Serve Bolt's aiohttp app; returns the bound port (pass port=0 for any free one)."""
+    async def serve_http(self, host: str = "0.0.0.0", port: int | None = None,
+                         routes: Sequence[web.RouteDef] = ()) -> int:
+        """Serve Bolt's aiohttp app (and `routes`: /healthz, /metrics); returns the bound port (pass port=0
+        for any free one)."""
         path = self.config.path
         port = self.config.port if port is None else port
         gate = SlackGate(self.bolt, self.tokens.signing_secret or "")
-        self._runner = web.AppRunner(gate.web_app(path), access_log=None, keepalive_timeout=IDLE_TIMEOUT,
+        web_app = gate.web_app(path)
+        web_app.add_routes(routes)
+        self._runner = web.AppRunner(web_app, access_log=None, keepalive_timeout=IDLE_TIMEOUT,
                                      lingering_time=LINGER)
         await self._runner.setup()
         await web.TCPSite(self._runner, host, port).start()
@@ -114,6 +119,12 @@ class SlackService:
                               f"(check {APP_TOKEN} and [slack] api_base_url)") from None
         log.info("Slack Socket Mode: connected")
 
+    async def connected(self) -> bool:
+        """For /healthz: Socket Mode's WebSocket is open, or HTTP mode is serving."""
+        if self._socket is not None:
+            return await self._socket.client.is_connected()
+        return self._runner is not None
+
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close_async()
@@ -124,15 +135,16 @@ class SlackService:
         await self.session.close()
 
 
-async def start_slack(app, config) -> SlackService:
-    """Called by adapters.runner: returns the running service (it has `async stop()`)."""
+async def start_slack(app, config, routes: Sequence[web.RouteDef] = ()) -> SlackService:
+    """Called by adapters.runner: returns the running service (it has `async stop()`). HTTP mode also
+    serves `routes`."""
     tokens = SlackTokens.from_env(config.slack.mode)
     service = SlackService(app.core, config.slack, tokens)
     try:
         await service.check_token()
         app.outbound.add(PLATFORM, service.outbound)
         if config.slack.mode == "http":
-            await service.serve_http()
+            await service.serve_http(routes=routes)
         else:
             await service.connect_socket()
     except BaseException:

@@ -93,6 +93,11 @@ class SqlOutbox:
         return await self.s.scalar(select(func.count()).select_from(OutboxRow).where(
             OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None))) or 0
 
+    async def due_backlog(self, now: datetime) -> tuple[int, datetime | None]:
+        count, oldest = (await self.s.execute(select(func.count(), func.min(OutboxRow.due_at)).where(
+            OutboxRow.sent_at.is_(None), OutboxRow.failed_at.is_(None), OutboxRow.due_at <= now))).one()
+        return count or 0, oldest
+
     async def prune_sent(self, sent_before: datetime, limit: int) -> int:
         """Rows that never went out (failed_at) are kept: they are the record of what was lost."""
         return await _delete_some(self.s, OutboxRow, OutboxRow.sent_at < sent_before, limit)
