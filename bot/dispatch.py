@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 
 from bot.clock import Clock
 from bot.context import Feature, OutboxKind, payload_target
+from bot.delivery import deliver
 from bot.domain import OutboxItem
 from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
 from bot.observe import NoObserver, Observer
@@ -219,17 +220,7 @@ class Dispatcher:
             await uow.commit()
 
     async def _send(self, target, reply: Reply, *, key: str) -> None:
-        try:
-            await self.outbound.send(target, reply, key=key)
-        except DeliveryRefused:
-            if isinstance(target, MemberTarget) and target.fallback:
-                log.info("direct message refused; posting in the fallback channel instead")
-                await self.outbound.send(target.fallback, reply, key=f"{key}-fallback")
-            elif isinstance(target, ChannelTarget) and target.fallback:
-                log.info("may not post in the channel; telling the person directly instead")
-                await self.outbound.send(MemberTarget(target.fallback), reply, key=f"{key}-fallback")
-            else:
-                raise
+        await deliver(self.outbound, target, reply, key=key)
 
 
 class OutboundRouter:

@@ -92,10 +92,12 @@ class ChannelTarget:
 
 @dataclass(frozen=True)
 class MemberTarget:
-    """A direct message to a member; `fallback` is where it goes when their DMs are closed."""
+    """A direct message to a member; `fallback` is where it goes when their DMs are closed. `where`: the
+    channel they are in, for a platform that can show a message to one person there (Slack's ephemerals)."""
 
     member: MemberRef
     fallback: ChannelTarget | None = None
+    where: ChannelTarget | None = None
 
 
 @dataclass(frozen=True)

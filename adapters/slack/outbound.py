@@ -96,6 +96,9 @@ class SlackOutbound:
     async def _send(self, target: Target, reply: Reply) -> None:
         if isinstance(target, ResponseTarget):
             await self.respond(target.handle, reply)
+        elif isinstance(target, MemberTarget) and target.where is not None:
+            await self.reply_to_person(target.where.channel_id, target.member.user_id, reply,
+                                       thread_ts=target.where.thread_id)
         elif isinstance(target, MemberTarget):
             await self.direct(target.member.user_id, reply)
         elif isinstance(target, ChannelTarget):
