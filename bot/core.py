@@ -144,7 +144,7 @@ class Core:
             await self._after_commit(ctx)
             return name, HANDLED, reply
         except Refusal as refusal:
-            return name, REFUSED, Reply.ephemeral(refusal.message, concerns=refusal.field)
+            return name, REFUSED, Reply.refusal(refusal.message, concerns=refusal.field)
         except StoreUnavailable as stall:
             log.warning("command not run, the store stalled (%s): /%s", stall, name)
             return name, FAILED, Reply.ephemeral(BUSY_TEXT)
@@ -241,7 +241,7 @@ class Core:
                     try:
                         reply = await handler(event, ctx)
                     except Refusal as refusal:
-                        reply = Reply.ephemeral(refusal.message)
+                        reply = Reply.refusal(refusal.message)
                     if reply is not None:
                         replies.append(reply)
                 await uow.commit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -50,6 +51,7 @@ class Reply:
     buttons: tuple[Button, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     concerns: str | None = None  # a refusal's input (param or option name), for forms to show it next to
+    refused: bool = False  # the core refused the request: nothing it asked for was stored
 
     @classmethod
     def public(cls, text: str, **kw) -> Reply:
@@ -62,6 +64,10 @@ class Reply:
     @classmethod
     def direct(cls, text: str, **kw) -> Reply:
         return cls(text, Visibility.DIRECT, **kw)
+
+    @classmethod
+    def refusal(cls, text: str, concerns: str | None = None) -> Reply:
+        return cls(text, Visibility.EPHEMERAL, concerns=concerns, refused=True)
 
     def plain_text(self) -> str:
         """Everything a reader would see, as plain lines (console, fallbacks, tests)."""
@@ -76,6 +82,7 @@ class Reply:
         data["visibility"] = self.visibility.value
         data.pop("attachments")  # files are rebuilt when sent, never queued
         data.pop("concerns")  # only a form that is still open uses it
+        data.pop("refused")
         return data
 
     @classmethod
@@ -92,13 +99,31 @@ class Reply:
 
 # A moment in time inside reply text. Each adapter renders it in the reader's own zone
 # (Slack <!date^...>, Discord <t:...>); the console prints it in the community's zone.
-_STAMP = re.compile(r"\[\[t:(-?\d+)(?::([A-Za-z]))?\]\]")
+#
+# A stamp is framed by two control characters (STX ... ETX). The core strips every control character
+# from what people type (bot/text.py: clean_text, clean_name), so no user text can ever form a stamp:
+# a kudos reason or a display name holding "[[t:...]]" or "<t:...>" is shown exactly as typed.
+STAMP_OPEN, STAMP_CLOSE = "\x02", "\x03"
+STYLES = frozenset("tTdDfFR")  # Discord's styles; Slack and the console map each of them
+_STAMP = re.compile(f"{STAMP_OPEN}t:(-?[0-9]+)(?::([A-Za-z]))?{STAMP_CLOSE}")
+UNKNOWN_TIME = "(unknown time)"
 
 
 def stamp(moment: datetime, style: str = "F") -> str:
-    return f"[[t:{int(moment.timestamp())}:{style}]]"
+    return f"{STAMP_OPEN}t:{int(moment.timestamp())}:{style}{STAMP_CLOSE}"
 
 
-def render_stamps(text: str, render) -> str:
-    """Replace every stamp with render(datetime_utc, style)."""
-    return _STAMP.sub(lambda m: render(datetime.fromtimestamp(int(m[1]), UTC), m[2] or "F"), text)
+def render_stamps(text: str, render: Callable[[datetime, str], str]) -> str:
+    """Replace every stamp with render(datetime_utc, style).
+
+    Never raises: a stamp no calendar can show (a stored row from elsewhere, a time past year 9999)
+    becomes UNKNOWN_TIME, and a stray frame character is dropped rather than sent to a platform."""
+
+    def one(match: re.Match) -> str:
+        style = match[2] if match[2] in STYLES else "F"
+        try:
+            return render(datetime.fromtimestamp(int(match[1]), UTC), style)
+        except (ValueError, OverflowError, OSError):
+            return UNKNOWN_TIME
+
+    return _STAMP.sub(one, text).replace(STAMP_OPEN, "").replace(STAMP_CLOSE, "")

@@ -11,7 +11,8 @@ ZERO_WIDTH_SPACE = "\u200b"
 
 # Slack's special mentions (<!channel>, <!here|here>, <!everyone>, <!subteam^ID>) and the plain
 # @everyone / @here / @channel that Discord and Slack ping on.
-_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>", re.IGNORECASE)
+# The closing ">" is optional: a mention cut short ("<@U1|<!channel>" ends the outer one first) is defused too.
+_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>?", re.IGNORECASE)
 _PLAIN_MASS = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
@@ -29,8 +30,9 @@ def clean_text(text: str, *, what: str, max_len: int, required: bool = False) ->
     Raises Refusal with a human sentence when the text cannot be used.
     """
     text = unicodedata.normalize("NFC", text)
-    # Keep newlines and tabs; drop other control and format-breaking characters (but keep
-    # right-to-left marks and joiners, which are part of real writing).
+    # Keep newlines and tabs; drop other control characters (but keep right-to-left marks and
+    # joiners, which are part of real writing). The core frames its time stamps with control
+    # characters (bot/reply.py), so this is also what keeps anyone from typing a stamp.
     text = "".join(
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
     ).strip()
@@ -47,6 +49,7 @@ def one_line(text: str, limit: int = 80) -> str:
 
 
 def clean_name(name: str) -> str:
-    """A display name as we show it: one line, no live mentions, bounded."""
+    """A display name as we show it: one line, no control characters (so no time stamps), no live
+    mentions, bounded."""
     name = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch) != "Cc")
     return defuse_mentions(one_line(name, 80)) or "someone"

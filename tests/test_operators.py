@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 from adapters.config import normalise_database_url
 from tests.test_cli import copbot
 
-LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|WARNING) ")  # `copbot run` logs at INFO
+# `copbot run` logs at INFO: JSON lines when stderr is not a terminal (as here), text otherwise
+LOG_LINE = re.compile(r'\{"time": |\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (INFO|WARNING) ')
 COMMUNITY = '[[communities]]\nname = "{name}"\n{binding}\n'
 
 

@@ -9,6 +9,7 @@ person, and leaderboards name people without pinging them."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,8 +56,14 @@ def discord_time(moment: datetime, style: str) -> str:
     return f"<t:{int(moment.timestamp())}:{style}>"
 
 
+# Discord shows `<t:UNIX:style>` typed anywhere as a date: in what the core repeats of someone's text it
+# would be a fake (or broken) date. The core never writes one itself (its times are stamps), so each is defused.
+_TYPED_TIME = re.compile(r"<(?=t:)", re.IGNORECASE)
+
+
 def stamps(text: str) -> str:
-    return render_stamps(text, discord_time)
+    """Core text for Discord: dates someone typed made inert, then the core's stamps as viewer-local times."""
+    return render_stamps(_TYPED_TIME.sub("<" + BLANK, text), discord_time)
 
 
 def _cut(text: str, limit: int) -> str:
