@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, Target
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, Posted, Target
 from bot.ports import DeliveryRefused, Outbound
 from bot.reply import Reply, Visibility
 
@@ -25,16 +25,16 @@ def reply_target(place: Place, person: MemberRef, reply: Reply) -> Target:
     return MemberTarget(person, where=here if reply.visibility is Visibility.EPHEMERAL else None)
 
 
-async def deliver(outbound: Outbound, target: Target, reply: Reply, *, key: str) -> None:
+async def deliver(outbound: Outbound, target: Target, reply: Reply, *, key: str) -> Posted | None:
     """Send; if the platform refuses this target for good, send to its fallback once (else re-raise)."""
     try:
-        await outbound.send(target, reply, key=key)
+        return await outbound.send(target, reply, key=key)
     except DeliveryRefused:
         if isinstance(target, MemberTarget) and target.fallback:
             log.info("direct message refused; posting in the fallback channel instead")
-            await outbound.send(target.fallback, reply, key=f"{key}-fallback")
+            return await outbound.send(target.fallback, reply, key=f"{key}-fallback")
         elif isinstance(target, ChannelTarget) and target.fallback:
             log.info("may not post in the channel; telling the person instead")
-            await outbound.send(MemberTarget(target.fallback), reply, key=f"{key}-fallback")
+            return await outbound.send(MemberTarget(target.fallback), reply, key=f"{key}-fallback")
         else:
             raise

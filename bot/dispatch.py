@@ -24,7 +24,7 @@ from bot.clock import Clock
 from bot.context import Feature, OutboxKind, payload_target
 from bot.delivery import deliver
 from bot.domain import OutboxItem
-from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.identity import ChannelTarget, MemberTarget, Posted, ResponseTarget, Target
 from bot.observe import NoObserver, Observer
 from bot.ports import DeliveryRefused, Outbound, RateLimited, UnitOfWork
 from bot.reply import Reply
@@ -232,9 +232,15 @@ class OutboundRouter:
     def add(self, platform: str, outbound: Outbound) -> None:
         self._by_platform[platform] = outbound
 
-    async def send(self, target, reply: Reply, *, key: str) -> None:
+    async def send(self, target, reply: Reply, *, key: str) -> Posted | None:
         platform = target.member.platform if isinstance(target, MemberTarget) else target.platform
+        return await self._on(platform).send(target, reply, key=key)
+
+    async def edit(self, posted: Posted, reply: Reply) -> None:
+        await self._on(posted.platform).edit(posted, reply)
+
+    def _on(self, platform: str) -> Outbound:
         outbound = self._by_platform.get(platform)
         if outbound is None:
             raise LookupError(f"no adapter is running for platform {platform!r}")
-        await outbound.send(target, reply, key=key)
+        return outbound

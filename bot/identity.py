@@ -101,6 +101,22 @@ class MemberTarget:
 
 
 @dataclass(frozen=True)
+class Posted:
+    """A message the bot posted, as the platform names it: enough to answer under it or to edit it later.
+    `message_id` is Slack's `ts`, Discord's message id, the console's `mN`."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    message_id: str
+    thread_id: str | None = None
+
+    def thread(self) -> ChannelTarget:
+        """Where an answer under this message goes (Slack: its thread)."""
+        return ChannelTarget(self.platform, self.workspace_id, self.channel_id, self.thread_id or self.message_id)
+
+
+@dataclass(frozen=True)
 class ResponseTarget:
     """The answer to one interaction: Slack's response_url, Discord's interaction token.
 

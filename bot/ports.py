@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.domain import Community, Member, OutboxItem
-from bot.identity import MemberRef, Person, Role, Target
+from bot.identity import MemberRef, Person, Posted, Role, Target
 from bot.reply import Reply
 from bot.settings import Settings
 
@@ -34,7 +34,10 @@ class Outbound(Protocol):
     (Discord's nonce) shows a resend after a crash only once.
     """
 
-    async def send(self, target: Target, reply: Reply, *, key: str) -> None: ...
+    async def send(self, target: Target, reply: Reply, *, key: str) -> Posted | None:
+        """What was posted (its first message), or None where there is nothing to refer to (an ephemeral)."""
+    async def edit(self, posted: Posted, reply: Reply) -> None:
+        """Replace a message the bot posted with this reply."""
 
 
 class CommunityRepo(Protocol):
