@@ -69,8 +69,8 @@ class KudosRepo(Protocol):
     async def counts(self, community_id: int, member_id: int, *, since: datetime) -> KudosCounts: ...
     async def top_tags(self, community_id: int, member_id: int, limit: int) -> list[tuple[str, int]]: ...
     async def received_times(self, community_id: int, member_id: int, since: datetime) -> list[datetime]: ...
-    async def erase_reasons(self, community_id: int, giver_id: int) -> None:
-        """Blank the reasons a member wrote; the kudos stay, as anonymous counts."""
+    async def erase_reasons(self, community_id: int, member_id: int) -> None:
+        """Blank the reasons a member wrote (and what quotes them); the kudos stay, as anonymous counts."""
 
 
 async def erase_kudos_reasons(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:

@@ -186,11 +186,21 @@ class SqlMembers:
                                                         MemberRow.id == member_id).with_for_update())
 
     async def erase(self, community_id: int, member_id: int, *, at: datetime) -> None:
-        """The member row only: each feature's erase step removes what that feature stores."""
+        """The member row, the reasons in the audit log and the outbox rows that name them; each feature's
+        erase step removes what that feature stores."""
+        from storage.models import AuditRow
+        from storage.repositories.outbox import forget_in_outbox
+
+        member = await self.get(community_id, member_id)
         await self.s.execute(update(MemberRow).where(MemberRow.community_id == community_id,
                                                      MemberRow.id == member_id).values(
             name="erased member", user_id=f"erased-{member_id}", zone=None, erased_at=at,
             leaderboard_opt_out=True))
+        for audit in await self.s.scalars(select(AuditRow).where(
+                AuditRow.community_id == community_id, AuditRow.actor_id == member_id)):
+            if "reason" in audit.detail:
+                audit.detail = {**audit.detail, "reason": ""}
+        await forget_in_outbox(self.s, community_id, words=[member.name], texts=[str(member.ref)])
 
     async def many(self, community_id: int, member_ids: Sequence[int]) -> dict[int, Member]:
         rows = await self.s.scalars(self._in(community_id).where(MemberRow.id.in_(list(member_ids))))

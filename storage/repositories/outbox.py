@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import case, delete, func, select, update
@@ -101,6 +103,36 @@ class SqlOutbox:
     async def prune_sent(self, sent_before: datetime, limit: int) -> int:
         """Rows that never went out (failed_at) are kept: they are the record of what was lost."""
         return await _delete_some(self.s, OutboxRow, OutboxRow.sent_at < sent_before, limit)
+
+
+async def forget_in_outbox(session: AsyncSession, community_id: int, *, words: Sequence[str],
+                           texts: Sequence[str]) -> None:
+    """For erasure: no outbox row may keep a member's name (a whole word), platform id or the reasons they
+    wrote. A sent (or abandoned) row keeps only its bookkeeping; a pending one is dropped, since nothing should
+    go out to or about an erased member. Erasure is rare, so the community's rows are searched here rather than
+    indexing who each message names."""
+    patterns = [rf"(?<!\w){re.escape(w)}(?!\w)" for w in words if w] + [re.escape(t) for t in texts if t]
+    if not patterns:
+        return
+    mentions = re.compile("|".join(patterns))
+    rows = await session.execute(select(OutboxRow.id, OutboxRow.payload, OutboxRow.sent_at, OutboxRow.failed_at)
+                                 .where(OutboxRow.community_id == community_id))
+    done, pending = [], []
+    for row_id, payload, sent_at, failed_at in rows:
+        if any(mentions.search(value) for value in _strings(payload)):
+            (done if sent_at or failed_at else pending).append(row_id)
+    if done:
+        await session.execute(update(OutboxRow).where(OutboxRow.id.in_(done)).values(payload={}, last_error=None))
+    if pending:
+        await session.execute(delete(OutboxRow).where(OutboxRow.id.in_(pending)))
+
+
+def _strings(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    return [s for item in value for s in _strings(item)] if isinstance(value, list) else []
 
 
 class SqlEventLog:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.context import message_payload
-from bot.dispatch import MAX_ATTEMPTS, Dispatcher
+from bot.dispatch import Dispatcher
 from bot.identity import ChannelTarget, MemberRef, MemberTarget
 from bot.ports import DeliveryRefused
 from bot.reply import Reply
@@ -71,18 +71,6 @@ async def test_a_failed_send_is_retried_with_backoff_and_never_dropped(app, cloc
     assert [text for _, text, _ in outbound.sent] == ["persistent"]
 
 
-async def test_a_message_that_keeps_failing_is_kept_and_marked_failed(app, clock):
-    outbound = RecordingOutbound(fail_times=10**6)
-    await queue(app, CHANNEL, "doomed", due_at=clock.now())
-    d = dispatcher(app, outbound, clock)
-    for _ in range(MAX_ATTEMPTS + 2):
-        await d.run_due()
-        clock.advance(minutes=15)
-    async with app.core.uow_factory() as uow:
-        assert await uow.outbox.pending() == 0  # given up on, not retried forever
-        assert await uow.outbox.next_due_at() is None
-
-
 async def test_a_refused_dm_falls_back_to_the_channel(app, clock):
     outbound = RecordingOutbound(refuse_dms=True)
     target = MemberTarget(MemberRef("slack", "T1", "U1"), fallback=CHANNEL)
@@ -122,31 +110,6 @@ async def test_the_next_wake_up_waits_for_a_lease_held_elsewhere(app, clock):
         await uow.commit()
     d = dispatcher(app, RecordingOutbound(), clock)
     assert await d.next_due_at() == clock.now() + timedelta(seconds=60)
-
-
-async def test_a_slow_batch_keeps_its_lease_so_another_process_never_resends_it(app):
-    import asyncio
-
-    from bot.clock import SystemClock
-
-    class SlowOutbound(RecordingOutbound):
-        async def send(self, target, reply, *, key):
-            await asyncio.sleep(0.3)  # a rate-limited platform: 6 sends outlast the 1 s lease
-            await super().send(target, reply, key=key)
-
-    clock = SystemClock()
-    for n in range(6):
-        await queue(app, CHANNEL, f"r{n}", due_at=clock.now())
-    outbound = SlowOutbound()
-    first, second = (Dispatcher(app.core.uow_factory, outbound, clock, lease_seconds=1) for _ in range(2))
-
-    async def keep_polling():  # another process's clock, waking it every 0.1 s
-        for _ in range(25):
-            await second.run_due()
-            await asyncio.sleep(0.1)
-
-    await asyncio.gather(first.run_due(), keep_polling())
-    assert sorted(text for _, text, _ in outbound.sent) == [f"r{n}" for n in range(6)]
 
 
 async def test_a_channel_the_bot_may_not_post_in_falls_back_to_the_person(app, clock):

@@ -27,6 +27,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 from tests.fakes import discord_payloads as p
+from tests.fakes.patience import PATIENCE
 
 log = logging.getLogger(__name__)
 
@@ -172,15 +173,15 @@ class FakeDiscord:
         """The intents asked for by the last IDENTIFY."""
         return self.identifies[-1].get("intents") if self.identifies else None
 
-    async def wait_for_call(self, method: str, template: str, count: int = 1, within: float = 2.0) -> list[Request]:
+    async def wait_for_call(self, method: str, template: str, count: int = 1, within: float = PATIENCE) -> list[Request]:
         await self._wait(lambda: len(self.calls(method, template)) >= count, within)
         return self.calls(method, template)
 
-    async def wait_for_identify(self, within: float = 2.0) -> dict:
+    async def wait_for_identify(self, within: float = PATIENCE) -> dict:
         await self._wait(lambda: bool(self.identifies), within)
         return self.identifies[-1]
 
-    async def wait_for_ready(self, within: float = 2.0) -> None:
+    async def wait_for_ready(self, within: float = PATIENCE) -> None:
         """Wait until READY and every GUILD_CREATE were sent (discord.py fires on_ready later)."""
         await self._wait(lambda: any(m.get("t") == "READY" for m in self.gateway_sent)
                          and sum(m.get("t") == "GUILD_CREATE" for m in self.gateway_sent) >= len(self.guilds), within)

@@ -23,6 +23,8 @@ from typing import Any
 from aiohttp import WSMsgType, web
 from multidict import CIMultiDict
 
+from tests.fakes.patience import PATIENCE
+
 from .slack_calls import Call, Handler, error_body, read_params
 from .slack_payloads import APP_ID, BOT_ID, BOT_USER_ID, TEAM_DOMAIN, TEAM_ID, TEAM_NAME, user_object
 
@@ -181,19 +183,19 @@ class FakeSlack:
 
         return await asyncio.wait_for(wait(), timeout)
 
-    async def wait_for_call(self, method: str, count: int = 1, timeout: float = 2.0) -> Call:  # noqa: ASYNC109
+    async def wait_for_call(self, method: str, count: int = 1, timeout: float = PATIENCE) -> Call:  # noqa: ASYNC109
         """Wait until ``method`` has been called ``count`` times; returns the ``count``-th call."""
         await self._wait_until(lambda: len(self.calls_to(method)) >= count, timeout)
         return self.calls_to(method)[count - 1]
 
-    async def wait_for_response(self, name: str, count: int = 1, timeout: float = 2.0) -> dict:  # noqa: ASYNC109
+    async def wait_for_response(self, name: str, count: int = 1, timeout: float = PATIENCE) -> dict:  # noqa: ASYNC109
         """Wait until ``count`` posts reached ``response_url(name)``; returns the ``count``-th body."""
         await self._wait_until(lambda: len(self.responses[name]) >= count, timeout)
         return self.responses[name][count - 1]
 
     # ------------------------------------------------------------ Socket Mode
 
-    async def wait_for_socket_client(self, timeout: float = 2.0) -> None:  # noqa: ASYNC109
+    async def wait_for_socket_client(self, timeout: float = PATIENCE) -> None:  # noqa: ASYNC109
         await self._wait_until(lambda: self._ws is not None and not self._ws.closed, timeout)
 
     async def socket_send(self, envelope: dict) -> str:
@@ -204,7 +206,7 @@ class FakeSlack:
         await self._ws.send_json(envelope)
         return envelope.get("envelope_id", "")
 
-    async def wait_for_ack(self, envelope_id: str, timeout: float = 2.0) -> dict:  # noqa: ASYNC109
+    async def wait_for_ack(self, envelope_id: str, timeout: float = PATIENCE) -> dict:  # noqa: ASYNC109
         """Wait for the client's ack of ``envelope_id``: ``{"envelope_id": ..., "payload"?: ...}``."""
 
         def find() -> dict | None:

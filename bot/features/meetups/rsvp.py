@@ -63,20 +63,17 @@ async def _reminder_promise(ctx: Context, meetup: Meetup, occurrence: Occurrence
     return " I'll remind you."
 
 
-async def promote(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> list[Member]:
+async def promote(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> None:
     """Fill free seats from the waitlist, first come first served; tell each promoted member."""
     cid, repo = ctx.community.id, ctx.uow.meetups
     waiting = [(r, m) for r, m in await repo.rsvps(cid, occurrence.id) if r.status == WAITLIST]
     going = await repo.count(cid, occurrence.id, YES)
     free = len(waiting) if meetup.capacity is None else max(meetup.capacity - going, 0)
-    promoted = []
     for _answer, member in waiting[:free]:
         await repo.set_rsvp(cid, occurrence.id, member.id, YES, ctx.now)
         ctx.send_later(MemberTarget(member.ref), change_dm(
             meetup, occurrence, f"a seat opened up and it's yours: you're going! "
             f"Can't make it any more? `/meetup rsvp {meetup.number} no {local_day(occurrence, meetup)}`"))
-        promoted.append(member)
-    return promoted
 
 
 async def record_attendance(ctx: Context, meetup: Meetup, occurrence: Occurrence,

@@ -43,7 +43,7 @@ def running() -> Callable:
         try:
             if ready:
                 waiter = asyncio.ensure_future(client.wait_until_ready())
-                done, _ = await asyncio.wait({waiter, task}, timeout=2, return_when=asyncio.FIRST_COMPLETED)
+                done, _ = await asyncio.wait({waiter, task}, timeout=PATIENCE, return_when=asyncio.FIRST_COMPLETED)
                 if waiter not in done:
                     waiter.cancel()
                     if task in done:
@@ -53,7 +53,7 @@ def running() -> Callable:
         finally:
             await client.close()
             if not task.done():
-                await asyncio.wait_for(task, 2)
+                await asyncio.wait_for(task, PATIENCE)
 
     return run
 
@@ -77,6 +77,7 @@ from adapters.bootstrap import App, build  # noqa: E402
 from adapters.config import Config, DatabaseConfig, DiscordConfig  # noqa: E402
 from adapters.discord.client import make_client as make_copbot_client  # noqa: E402
 from tests.fakes import discord_payloads as p  # noqa: E402
+from tests.fakes.patience import PATIENCE  # noqa: E402
 
 
 @pytest.fixture
@@ -107,7 +108,7 @@ def copbot(app, fake, tmp_path) -> Callable:
 def answer(fake: FakeDiscord) -> Callable:
     """``await answer(payload)``: dispatch an interaction, return the first response Discord got for it."""
 
-    async def dispatch(payload: dict, within: float = 3.0) -> dict:
+    async def dispatch(payload: dict, within: float = PATIENCE) -> dict:
         await fake.dispatch("INTERACTION_CREATE", payload)
         template = f"/interactions/{payload['id']}/{payload['token']}/callback"
         await fake.wait_for_call("POST", template, within=within)

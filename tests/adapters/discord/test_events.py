@@ -10,6 +10,7 @@ from bot.identity import ChannelTarget, MemberRef, MemberTarget
 from bot.ports import DeliveryRefused
 from bot.reply import Reply
 from tests.fakes import discord_payloads as p
+from tests.fakes.patience import PATIENCE
 
 ALICE = p.user("1300000000000000011", "alice")
 BOB = p.user("1300000000000000012", "bob")
@@ -37,7 +38,7 @@ def track(client) -> callable:
             async with changed:
                 await changed.wait_for(lambda: len(done) >= n)
 
-        await asyncio.wait_for(until(), 3)
+        await asyncio.wait_for(until(), PATIENCE)
         return done
 
     return processed

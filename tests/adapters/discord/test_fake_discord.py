@@ -12,6 +12,7 @@ from discord import app_commands
 
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_fake import FakeDiscord
+from tests.fakes.patience import PATIENCE
 
 GUILD = int(p.GUILD_ID)
 CHANNEL = int(p.CHANNEL_ID)
@@ -33,7 +34,7 @@ async def test_client_connects_through_the_looked_up_gateway_and_caches_the_guil
     assert fake.identifies[0]["token"] == "fake-bot-token"
 
 
-async def test_rest_answers_are_exact_json_and_unknown_routes_are_recorded_404s(fake):
+async def test_fake_rest_answers_are_exact_json_and_unknown_routes_are_recorded_404s(fake):
     async with aiohttp.ClientSession() as session:
         async with session.get(f"{fake.api_base}/gateway") as r:
             assert r.headers["Content-Type"] == "application/json"
@@ -43,11 +44,11 @@ async def test_rest_answers_are_exact_json_and_unknown_routes_are_recorded_404s(
     assert [(u.method, u.path, u.json) for u in fake.unknown] == [("POST", "/nowhere/123", {"a": 1})]
 
 
-async def test_an_interaction_reaches_on_interaction_and_an_ephemeral_reply_is_recorded(fake, make_client, running):
+async def test_fake_an_interaction_reaches_on_interaction_and_an_ephemeral_reply_is_recorded(fake, make_client, running):
     client = make_client()
     async with running(client):
         payload = p.slash_command("ping", {"text": "hello"}, user=p.user(p.OWNER_ID, "owner"))
-        waiter = asyncio.ensure_future(client.wait_for("interaction", timeout=1))
+        waiter = asyncio.ensure_future(client.wait_for("interaction", timeout=PATIENCE))
         await fake.dispatch("INTERACTION_CREATE", payload)
         interaction = await waiter
         assert isinstance(interaction, discord.Interaction)
@@ -66,7 +67,7 @@ async def test_an_interaction_reaches_on_interaction_and_an_ephemeral_reply_is_r
     assert fake.calls("POST", "/interactions/{id}/{token}/callback")[0].query == {"with_response": "1"}
 
 
-async def test_a_synced_guild_tree_hits_put_and_runs_the_subcommand_from_a_raw_payload(fake, make_client, running):
+async def test_fake_a_synced_guild_tree_hits_put_and_runs_the_subcommand_from_a_raw_payload(fake, make_client, running):
     client = make_client()
     tree = app_commands.CommandTree(client)
     kudos = app_commands.Group(name="kudos", description="Thank people")
@@ -97,7 +98,7 @@ async def test_a_synced_guild_tree_hits_put_and_runs_the_subcommand_from_a_raw_p
     assert followup["message"]["content"] == "thanks Bob" and followup["message"]["flags"] == 64  # keeps the defer's
 
 
-async def test_channel_send_records_nonce_and_allowed_mentions_and_dedups_the_nonce(fake, make_client, running):
+async def test_fake_channel_send_records_nonce_and_allowed_mentions_and_dedups_the_nonce(fake, make_client, running):
     client = make_client()
     async with running(client):
         channel = client.get_channel(CHANNEL)
@@ -112,10 +113,10 @@ async def test_channel_send_records_nonce_and_allowed_mentions_and_dedups_the_no
     assert message["body"]["enforce_nonce"] is True and message["nonce"] == "outbox-42"
 
 
-async def test_a_member_add_reaches_on_member_join(fake, make_client, running):
+async def test_fake_a_member_add_reaches_on_member_join(fake, make_client, running):
     client = make_client()
     async with running(client):
-        waiter = asyncio.ensure_future(client.wait_for("member_join", timeout=1))
+        waiter = asyncio.ensure_future(client.wait_for("member_join", timeout=PATIENCE))
         await fake.dispatch("GUILD_MEMBER_ADD", p.member_add(p.user("1300000000000000077", "carol")))
         member = await waiter
         assert member.guild.id == GUILD and member.name == "carol"
@@ -123,23 +124,23 @@ async def test_a_member_add_reaches_on_member_join(fake, make_client, running):
         assert fetched.name == "carol"
 
 
-async def test_a_raw_reaction_add_reaches_on_raw_reaction_add(fake, make_client, running):
+async def test_fake_a_raw_reaction_add_reaches_on_raw_reaction_add(fake, make_client, running):
     client = make_client()
     async with running(client):
-        waiter = asyncio.ensure_future(client.wait_for("raw_reaction_add", timeout=1))
+        waiter = asyncio.ensure_future(client.wait_for("raw_reaction_add", timeout=PATIENCE))
         event = p.reaction_add("✅", user_id=p.OWNER_ID, message_id="1400000000000000001",
                                message_author_id="1300000000000000002")
         await fake.dispatch("MESSAGE_REACTION_ADD", event)
         raw = await waiter
         assert str(raw.emoji) == "✅" and raw.user_id == int(p.OWNER_ID)
         assert raw.message_author_id == 1300000000000000002 and raw.member.id == int(p.OWNER_ID)
-        removed = asyncio.ensure_future(client.wait_for("raw_reaction_remove", timeout=1))
+        removed = asyncio.ensure_future(client.wait_for("raw_reaction_remove", timeout=PATIENCE))
         await fake.dispatch("MESSAGE_REACTION_REMOVE", p.reaction_remove("✅", user_id=p.OWNER_ID,
                                                                          message_id="1400000000000000001"))
         assert (await removed).message_id == 1400000000000000001
 
 
-async def test_discord_py_retries_a_429_by_itself(fake, make_client, running):
+async def test_fake_discord_py_retries_a_429_by_itself(fake, make_client, running):
     client = make_client()
     async with running(client):
         fake.rate_limit_next("/channels/", retry_after=0.1)
@@ -148,7 +149,7 @@ async def test_discord_py_retries_a_429_by_itself(fake, make_client, running):
     assert [c.status for c in fake.calls("POST", "/channels/{id}/messages")] == [429, 200]
 
 
-async def test_a_closed_dm_raises_forbidden_50007(fake, make_client, running):
+async def test_fake_a_closed_dm_raises_forbidden_50007(fake, make_client, running):
     fake.closed_dm_user_ids.add(p.OWNER_ID)
     client = make_client()
     async with running(client):
@@ -159,7 +160,7 @@ async def test_a_closed_dm_raises_forbidden_50007(fake, make_client, running):
     assert fake.calls("POST", "/users/@me/channels")[0].json == {"recipient_id": int(p.OWNER_ID)}  # discord.py sends an int
 
 
-async def test_a_4014_close_makes_start_raise_privileged_intents_required(make_client, running):
+async def test_fake_a_4014_close_makes_start_raise_privileged_intents_required(make_client, running):
     async with FakeDiscord(refuse_privileged_intents=True) as strict:
         client = make_client()
         client.api_base = strict.api_base
@@ -169,15 +170,15 @@ async def test_a_4014_close_makes_start_raise_privileged_intents_required(make_c
         assert strict.intents & discord.Intents.members.flag
 
 
-async def test_close_with_4014_after_ready_also_stops_the_client(fake, make_client, running):
+async def test_fake_close_with_4014_after_ready_also_stops_the_client(fake, make_client, running):
     client = make_client()
     async with running(client, ready=True) as task:
         await fake.close_with(4014)
         with pytest.raises(discord.PrivilegedIntentsRequired):
-            await asyncio.wait_for(task, 2)
+            await asyncio.wait_for(task, PATIENCE)
 
 
-async def test_a_component_press_reaches_a_persistent_view_and_updates_the_message(fake, make_client, running):
+async def test_fake_a_component_press_reaches_a_persistent_view_and_updates_the_message(fake, make_client, running):
     client = make_client()
     pressed = asyncio.Event()
 
@@ -193,12 +194,12 @@ async def test_a_component_press_reaches_a_persistent_view_and_updates_the_messa
     async with running(client):
         client.add_view(Rsvp())
         await fake.dispatch("INTERACTION_CREATE", p.component_press("rsvp:yes"))
-        await asyncio.wait_for(pressed.wait(), 1)
+        await asyncio.wait_for(pressed.wait(), PATIENCE)
     [response] = fake.interaction_responses
     assert response["type"] == 7 and response["data"]["content"] == "You're going"
 
 
-async def test_a_scheduled_event_is_recorded(fake, make_client, running):
+async def test_fake_a_scheduled_event_is_recorded(fake, make_client, running):
     client = make_client()
     async with running(client):
         start = discord.utils.utcnow() + datetime.timedelta(days=1)
@@ -212,7 +213,7 @@ async def test_a_scheduled_event_is_recorded(fake, make_client, running):
     assert recorded["entity_type"] == 3 and recorded["entity_metadata"] == {"location": "https://meet.example/seo"}
 
 
-def test_payload_helpers_build_real_interactions_without_a_connection():
+def test_fake_payload_helpers_build_real_interactions_without_a_connection():
     client = discord.Client(intents=discord.Intents.none())
     press = p.interaction_object(client, p.component_press("rsvp:yes"))
     assert press.type is discord.InteractionType.component and press.data["custom_id"] == "rsvp:yes"

@@ -16,6 +16,7 @@ from bot.commands import CommandSpec
 from bot.reply import Reply
 from tests.fakes import discord_payloads as p
 from tests.fakes.discord_fake import FakeDiscord
+from tests.fakes.patience import PATIENCE
 
 GUILD_PUT = f"/applications/{p.APPLICATION_ID}/guilds/{p.GUILD_ID}/commands"
 
@@ -30,7 +31,7 @@ async def test_a_4014_close_stops_copbot_non_zero_naming_the_portal_switch(app, 
     stopping = asyncio.Event()
     async with FakeDiscord(refuse_privileged_intents=True) as strict:
         service = await start_discord(app, config_for(tmp_path, strict.api_base), stopping)
-        await asyncio.wait_for(stopping.wait(), 5)
+        await asyncio.wait_for(stopping.wait(), PATIENCE)
         await service.stop()
     gateway.reset()
     assert service.exit_code == EXIT_INTENTS

@@ -18,6 +18,7 @@ _ROOT = str(Path(__file__).resolve().parents[3])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+from tests.fakes.patience import PATIENCE  # noqa: E402
 from tests.fakes.slack_fake import FakeSlack  # noqa: E402
 
 SIGNING_SECRET = "secret"
@@ -57,7 +58,7 @@ async def bolt_url(bolt_app: AsyncApp) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=2)) as session:
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PATIENCE)) as session:
         yield session
 
 

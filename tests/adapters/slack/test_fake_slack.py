@@ -19,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from tests.fakes import slack_payloads as sp
+from tests.fakes.patience import PATIENCE
 from tests.fakes.slack_fake import FakeSlack
 
 SECRET = "secret"
@@ -38,7 +39,7 @@ def retry_num(request) -> int:
 # ---------------------------------------------------------------- HTTP mode
 
 
-async def test_slash_command_is_acked_with_the_listeners_text_and_auth_test_is_lazy(
+async def test_fake_slash_command_is_acked_with_the_listeners_text_and_auth_test_is_lazy(
     bolt_app: AsyncApp, bolt_url: str, fake_slack: FakeSlack, http
 ):
     seen = []
@@ -58,7 +59,7 @@ async def test_slash_command_is_acked_with_the_listeners_text_and_auth_test_is_l
     assert auth.token == "xoxb-test" and auth.headers["authorization"] == "Bearer xoxb-test"
 
 
-async def test_ack_shapes_blocks_response_type_and_empty(bolt_app: AsyncApp, bolt_url: str, http):
+async def test_fake_ack_shapes_blocks_response_type_and_empty(bolt_app: AsyncApp, bolt_url: str, http):
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hi*"}}]
 
     @bolt_app.command("/digest")
@@ -76,7 +77,7 @@ async def test_ack_shapes_blocks_response_type_and_empty(bolt_app: AsyncApp, bol
 
 
 @pytest.mark.parametrize("tamper", ["bad_signature", "stale_timestamp"])
-async def test_unsigned_or_stale_requests_get_401_and_never_reach_the_listener(
+async def test_fake_unsigned_or_stale_requests_get_401_and_never_reach_the_listener(
     bolt_app: AsyncApp, bolt_url: str, fake_slack: FakeSlack, http, tamper: str
 ):
     ran = []
@@ -97,7 +98,7 @@ async def test_unsigned_or_stale_requests_get_401_and_never_reach_the_listener(
     assert ran == [] and fake_slack.calls == []
 
 
-async def test_event_envelope_reaches_the_event_listener_with_its_retry_number(
+async def test_fake_event_envelope_reaches_the_event_listener_with_its_retry_number(
     bolt_app: AsyncApp, bolt_url: str, http
 ):
     got = []
@@ -117,7 +118,7 @@ async def test_event_envelope_reaches_the_event_listener_with_its_retry_number(
     ]
 
 
-async def test_block_actions_reach_the_action_listener_and_respond_uses_the_response_url(
+async def test_fake_block_actions_reach_the_action_listener_and_respond_uses_the_response_url(
     bolt_app: AsyncApp, bolt_url: str, fake_slack: FakeSlack, http
 ):
     @bolt_app.action("rsvp_yes")
@@ -130,7 +131,7 @@ async def test_block_actions_reach_the_action_listener_and_respond_uses_the_resp
     assert fake_slack.responses["rsvp"] == [{"text": "going: meetup-7 (U0ALICE)", "replace_original": False}]
 
 
-async def test_view_submission_reaches_the_view_listener_and_errors_ack_is_json(
+async def test_fake_view_submission_reaches_the_view_listener_and_errors_ack_is_json(
     bolt_app: AsyncApp, bolt_url: str, http
 ):
     got = []
@@ -154,13 +155,13 @@ async def test_view_submission_reaches_the_view_listener_and_errors_ack_is_json(
 async def socket_handler(bolt_app: AsyncApp, fake_slack: FakeSlack):
     # Built inside the loop: SocketModeClient creates an aiohttp session and a task in its constructor.
     handler = AsyncSocketModeHandler(bolt_app, "xapp-test")
-    await asyncio.wait_for(handler.connect_async(), 2)  # connect() retries forever on failure: bound it
+    await asyncio.wait_for(handler.connect_async(), PATIENCE)  # connect() retries forever on failure: bound it
     await fake_slack.wait_for_socket_client()
     yield handler
     await handler.close_async()  # before the fake stops, or the client starts reconnecting
 
 
-async def test_socket_mode_connects_through_app_client_base_url_and_acks_with_payload(
+async def test_fake_socket_mode_connects_through_app_client_base_url_and_acks_with_payload(
     bolt_app: AsyncApp, fake_slack: FakeSlack, socket_handler
 ):
     [opened] = fake_slack.calls_to("apps.connections.open")
@@ -190,7 +191,7 @@ async def test_socket_mode_connects_through_app_client_base_url_and_acks_with_pa
     assert [c.method for c in fake_slack.calls] == ["apps.connections.open", "auth.test"]
 
 
-async def test_socket_mode_events_carry_the_retry_number_as_http_headers(
+async def test_fake_socket_mode_events_carry_the_retry_number_as_http_headers(
     bolt_app: AsyncApp, fake_slack: FakeSlack, socket_handler
 ):
     got = asyncio.Queue()
@@ -204,10 +205,10 @@ async def test_socket_mode_events_carry_the_retry_number_as_http_headers(
                              retry_attempt=1, retry_reason="timeout")
     ack = await fake_slack.wait_for_ack(await fake_slack.socket_send(env))
     assert ack == {"envelope_id": env["envelope_id"]}
-    assert await asyncio.wait_for(got.get(), 2) == ("Ev009", 1, ["timeout"])
+    assert await asyncio.wait_for(got.get(), PATIENCE) == ("Ev009", 1, ["timeout"])
 
 
-async def test_socket_mode_interactive_view_submission(bolt_app: AsyncApp, fake_slack: FakeSlack, socket_handler):
+async def test_fake_socket_mode_interactive_view_submission(bolt_app: AsyncApp, fake_slack: FakeSlack, socket_handler):
     @bolt_app.view("ask_question")
     async def submitted(ack):
         await ack(response_action="clear")
@@ -226,7 +227,7 @@ def client(fake_slack: FakeSlack) -> AsyncWebClient:
     return AsyncWebClient(token="xoxb-test", base_url=fake_slack.api_base)
 
 
-async def test_rate_limited_call_is_retried_after_retry_after_when_the_handler_is_installed(
+async def test_fake_rate_limited_call_is_retried_after_retry_after_when_the_handler_is_installed(
     fake_slack: FakeSlack, client: AsyncWebClient
 ):
     fake_slack.rate_limit_next("chat.postMessage", retry_after=0)  # the handler sleeps int(Retry-After) + rand()
@@ -242,7 +243,7 @@ async def test_rate_limited_call_is_retried_after_retry_after_when_the_handler_i
     assert len(fake_slack.calls_to("chat.postMessage")) == 3
 
 
-async def test_files_upload_v2_works_against_the_fake(fake_slack: FakeSlack, client: AsyncWebClient):
+async def test_fake_files_upload_v2_works_against_the_fake(fake_slack: FakeSlack, client: AsyncWebClient):
     ics = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     resp = await client.files_upload_v2(channel="C0GENERAL", filename="meetup.ics", content=ics,
                                         title="Meetup", initial_comment="See you there")
@@ -251,7 +252,7 @@ async def test_files_upload_v2_works_against_the_fake(fake_slack: FakeSlack, cli
     assert file["initial_comment"] == "See you there"
 
 
-async def test_web_api_answers_in_slacks_shapes(fake_slack: FakeSlack, client: AsyncWebClient):
+async def test_fake_web_api_answers_in_slacks_shapes(fake_slack: FakeSlack, client: AsyncWebClient):
     fake_slack.add_user("U0ALICE", "alice", real_name="Alice A", display_name="ali", tz="Europe/Berlin",
                         is_admin=True)
     user = (await client.users_info(user="U0ALICE"))["user"]
@@ -277,7 +278,7 @@ async def test_web_api_answers_in_slacks_shapes(fake_slack: FakeSlack, client: A
     assert (await client.team_info())["team"]["domain"] == fake_slack.team_domain
 
 
-async def test_injected_failures_and_unknown_methods(fake_slack: FakeSlack, client: AsyncWebClient):
+async def test_fake_injected_failures_and_unknown_methods(fake_slack: FakeSlack, client: AsyncWebClient):
     fake_slack.not_in_channel.add("C999")
     for call in (client.chat_postMessage(channel="C999", text="x"),
                  client.chat_postEphemeral(channel="C999", user="U0ALICE", text="x")):
