@@ -145,7 +145,7 @@ async def every_stored_value(app) -> str:
 
 async def test_erasure_removes_every_trace_and_keeps_anonymous_counts(console):
     app = console.app
-    await console.say(":as owner", "/help", "/role grant @zebedee manager",
+    await console.say(":as owner", "/help", ":as zebedee", "/help", ":as owner", "/role grant @zebedee manager",
                       ":as zebedee", "/timezone Europe/Berlin",
                       "/kudos @carol zeb-reason-command #seo", "@dan++ for zeb-reason-plusplus",
                       ":as alice", "/kudos @zebedee thanks alice-reason", "/kudos @frank alice-again",
