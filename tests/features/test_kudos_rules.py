@@ -177,7 +177,7 @@ async def test_undo_void_and_a_removed_reaction_record_how_the_kudos_was_taken_b
     async with console.app.engine.connect() as connection:
         audit = (await connection.execute(text("SELECT action, detail FROM audit_log WHERE action LIKE 'kudos%'"))).all()
     assert [(action, json.loads(d) if isinstance(d, str) else d) for action, d in audit] == [
-        ("kudos.void", {"kudos_id": 4, "reason": "given by mistake"})]
+        ("kudos.void", {"kudos_id": 4, "number": 4, "reason": "given by mistake"})]
 
 
 async def test_the_refusals_for_undo_and_void_say_what_to_do(console):
