@@ -83,6 +83,7 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     observer = observer or NoObserver()
     core = Core(uows, clock, features, core_config(config), observer=observer)
     await core.seed_communities(seeds(config))
+    await core.plan_schedules()
     outbound = OutboundRouter()
     dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands], observer=observer)
     return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock), observer)

@@ -13,7 +13,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from bot.clock import zone as check_zone
 from bot.errors import Refusal
-from bot.settings import CommunitySettings
+from bot.features.catalog import CommunitySettings
 
 
 class Strict(BaseModel):

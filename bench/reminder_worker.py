@@ -29,9 +29,11 @@ from adapters.bootstrap import build  # noqa: E402
 from adapters.config import Config, DatabaseConfig  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.dispatch import Dispatcher  # noqa: E402
-from bot.features.catalog import all_features  # noqa: E402
+from bot.features.catalog import (
+    CommunitySettings,  # noqa: E402
+    all_features,  # noqa: E402
+)
 from bot.identity import MemberRef, Person  # noqa: E402
-from bot.settings import CommunitySettings  # noqa: E402
 from storage.models import OutboxRow  # noqa: E402
 from storage.models_meetups import MeetupRow, OccurrenceRow  # noqa: E402
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.commands import CommandSpec
 from bot.domain import Community, Member
 from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, ResponseTarget, Role, Target
 from bot.ports import UnitOfWork
 from bot.reply import Reply
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.schedules import Schedule
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,7 @@ class Context:
     now: datetime
     owners: frozenset[str] = frozenset()
     published: list[Any] = field(default_factory=list)
+    features: tuple[Feature, ...] = ()  # what the core runs: a step over every feature (erasure) walks these
 
     @property
     def zone(self) -> str:
@@ -53,10 +58,10 @@ class Context:
                              self.place.thread_id, fallback=self.member.ref)
 
     def send_later(self, target: Target, reply: Reply, *, due_at: datetime | None = None,
-                   dedupe_key: str | None = None) -> None:
+                   key: str | None = None, if_absent: bool = False) -> None:
         """Queue a message in the outbox, in this transaction: it is sent once this commits."""
         self.uow.outbox.add(self.community.id, "message", message_payload(target, reply),
-                            due_at=due_at or self.now, dedupe_key=dedupe_key)
+                            due_at=due_at or self.now, key=key, if_absent=if_absent)
 
 
 def message_payload(target: Target, reply: Reply) -> dict:
@@ -102,9 +107,44 @@ def json_target(where: Mapping) -> Target:
     return _channel_target(where["channel"])
 
 
+Plan = list[tuple[Target, Reply]]  # what an outbox row sends now (nothing: an empty list)
+
+
+@dataclass(frozen=True)
+class OutboxKind:
+    """A kind of outbox row a feature plans ahead and decides when it is due.
+
+    `decide(item, uow, now)` returns what to send now; `decide_many(items, uow, now) -> {item id: plan}`, if
+    given, decides a batch of due rows at once (the dispatcher falls back to `decide` one by one if it fails)."""
+
+    name: str
+    decide: Callable[[Any, UnitOfWork, datetime], Awaitable[Plan]]
+    decide_many: Callable[[Any, UnitOfWork, datetime], Awaitable[dict[int, Plan]]] | None = None
+
+
+# erase step(uow, community_id, member_id, at): removes what this feature stores of one member
+EraseStep = Callable[[UnitOfWork, int, int, datetime], Awaitable[None]]
+
+
+async def erases_nothing(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:
+    """The erase step of a feature that keeps no personal data beyond the member row (the core erases that)."""
+
+
+class _Undeclared:
+    def __repr__(self) -> str:
+        return "UNDECLARED"
+
+
+UNDECLARED: Any = _Undeclared()  # a contract field the feature did not fill in (tests/core/test_feature_contract.py)
+
+
 @dataclass(frozen=True)
 class Feature:
-    """What one feature module contributes to the core."""
+    """What one feature module contributes to the core.
+
+    Every feature states its settings section (`Settings` when it has none), its erase step (`erases_nothing`
+    when it keeps nothing personal) and its repositories: unit-of-work attribute -> Protocol, implemented in
+    storage (storage/repositories/registry.py)."""
 
     name: str
     commands: tuple[CommandSpec, ...] = ()
@@ -112,5 +152,11 @@ class Feature:
     on_event: Mapping[type, Callable[[Any, Context], Awaitable[Reply | None]]] = field(default_factory=dict)
     # domain event type -> listener(event, core), called after commit
     listeners: Mapping[type, Callable[[Any, Any], Awaitable[None]]] = field(default_factory=dict)
-    # outbox kind -> handler(item, uow, now) -> list of (target, reply) to send now
-    outbox_kinds: Mapping[str, Callable[..., Awaitable[list[tuple[Target, Reply]]]]] = field(default_factory=dict)
+    outbox_kinds: tuple[OutboxKind, ...] = ()
+    schedules: tuple[Schedule, ...] = ()  # recurring, per community: bot/schedules.py
+    settings: type[Settings] = UNDECLARED
+    erase: EraseStep = UNDECLARED
+    repositories: Mapping[str, type] = UNDECLARED
+
+    def every_outbox_kind(self) -> tuple[OutboxKind, ...]:
+        return (*self.outbox_kinds, *(schedule.outbox_kind() for schedule in self.schedules))

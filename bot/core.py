@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
-from bot.context import Context, Feature, Lookup, json_target, target_json
+from bot.context import Context, Feature, Lookup, OutboxKind, json_target, target_json
 from bot.domain import Community, Member
 from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
@@ -20,7 +20,7 @@ from bot.observe import FAILED, HANDLED, REFUSED, NoObserver, Observer, in_commu
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
-from bot.settings import CommunitySettings
+from bot.settings import Settings, compose_settings
 from bot.text import clean_name
 
 log = logging.getLogger("copbot.core")
@@ -98,6 +98,7 @@ class Core:
         self.observer = observer or NoObserver()
         self.book = CommandBook()
         self.features = (*features, help_feature(self.book))
+        self.settings_model = compose_settings(f.settings for f in self.features)
         self._on_commit = on_commit or (lambda: None)
         self.bots: dict[str, BotIdentity] = {}  # platform -> the bot's own user there
         for feature in self.features:
@@ -197,7 +198,7 @@ class Core:
     @property
     def queued_commands(self) -> Feature:
         """The outbox kind that runs slow commands; the dispatcher is given it with the features."""
-        return Feature(name="queued commands", outbox_kinds={QUEUED_COMMAND: self._run_queued})
+        return Feature(name="queued commands", outbox_kinds=(OutboxKind(QUEUED_COMMAND, self._run_queued),))
 
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
@@ -280,7 +281,8 @@ class Core:
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
         owners = self.config.owners
-        return Context(uow, community, member, effective_role(member, owners), place, now, owners), known
+        return Context(uow, community, member, effective_role(member, owners), place, now, owners,
+                       features=self.features), known
 
     async def _new_community(self, uow: UnitOfWork, place: Place) -> Community:
         allowed = self.config.allowed.get(place.platform)
@@ -292,11 +294,12 @@ class Core:
         community = await uow.communities.create(name, self.config.default_zone, self.default_settings())
         await uow.communities.bind(community.id, place.platform, place.workspace_id)
         await self._record_bot(uow, community.id, place.platform, place.workspace_id)
+        self._plan_schedules(uow, community)
         log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
         return community
 
-    def default_settings(self, overrides: dict | None = None) -> CommunitySettings:
-        return CommunitySettings(**{**self.config.default_settings, **(overrides or {})})
+    def default_settings(self, overrides: dict | None = None) -> Settings:
+        return self.settings_model(**{**self.config.default_settings, **(overrides or {})})
 
     async def seed_communities(self, seeds: Iterable[CommunitySeed]) -> None:
         """Create or update the communities declared in config and bind their workspaces."""
@@ -311,13 +314,26 @@ class Core:
                     # Keys the operator wrote in config win; the rest keep what managers set in chat.
                     merged = {**community.settings.model_dump(), **seed.settings}
                     await uow.communities.update(community.id, zone=seed.zone,
-                                                 settings=CommunitySettings(**merged))
+                                                 settings=self.settings_model(**merged))
                 bound = set(await uow.communities.bindings(community.id))
                 for platform, workspace_id in seed.bindings:
                     if (platform, workspace_id) not in bound:
                         await uow.communities.bind(community.id, platform, workspace_id)
                         await self._record_bot(uow, community.id, platform, workspace_id)
             await uow.commit()
+
+    async def plan_schedules(self) -> None:
+        """The next occurrence of every feature's schedule, for every community (at start: a row already
+        planned stays as it is)."""
+        async with self.uow_factory() as uow:
+            for community in await uow.communities.all():
+                self._plan_schedules(uow, community)
+            await uow.commit()
+
+    def _plan_schedules(self, uow: UnitOfWork, community: Community) -> None:
+        for feature in self.features:
+            for schedule in feature.schedules:
+                schedule.plan_next(uow, community, self.clock.now())
 
     async def know_bot(self, bot: BotIdentity) -> None:
         """An adapter tells who the bot itself is on its platform: it becomes a bot member of every community

@@ -21,9 +21,10 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from bot.clock import Clock
-from bot.context import Feature, payload_target
+from bot.context import Feature, OutboxKind, payload_target
+from bot.delivery import deliver
 from bot.domain import OutboxItem
-from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.identity import ChannelTarget, MemberTarget, Posted, ResponseTarget, Target
 from bot.observe import NoObserver, Observer
 from bot.ports import DeliveryRefused, Outbound, RateLimited, UnitOfWork
 from bot.reply import Reply
@@ -63,9 +64,8 @@ class Dispatcher:
         self.clock = clock
         self.lease_seconds = lease_seconds
         self.batch = batch
-        self.kinds: dict = {}  # "message" rows are sent as queued; other kinds decide when due
-        for feature in features:
-            self.kinds.update(feature.outbox_kinds)
+        # "message" rows are sent as queued; other kinds decide when due
+        self.kinds: dict[str, OutboxKind] = {kind.name: kind for f in features for kind in f.every_outbox_kind()}
         self._lock = asyncio.Lock()
         self.owner = uuid.uuid4().hex  # this dispatcher's name on the leases it holds
         self._waiting: dict[tuple[str, ...], datetime] = {}  # rate-limited scope -> when it may post again
@@ -152,7 +152,7 @@ class Dispatcher:
 
     async def _plan(self, items: list[OutboxItem]) -> dict[int, list | Exception]:
         """What each row sends. A feature kind decides when its row is due, each row in its own unit
-        of work; a kind whose handler has a `many(items, uow, now) -> {item_id: messages}` decides a
+        of work; a kind with `decide_many(items, uow, now) -> {item_id: messages}` decides a
         whole batch in one (if that fails, its rows are decided one by one, so one bad row never
         holds back the others)."""
         plans: dict[int, list | Exception] = {}
@@ -166,7 +166,7 @@ class Dispatcher:
             else:
                 by_kind.setdefault(item.kind, []).append(item)
         for kind, group in by_kind.items():
-            decided = await self._decide_many(kind, group) if hasattr(self.kinds[kind], "many") else {}
+            decided = await self._decide_many(kind, group) if self.kinds[kind].decide_many else {}
             for item in group:
                 outcome = decided[item.id] if item.id in decided else await self._decide(item)
                 plans[item.id] = outcome if isinstance(outcome, Exception) else [
@@ -176,7 +176,7 @@ class Dispatcher:
     async def _decide_many(self, kind: str, group: list[OutboxItem]) -> dict:
         try:
             async with self.uow_factory() as uow:
-                decided = await self.kinds[kind].many(group, uow, self.clock.now())
+                decided = await self.kinds[kind].decide_many(group, uow, self.clock.now())
                 await uow.commit()
             return decided
         except Exception:  # noqa: BLE001 - decided one by one instead
@@ -187,7 +187,7 @@ class Dispatcher:
     async def _decide(self, item: OutboxItem) -> list | Exception:
         try:
             async with self.uow_factory() as uow:
-                messages = await self.kinds[item.kind](item, uow, self.clock.now())
+                messages = await self.kinds[item.kind].decide(item, uow, self.clock.now())
                 await uow.commit()
             return messages
         except Exception as error:  # noqa: BLE001 - recorded and retried
@@ -220,17 +220,7 @@ class Dispatcher:
             await uow.commit()
 
     async def _send(self, target, reply: Reply, *, key: str) -> None:
-        try:
-            await self.outbound.send(target, reply, key=key)
-        except DeliveryRefused:
-            if isinstance(target, MemberTarget) and target.fallback:
-                log.info("direct message refused; posting in the fallback channel instead")
-                await self.outbound.send(target.fallback, reply, key=f"{key}-fallback")
-            elif isinstance(target, ChannelTarget) and target.fallback:
-                log.info("may not post in the channel; telling the person directly instead")
-                await self.outbound.send(MemberTarget(target.fallback), reply, key=f"{key}-fallback")
-            else:
-                raise
+        await deliver(self.outbound, target, reply, key=key)
 
 
 class OutboundRouter:
@@ -242,9 +232,15 @@ class OutboundRouter:
     def add(self, platform: str, outbound: Outbound) -> None:
         self._by_platform[platform] = outbound
 
-    async def send(self, target, reply: Reply, *, key: str) -> None:
+    async def send(self, target, reply: Reply, *, key: str) -> Posted | None:
         platform = target.member.platform if isinstance(target, MemberTarget) else target.platform
+        return await self._on(platform).send(target, reply, key=key)
+
+    async def edit(self, posted: Posted, reply: Reply) -> None:
+        await self._on(posted.platform).edit(posted, reply)
+
+    def _on(self, platform: str) -> Outbound:
         outbound = self._by_platform.get(platform)
         if outbound is None:
             raise LookupError(f"no adapter is running for platform {platform!r}")
-        await outbound.send(target, reply, key=key)
+        return outbound

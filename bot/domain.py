@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.identity import MemberRef, Role
-from bot.settings import CommunitySettings
+from bot.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -14,7 +14,7 @@ class Community:
     id: int
     name: str
     zone: str
-    settings: CommunitySettings
+    settings: Settings  # the sections of every feature, composed (bot/settings.py)
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,28 @@ class ChannelTarget:
 
 @dataclass(frozen=True)
 class MemberTarget:
-    """A direct message to a member; `fallback` is where it goes when their DMs are closed."""
+    """A direct message to a member; `fallback` is where it goes when their DMs are closed. `where`: the
+    channel they are in, for a platform that can show a message to one person there (Slack's ephemerals)."""
 
     member: MemberRef
     fallback: ChannelTarget | None = None
+    where: ChannelTarget | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A message the bot posted, as the platform names it: enough to answer under it or to edit it later.
+    `message_id` is Slack's `ts`, Discord's message id, the console's `mN`."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    message_id: str
+    thread_id: str | None = None
+
+    def thread(self) -> ChannelTarget:
+        """Where an answer under this message goes (Slack: its thread)."""
+        return ChannelTarget(self.platform, self.workspace_id, self.channel_id, self.thread_id or self.message_id)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.errors import StoreUnavailable
 from storage.engine import stalled
 from storage.repositories.communities import SqlCommunities, SqlMembers, SqlTags
-from storage.repositories.kudos import SqlKudos
-from storage.repositories.meetups import SqlMeetups
 from storage.repositories.outbox import SqlAudit, SqlEventLog, SqlOutbox
-from storage.repositories.welcome import SqlInterests, SqlOnboarding
+from storage.repositories.registry import FEATURE_REPOSITORIES
 
 
 class SqlUnitOfWork:
@@ -24,13 +22,11 @@ class SqlUnitOfWork:
         self.communities = SqlCommunities(s)
         self.members = SqlMembers(s)
         self.tags = SqlTags(s, self._known_tags)
-        self.kudos = SqlKudos(s)
         self.outbox = SqlOutbox(s)
         self.events = SqlEventLog(s)
         self.audit = SqlAudit(s)
-        self.meetups = SqlMeetups(s)
-        self.onboarding = SqlOnboarding(s)
-        self.interests = SqlInterests(s)
+        for name, repository in FEATURE_REPOSITORIES.items():
+            setattr(self, name, repository(s))
         return self
 
     async def __aexit__(self, exc_type: object, error: BaseException | None, tb: object) -> None:
@@ -50,12 +46,14 @@ class SqlUnitOfWork:
 
     async def commit(self) -> None:
         assert self.session is not None
+        await self.outbox.flush()
         await self.session.commit()
         self.tags.committed()
 
     async def rollback(self) -> None:
         assert self.session is not None
         await self.session.rollback()
+        self.outbox.discard()
         self.tags.rolled_back()
 
 

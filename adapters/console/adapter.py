@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from adapters.console.render import render
 from bot.core import Core, Invocation
 from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ReactionRemoved
-from bot.identity import BotIdentity, ChannelTarget, MemberRef, MemberTarget, Person, Place
+from bot.identity import BotIdentity, ChannelTarget, MemberRef, MemberTarget, Person, Place, Posted
 from bot.reply import Button, Reply, Visibility
 
 log = logging.getLogger("copbot.console")
@@ -63,12 +63,21 @@ class ConsoleAdapter:
 
     # Outbound port: the dispatcher sends through here ----------------------------------------
 
-    async def send(self, target, reply: Reply, *, key: str) -> None:
+    async def send(self, target, reply: Reply, *, key: str) -> Posted | None:
         if isinstance(target, MemberTarget):
-            self._print(BOT_NAME, f"@{target.member.user_id}", reply, direct=True,
-                        zone=await self._zone(target.member))
+            channel = f"@{target.member.user_id}"
+            message_id = self._print(BOT_NAME, channel, reply, direct=True, zone=await self._zone(target.member))
         elif isinstance(target, ChannelTarget):
-            self._print(BOT_NAME, target.channel_id, reply, zone=await self._zone(None))
+            channel = target.channel_id
+            message_id = self._print(BOT_NAME, channel, reply, zone=await self._zone(None))
+        else:
+            return None
+        return Posted(PLATFORM, WORKSPACE, channel, message_id, getattr(target, "thread_id", None))
+
+    async def edit(self, posted: Posted, reply: Reply) -> None:
+        old = self.messages[posted.message_id]
+        self.messages[posted.message_id] = Printed(old.author, old.channel, reply.text, reply.buttons)
+        self.out(f"[{posted.message_id} edited] {old.author}: {render(reply, await self._zone(None))}")
 
     # Input ----------------------------------------------------------------------------------
 

@@ -22,10 +22,11 @@ import discord
 from adapters.discord import facts
 from adapters.discord.outbound import DiscordOutbound
 from bot.core import Core
+from bot.delivery import deliver, reply_target
 from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
-from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person
+from bot.identity import MemberRef, Person
 from bot.ports import DeliveryRefused, RateLimited
-from bot.reply import Reply, Visibility
+from bot.reply import Reply
 
 log = logging.getLogger("copbot.discord")
 
@@ -104,17 +105,9 @@ class GatewayEvents:
         basis = event.event_id or uuid.uuid4().hex  # no id: nothing to deduplicate on
         key = "ev-" + hashlib.blake2b(f"{basis}:{n}".encode(), digest_size=8).hexdigest()
         try:
-            if reply.visibility is Visibility.PUBLIC:
-                place = event.place
-                if not place.channel_id:
-                    log.info("%s: a public reply with no channel to post in, dropped", type(event).__name__)
-                    return
-                target = ChannelTarget(place.platform, place.workspace_id, place.channel_id, place.thread_id)
-                await self.outbound.send(target, reply, key=key)
-            else:
-                await self.outbound.send(MemberTarget(event.actor.ref), reply, key=key)
+            await deliver(self.outbound, reply_target(event.place, event.actor.ref, reply), reply, key=key)
         except DeliveryRefused:
-            log.info("%s: DMs closed for %s, private reply dropped", type(event).__name__, event.actor.ref.user_id)
+            log.info("%s: reply to %s refused, dropped", type(event).__name__, event.actor.ref.user_id)
         except RateLimited as error:
             log.warning("%s: reply not delivered (Discord rate limit, %s)", type(event).__name__, error)
         except discord.HTTPException as error:

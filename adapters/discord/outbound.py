@@ -18,7 +18,7 @@ import logging
 import discord
 
 from adapters.discord.render import Outgoing, render
-from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.identity import ChannelTarget, MemberTarget, Posted, ResponseTarget, Target
 from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
 
@@ -61,34 +61,41 @@ class DiscordOutbound:
         self.client = client
         self._dms: dict[int, discord.abc.Messageable] = {}
 
-    async def send(self, target: Target, reply: Reply, *, key: str) -> None:
+    async def send(self, target: Target, reply: Reply, *, key: str) -> Posted | None:
         try:
-            await self._send(target, reply, key)
+            return await self._send(target, reply, key)
         except discord.RateLimited as error:  # only with max_ratelimit_timeout set on the client
             raise RateLimited(error.retry_after, "Discord") from None
 
-    async def _send(self, target: Target, reply: Reply, key: str) -> None:
+    async def _send(self, target: Target, reply: Reply, key: str) -> Posted | None:
         if isinstance(target, ResponseTarget):
             await self._respond(target, reply, key)
-        elif isinstance(target, MemberTarget):
-            await self._direct(int(target.member.user_id), reply, key)
-        else:
-            await self._post(self._channel(target), reply, key)
+            return None
+        if isinstance(target, MemberTarget):
+            message = await self._direct(int(target.member.user_id), reply, key)
+            return Posted("discord", target.member.workspace_id, str(message.channel.id), str(message.id))
+        message = await self._post(self._channel(target), reply, key)
+        return Posted("discord", target.workspace_id, target.channel_id, str(message.id), target.thread_id)
+
+    async def edit(self, posted: Posted, reply: Reply) -> None:
+        channel = self.client.get_partial_messageable(int(posted.thread_id or posted.channel_id))
+        await channel.get_partial_message(int(posted.message_id)).edit(**render(reply)[0].kwargs())
 
     def _channel(self, target: ChannelTarget) -> discord.abc.Messageable:
         channel_id = int(target.thread_id or target.channel_id)  # a Discord thread is a channel of its own
         return self.client.get_channel(channel_id) or self.client.get_partial_messageable(channel_id)  # type: ignore[return-value]
 
-    async def _post(self, channel: discord.abc.Messageable, reply: Reply, key: str) -> None:
-        for n, message in enumerate(render(reply)):
-            await channel.send(**message.kwargs(), nonce=nonce(key, n))
+    async def _post(self, channel: discord.abc.Messageable, reply: Reply, key: str) -> discord.Message:
+        """Every rendered message; returns the first."""
+        sent = [await channel.send(**message.kwargs(), nonce=nonce(key, n)) for n, message in enumerate(render(reply))]
+        return sent[0]
 
-    async def _direct(self, user_id: int, reply: Reply, key: str) -> None:
+    async def _direct(self, user_id: int, reply: Reply, key: str) -> discord.Message:
         channel = self._dms.get(user_id)
         if channel is None:
             channel = self._dms[user_id] = await self.client.create_dm(discord.Object(user_id))
         try:
-            await self._post(channel, reply, key)
+            return await self._post(channel, reply, key)
         except discord.Forbidden as error:
             if error.code == CANNOT_DM:
                 raise DeliveryRefused(f"Discord user {user_id} does not accept direct messages") from error

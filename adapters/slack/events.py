@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk.errors import SlackApiError
-
 from adapters.slack.background import Background
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.people import PLATFORM, SlackPeople
 from adapters.slack.render import render
 from adapters.slack.text import from_slack
 from bot.core import Core, Invocation
+from bot.delivery import deliver, reply_target
 from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
 from bot.identity import MemberRef, Person, Place
-from bot.reply import Reply, Visibility
+from bot.reply import Reply
 
 log = logging.getLogger("copbot.slack")
 
@@ -108,17 +107,6 @@ class SlackEvents:
             self.background.spawn(self._deliver(event, reply), f"a reply to {type(event).__name__}")
 
     async def _deliver(self, event: PlatformEvent, reply: Reply) -> None:
-        place, user = event.place, event.actor.ref.user_id
-        if not place.channel_id or reply.visibility is Visibility.DIRECT:
-            await self.outbound.direct(user, reply)
-        elif reply.visibility is Visibility.EPHEMERAL:
-            await self.outbound.reply_to_person(place.channel_id, user, reply, thread_ts=place.thread_id)
-        else:
-            try:
-                await self.outbound.post(place.channel_id, reply, thread_ts=place.thread_id)
-            except SlackApiError as error:
-                if error.response.get("error") != "not_in_channel":
-                    raise
-                log.info("not in channel %s: replying to the person instead", place.channel_id)
-                await self.outbound.reply_to_person(place.channel_id, user, reply, thread_ts=place.thread_id)
+        await deliver(self.outbound, reply_target(event.place, event.actor.ref, reply), reply,
+                      key=f"ev-{event.event_id}")
 

@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from adapters.slack.render import SlackMessage, render, response_type
-from bot.identity import ChannelTarget, MemberTarget, ResponseTarget, Target
+from bot.identity import ChannelTarget, MemberTarget, Posted, ResponseTarget, Target
 from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply
 
@@ -78,10 +78,10 @@ class SlackOutbound:
         self.session = session
         self._dm_channels: dict[str, str] = {}  # user id -> the DM channel id conversations.open gave
 
-    async def send(self, target: Target, reply: Reply, *, key: str) -> None:
+    async def send(self, target: Target, reply: Reply, *, key: str) -> Posted | None:
         """The outbox's way out. Raises RateLimited on a 429 that the retry handler did not wait out."""
         try:
-            await self._send(target, reply)
+            return await self._send(target, reply)
         except SlackApiError as error:
             if getattr(error.response, "status_code", None) != 429:
                 raise
@@ -93,14 +93,19 @@ class SlackOutbound:
                 raise
             raise RateLimited(error.retry_after or UNKNOWN_RETRY_AFTER, "Slack response_url") from None
 
-    async def _send(self, target: Target, reply: Reply) -> None:
+    async def _send(self, target: Target, reply: Reply) -> Posted | None:
         if isinstance(target, ResponseTarget):
             await self.respond(target.handle, reply)
+        elif isinstance(target, MemberTarget) and target.where is not None:
+            await self.reply_to_person(target.where.channel_id, target.member.user_id, reply,
+                                       thread_ts=target.where.thread_id)
         elif isinstance(target, MemberTarget):
-            await self.direct(target.member.user_id, reply)
+            channel, ts = await self.direct(target.member.user_id, reply)
+            return Posted("slack", target.member.workspace_id, channel, ts)
         elif isinstance(target, ChannelTarget):
             try:
-                await self.post(target.channel_id, reply, thread_ts=target.thread_id)
+                ts = await self.post(target.channel_id, reply, thread_ts=target.thread_id)
+                return Posted("slack", target.workspace_id, target.channel_id, ts, target.thread_id)
             except SlackApiError as error:
                 if error.response.get("error") in NOT_POSTABLE:
                     # The dispatcher then tells the target's fallback person instead, or gives up at once.
@@ -108,23 +113,35 @@ class SlackOutbound:
                 raise
         else:
             raise TypeError(f"not a Slack target: {target!r}")
+        return None
 
-    async def post(self, channel: str, reply: Reply, *, thread_ts: str | None = None) -> None:
-        """chat.postMessage, one call per rendered message. Raises SlackApiError (e.g. not_in_channel)."""
+    async def edit(self, posted: Posted, reply: Reply) -> None:
+        """chat.update of the posted message with the reply's first rendered message."""
+        message = render(reply)[0]
+        await self.client.chat_update(channel=posted.channel_id, ts=posted.message_id, text=message.text,
+                                      blocks=message.blocks)
+
+    async def post(self, channel: str, reply: Reply, *, thread_ts: str | None = None) -> str:
+        """chat.postMessage, one call per rendered message; returns the first one's `ts`. Raises SlackApiError
+        (e.g. not_in_channel)."""
+        first = ""
         for message in render(reply):
-            await self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
-                                               thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
+            posted = await self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
+                                                        thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
+            first = first or posted.get("ts", "")
         await self._upload(channel, reply, thread_ts)
+        return first
 
     async def ephemeral(self, channel: str, user: str, reply: Reply, *, thread_ts: str | None = None) -> None:
         for message in render(reply):
             await self.client.chat_postEphemeral(channel=channel, user=user, text=message.text,
                                                  blocks=message.blocks, thread_ts=thread_ts)
 
-    async def direct(self, user_id: str, reply: Reply) -> None:
+    async def direct(self, user_id: str, reply: Reply) -> tuple[str, str]:
+        """The DM channel and the posted message's `ts`."""
         try:
             channel = await self._dm_channel(user_id)
-            await self.post(channel, reply)
+            return channel, await self.post(channel, reply)
         except SlackApiError as error:
             code = error.response.get("error")
             if code == "channel_not_found":

@@ -4,24 +4,81 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from pydantic import Field, field_validator
 
 from bot.clock import local_midnight_utc, local_today
 from bot.commands import CommandSpec, Kind, Mention, Param, as_mention
 from bot.context import Context, Feature
-from bot.domain import Kudos, Member
+from bot.domain import Kudos, KudosCounts, Member, Standing
 from bot.errors import Refusal
 from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
 from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
+from bot.ports import UnitOfWork
 from bot.reply import Reply, Visibility
-from bot.settings import channel_here
+from bot.settings import Settings, channel_here, channel_id, words
 from bot.tags import split_trailing_tags
 from bot.text import clean_text
 
 MAX_RECEIVERS = 5
 MAX_REASON = 500
+
+
+class KudosSettings(Settings):
+    kudos_daily_allowance: int = Field(5, ge=1, le=100, description="kudos a member may give per day")
+    kudos_pair_cap: int = Field(2, ge=1, le=100, description="kudos from one giver to one receiver per day")
+    kudos_emoji: list[str] = Field(
+        default_factory=lambda: ["tada", "🎉"],
+        description="reactions that give kudos (Slack names without colons, Discord unicode)",
+    )
+    kudos_channel: str | None = Field(None, description="channel id where kudos are announced (default: where given); "
+                                      "slack:ID or discord:ID when the community spans platforms")
+    kudos_dm_receiver: bool = Field(False, description="tell receivers by direct message when they get kudos")
+    kudos_undo_seconds: int = Field(60, ge=0, le=3600, description="how long /kudos undo and removing a reaction work")
+
+    @field_validator("kudos_channel", mode="before")
+    @classmethod
+    def _kudos_channel(cls, value):
+        return channel_id(value)
+
+    @field_validator("kudos_emoji", mode="before")
+    @classmethod
+    def _emoji_list(cls, value):
+        return [v.strip(":") for v in words(value)]
+
+
+class KudosRepo(Protocol):
+    """What kudos and the leaderboard need from the store (storage/repositories/kudos.py)."""
+
+    async def add(self, community_id: int, *, batch: str, giver_id: int, receiver_ids: Sequence[int],
+                  reason: str, tag_ids: Sequence[int], source: str, place: dict, at: datetime) -> list[Kudos]: ...
+    async def given_since(self, community_id: int, giver_id: int, since: datetime) -> dict[int, int]: ...
+    async def latest_batch(self, community_id: int, giver_id: int, since: datetime) -> list[Kudos]: ...
+    async def by_source_message(self, community_id: int, giver_id: int, platform: str, channel_id: str,
+                                message_id: str, since: datetime) -> list[Kudos]: ...
+    async def by_number(self, community_id: int, number: int) -> Kudos | None: ...
+    async def revoke(self, community_id: int, kudos_ids: Sequence[int], *, kind: str, by_id: int,
+                     reason: str, at: datetime) -> None: ...
+    async def standings(self, community_id: int, *, period: str, start: date | None, tag_id: int | None,
+                        given: bool, limit: int) -> list[Standing]: ...
+    async def place_of(self, community_id: int, member_id: int, *, period: str, start: date | None,
+                       tag_id: int | None, given: bool) -> tuple[int, Standing] | None: ...
+    async def rebuild_totals(self, community_id: int, zone: str, now: datetime,
+                             periods: Sequence[str] = ...) -> None: ...
+    async def counts(self, community_id: int, member_id: int, *, since: datetime) -> KudosCounts: ...
+    async def top_tags(self, community_id: int, member_id: int, limit: int) -> list[tuple[str, int]]: ...
+    async def received_times(self, community_id: int, member_id: int, since: datetime) -> list[datetime]: ...
+    async def erase_reasons(self, community_id: int, member_id: int) -> None:
+        """Blank the reasons a member wrote (and what quotes them); the kudos stay, as anonymous counts."""
+
+
+async def erase_kudos_reasons(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:
+    await uow.kudos.erase_reasons(community_id, member_id)
 
 
 @dataclass(frozen=True)
@@ -224,4 +281,7 @@ FEATURE = Feature(
         ),
     ),
     on_event={MessagePosted: on_message, ReactionAdded: on_reaction, ReactionRemoved: on_reaction_removed},
+    settings=KudosSettings,
+    erase=erase_kudos_reasons,
+    repositories={"kudos": KudosRepo},
 )

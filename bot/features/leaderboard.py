@@ -7,11 +7,13 @@ from datetime import date, timedelta
 
 from bot.clock import local_midnight_utc, local_today
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature
+from bot.context import Context, Feature, erases_nothing
 from bot.domain import Member
 from bot.errors import Refusal
+from bot.features.kudos import KudosRepo
 from bot.periods import PERIODS, describe, first_day, period_start, week_streak
 from bot.reply import Field, Reply, Section, Visibility
+from bot.settings import Settings
 
 SHOWN = 10
 
@@ -133,4 +135,7 @@ FEATURE = Feature(
                     params=(Param("member", Kind.MEMBER, "whose profile", optional=True),),
                     examples=("/profile", "/profile @bob")),
     ),
+    settings=Settings,
+    erase=erases_nothing,  # it only reads kudos, whose feature erases the reasons
+    repositories={"kudos": KudosRepo},
 )

@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from bot.clock import zone_name
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature
+from bot.context import Context, Feature, erases_nothing
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.events import MemberJoined, MemberLeft, MessagePosted
@@ -16,7 +16,7 @@ from bot.identity import Role
 from bot.people import effective_role
 from bot.periods import LOCAL_PERIODS
 from bot.reply import Field, Reply, Section, Visibility
-from bot.settings import CommunitySettings
+from bot.settings import Settings
 
 GRANTABLE = ("champion", "manager")
 
@@ -84,6 +84,8 @@ async def erase_member(cmd: EraseMember, ctx: Context) -> Reply:
     if effective_role(target, ctx.owners) > ctx.role:
         raise Refusal(f"{target.name} has a higher role than yours; ask an owner.")
     await ctx.uow.members.erase(ctx.community.id, target.id, at=ctx.now)
+    for feature in ctx.features:
+        await feature.erase(ctx.uow, ctx.community.id, target.id, ctx.now)
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "member.erase", {"member_id": target.id}, ctx.now)
     return Reply.ephemeral("Erased: their name, platform id, time zone and the reasons they wrote are gone; "
                            "anonymous counts remain.")
@@ -92,9 +94,10 @@ async def erase_member(cmd: EraseMember, ctx: Context) -> Reply:
 async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
     if cmd.key is None:
         return _show_settings(ctx)
-    if cmd.key != "zone" and cmd.key not in CommunitySettings.model_fields:
+    model = type(ctx.settings)  # every feature's section, composed
+    if cmd.key != "zone" and cmd.key not in model.model_fields:
         raise Refusal(f"There is no setting '{cmd.key[:40]}'. Settings: zone, "
-                      f"{', '.join(CommunitySettings.model_fields)}.")
+                      f"{', '.join(model.model_fields)}.")
     if cmd.value is None:
         current = ctx.zone if cmd.key == "zone" else shown(getattr(ctx.settings, cmd.key))
         return Reply.ephemeral(f"{cmd.key} is {current}. Change it with `/settings {cmd.key} VALUE`.")
@@ -105,10 +108,10 @@ async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
     else:
         value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
         try:
-            settings = CommunitySettings(**{**ctx.settings.model_dump(), cmd.key: value})
+            settings = model(**{**ctx.settings.model_dump(), cmd.key: value})
         except ValidationError as error:
             raise Refusal(f"That doesn't work for {cmd.key}: {human_problem(error)}. "
-                          f"{cmd.key} is {CommunitySettings.describe()[cmd.key]}.") from None
+                          f"{cmd.key} is {model.describe()[cmd.key]}.") from None
         await ctx.uow.communities.update(ctx.community.id, settings=settings)
         result = shown(getattr(settings, cmd.key))
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "settings.change", {cmd.key: cmd.value}, ctx.now)
@@ -142,7 +145,7 @@ def human_problem(error: ValidationError) -> str:
 
 
 def _show_settings(ctx: Context) -> Reply:
-    described = CommunitySettings.describe()
+    described = ctx.settings.describe()
     fields = [Field("zone", f"{ctx.zone} (the community's time zone)")]
     for key, value in ctx.settings.model_dump().items():
         fields.append(Field(key, f"{shown(value)} ({described[key]})"))
@@ -189,4 +192,7 @@ FEATURE = Feature(
                     examples=("/settings", "/settings kudos_daily_allowance 3", "/settings zone Europe/Berlin")),
     ),
     on_event={MemberJoined: on_join, MemberLeft: on_leave, MessagePosted: on_message},
+    settings=Settings,
+    erase=erases_nothing,  # the member row itself is the core's (uow.members.erase, above)
+    repositories={},
 )

@@ -9,8 +9,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-import storage.models_meetups  # noqa: F401  (registers the meetup tables)
-from storage import models_welcome  # noqa: F401  (registers the welcome tables)
+import storage.repositories.registry  # noqa: F401  (every feature's repository, and so its tables)
 from storage.engine import DEFAULT_URL, make_engine
 from storage.models import Base
 

@@ -9,8 +9,9 @@ from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Community, Member
+from bot.features.catalog import CommunitySettings
 from bot.identity import MemberRef, Person, Role
-from bot.settings import CommunitySettings
+from bot.settings import Settings
 from storage.models import BindingRow, CommunityRow, MemberRow, TagRow
 from storage.repositories.dialect import insert_or_ignore
 
@@ -88,7 +89,7 @@ class SqlCommunities:
     async def all(self) -> list[Community]:
         return [to_community(r) for r in await self.s.scalars(select(CommunityRow).order_by(CommunityRow.id))]
 
-    async def create(self, name: str, zone: str, settings: CommunitySettings) -> Community:
+    async def create(self, name: str, zone: str, settings: Settings) -> Community:
         row = CommunityRow(name=name, zone=zone, settings=settings.model_dump(mode="json"),
                            created_at=datetime.now(UTC))
         self.s.add(row)
@@ -111,7 +112,7 @@ class SqlCommunities:
         return [(p, w) for p, w in rows]
 
     async def update(self, community_id: int, *, zone: str | None = None,
-                     settings: CommunitySettings | None = None) -> Community:
+                     settings: Settings | None = None) -> Community:
         row = await self.s.get_one(CommunityRow, community_id)
         if zone is not None:
             row.zone = zone
@@ -185,28 +186,21 @@ class SqlMembers:
                                                         MemberRow.id == member_id).with_for_update())
 
     async def erase(self, community_id: int, member_id: int, *, at: datetime) -> None:
-        from storage.models import AuditRow, KudosRow
+        """The member row, the reasons in the audit log and the outbox rows that name them; each feature's
+        erase step removes what that feature stores."""
+        from storage.models import AuditRow
         from storage.repositories.outbox import forget_in_outbox
 
         member = await self.get(community_id, member_id)
-        reasons = set(await self.s.scalars(select(KudosRow.reason).where(
-            KudosRow.community_id == community_id, KudosRow.giver_id == member_id, KudosRow.reason != "")))
-        reasons |= set(await self.s.scalars(select(KudosRow.revoke_reason).where(
-            KudosRow.community_id == community_id, KudosRow.revoked_by_id == member_id,
-            KudosRow.revoke_reason.is_not(None))))
         await self.s.execute(update(MemberRow).where(MemberRow.community_id == community_id,
                                                      MemberRow.id == member_id).values(
             name="erased member", user_id=f"erased-{member_id}", zone=None, erased_at=at,
             leaderboard_opt_out=True))
-        kudos = update(KudosRow).where(KudosRow.community_id == community_id)
-        await self.s.execute(kudos.where(KudosRow.giver_id == member_id).values(reason=""))
-        await self.s.execute(kudos.where(KudosRow.revoked_by_id == member_id).values(revoke_reason=""))
         for audit in await self.s.scalars(select(AuditRow).where(
                 AuditRow.community_id == community_id, AuditRow.actor_id == member_id)):
             if "reason" in audit.detail:
                 audit.detail = {**audit.detail, "reason": ""}
-        await forget_in_outbox(self.s, community_id, words=[member.name],
-                               texts=[str(member.ref), *sorted(reasons)])
+        await forget_in_outbox(self.s, community_id, words=[member.name], texts=[str(member.ref)])
 
     async def many(self, community_id: int, member_ids: Sequence[int]) -> dict[int, Member]:
         rows = await self.s.scalars(self._in(community_id).where(MemberRow.id.in_(list(member_ids))))

@@ -13,6 +13,7 @@ from bot.periods import PERIODS
 from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
 from storage.repositories import kudos_totals as totals
 from storage.repositories.kudos_totals import Counted
+from storage.repositories.outbox import forget_in_outbox
 
 
 def to_kudos(row: KudosRow, tags: Sequence[str] = ()) -> Kudos:
@@ -167,3 +168,14 @@ class SqlKudos:
     async def received_times(self, community_id: int, member_id: int, since: datetime) -> list[datetime]:
         return list(await self.s.scalars(_RECEIVED_TIMES, {"community_id": community_id, "member_id": member_id,
                                                            "since": since}))
+
+    async def erase_reasons(self, community_id: int, member_id: int) -> None:
+        """The reasons a member wrote (giving or voiding kudos), and the outbox rows that quote them."""
+        mine = and_(KudosRow.community_id == community_id, KudosRow.giver_id == member_id, KudosRow.reason != "")
+        voided = and_(KudosRow.community_id == community_id, KudosRow.revoked_by_id == member_id,
+                      KudosRow.revoke_reason.is_not(None))
+        reasons = set(await self.s.scalars(select(KudosRow.reason).where(mine)))
+        reasons |= set(await self.s.scalars(select(KudosRow.revoke_reason).where(voided)))
+        await self.s.execute(update(KudosRow).where(mine).values(reason=""))
+        await self.s.execute(update(KudosRow).where(voided).values(revoke_reason=""))
+        await forget_in_outbox(self.s, community_id, words=[], texts=sorted(reasons))

@@ -6,13 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Member
 from bot.features.meetups.model import NO, YES, AttendanceLine, Meetup, Occurrence, Rsvp
-from storage.models import CommunityRow, MemberRow, OutboxRow
+from storage.models import CommunityRow, MemberRow
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
 from storage.repositories.communities import take_numbers, to_member
 
@@ -270,18 +268,6 @@ class SqlMeetups:
             .group_by(MeetupRow.id, MeetupRow.title, OccurrenceRow.id, OccurrenceRow.start_at)
             .order_by(OccurrenceRow.start_at))
         return [AttendanceLine(m, t, s, int(y), int(a), int(w)) for m, t, s, y, a, w in rows]
-
-    # Scheduled work ----------------------------------------------------------------------------
-
-    async def enqueue_once(self, community_id: int, kind: str, payload: dict, *, due_at: datetime,
-                           dedupe_key: str) -> bool:
-        """An outbox row, unless one with this dedupe key exists: scheduling twice is harmless."""
-        insert = pg_insert if self.s.bind.dialect.name == "postgresql" else sqlite_insert
-        result = await self.s.execute(
-            insert(OutboxRow).values(community_id=community_id, kind=kind, payload=payload, due_at=due_at,
-                                     dedupe_key=dedupe_key, attempts=0, created_at=datetime.now(UTC))
-            .on_conflict_do_nothing(index_elements=["dedupe_key"]))
-        return result.rowcount == 1
 
 
 def _rsvp(row: RsvpRow) -> Rsvp:

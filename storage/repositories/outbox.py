@@ -17,11 +17,26 @@ from storage.repositories.dialect import insert_or_ignore
 class SqlOutbox:
     def __init__(self, session: AsyncSession):
         self.s = session
+        self._if_absent: list[dict] = []
 
     def add(self, community_id: int | None, kind: str, payload: dict, *, due_at: datetime,
-            dedupe_key: str | None = None) -> None:
-        self.s.add(OutboxRow(community_id=community_id, kind=kind, payload=payload, due_at=due_at,
-                             dedupe_key=dedupe_key, attempts=0, created_at=datetime.now(UTC)))
+            key: str | None = None, if_absent: bool = False) -> None:
+        row = dict(community_id=community_id, kind=kind, payload=payload, due_at=due_at, dedupe_key=key,
+                   attempts=0, created_at=datetime.now(UTC))
+        if if_absent and key is not None:
+            self._if_absent.append(row)  # written by flush(), which the unit of work runs before it commits
+        else:
+            self.s.add(OutboxRow(**row))
+
+    def discard(self) -> None:
+        self._if_absent.clear()
+
+    async def flush(self) -> None:
+        """Write the `if_absent` rows: INSERT ... ON CONFLICT DO NOTHING, so a key already planned (by this
+        process or another one, even at the same moment) stays one row."""
+        rows, self._if_absent = self._if_absent, []
+        for row in rows:
+            await self.s.execute(insert_or_ignore(self.s, OutboxRow, **row))
 
     async def claim_due(self, now: datetime, lease_seconds: float, limit: int, *,
                         owner: str = "unnamed") -> list[OutboxItem]:

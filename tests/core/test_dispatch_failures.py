@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import dispatch
+from bot.context import OutboxKind
 from bot.dispatch import MAX_ATTEMPTS, Dispatcher, OutboundRouter, backoff
 from bot.identity import ChannelTarget, MemberRef, MemberTarget
 from bot.ports import DeliveryRefused
@@ -116,7 +117,7 @@ async def test_a_row_of_an_unknown_kind_is_retried_with_the_reason_recorded(app,
 
 
 async def test_one_bad_row_of_a_batched_kind_never_holds_back_the_others(app, clock, caplog):
-    """A kind's `many` fails for the whole batch: its rows are decided one by one; only the bad one is retried."""
+    """A kind's `decide_many` fails for the whole batch: its rows are decided one by one; only the bad one is retried."""
 
     async def decide(item, uow, now):
         if item.payload["n"] == 2:
@@ -126,14 +127,13 @@ async def test_one_bad_row_of_a_batched_kind_never_holds_back_the_others(app, cl
     async def decide_many(items, uow, now):
         raise RuntimeError("the batch query failed")
 
-    decide.many = decide_many
     async with app.core.uow_factory() as uow:
         for n in (1, 2, 3):
             uow.outbox.add(None, "batched", {"n": n}, due_at=clock.now())
         await uow.commit()
     outbound = RecordingOutbound()
     d = dispatcher(app, outbound, clock)
-    d.kinds["batched"] = decide
+    d.kinds["batched"] = OutboxKind("batched", decide, decide_many)
     await d.run_due()
     assert sorted(text for _, text, _ in outbound.sent) == ["row 1", "row 3"]
     one, two, three = await rows(app)
@@ -149,20 +149,19 @@ async def test_a_batched_kind_decides_its_due_rows_in_one_call(app, clock):
     calls = []
 
     async def decide(item, uow, now):
-        raise AssertionError("a kind with `many` is decided one by one only when `many` fails")
+        raise AssertionError("a kind with `decide_many` is decided one by one only when it fails")
 
     async def decide_many(items, uow, now):
         calls.append(([i.payload["n"] for i in items], now, await uow.outbox.pending()))
         return {i.id: [(CHANNEL, Reply.public(f"row {i.payload['n']}"))] for i in items}
 
-    decide.many = decide_many
     async with app.core.uow_factory() as uow:
         for n in (1, 2):
             uow.outbox.add(None, "batched", {"n": n}, due_at=clock.now())
         await uow.commit()
     outbound = RecordingOutbound()
     d = dispatcher(app, outbound, clock)
-    d.kinds["batched"] = decide
+    d.kinds["batched"] = OutboxKind("batched", decide, decide_many)
     await d.run_due()
     assert calls == [([1, 2], clock.now(), 2)]
     assert [text for _, text, _ in outbound.sent] == ["row 1", "row 2"]

@@ -30,9 +30,9 @@ from adapters.slack.manifest import declared_commands
 from adapters.slack.render import render as slack_render
 from bot.commands import CommandSpec, Kind, Param
 from bot.core import ERROR_TEXT, Invocation
+from bot.features.catalog import CommunitySettings
 from bot.identity import MemberRef, Person, Place
 from bot.reply import STAMP_OPEN, Reply
-from bot.settings import CommunitySettings
 from tests.conftest import make_config
 from tests.fakes.clock import FakeClock
 

@@ -181,7 +181,7 @@ async def test_a_manager_cannot_erase_an_owner(console):
 
 @pytest.mark.parametrize("typed, stored", [("<#C123|kudos>", "C123"), ("#kudos", "kudos"), ("slack:C9", "slack:C9")])
 def test_channel_settings_store_the_channel_id(typed, stored):
-    from bot.settings import CommunitySettings
+    from bot.features.catalog import CommunitySettings
 
     assert CommunitySettings(kudos_channel=typed).kudos_channel == stored
     assert CommunitySettings(intro_channel=typed).intro_channel == stored

@@ -12,8 +12,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from bot.features.catalog import CommunitySettings
 from bot.identity import MemberRef, Person, Role
-from bot.settings import CommunitySettings
 from storage.engine import make_engine, session_factory
 from storage.migrate import current_revision, upgrade
 from storage.models import Base
@@ -176,12 +176,23 @@ async def test_concurrent_claimers_never_share_a_row(uow):
 
 async def test_a_dedupe_key_schedules_once(uow):
     async with uow() as u:
-        u.outbox.add(None, "message", {}, due_at=NOW, dedupe_key="reminder:1:1h")
+        u.outbox.add(None, "message", {}, due_at=NOW, key="reminder:1:1h")
         await u.commit()
     with pytest.raises(Exception, match="(?i)unique|duplicate"):
         async with uow() as u:
-            u.outbox.add(None, "message", {}, due_at=NOW, dedupe_key="reminder:1:1h")
+            u.outbox.add(None, "message", {}, due_at=NOW, key="reminder:1:1h")
             await u.commit()
+
+
+async def test_if_absent_keeps_the_row_already_planned(uow):
+    async with uow() as u:
+        u.outbox.add(None, "message", {"n": 1}, due_at=NOW, key="reminder:1:1h", if_absent=True)
+        u.outbox.add(None, "message", {"n": 2}, due_at=NOW, key="reminder:1:1h", if_absent=True)
+        await u.commit()
+    async with uow() as u:
+        u.outbox.add(None, "message", {"n": 3}, due_at=NOW, key="reminder:1:1h", if_absent=True)
+        await u.commit()
+        assert [i.payload for i in await u.outbox.claim_due(NOW, 60, 10)] == [{"n": 1}]
 
 
 async def test_roles_and_opt_out_round_trip(uow):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature
+from bot.context import Context, Feature, OutboxKind, erases_nothing
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.features.meetups import rsvp, service, views
@@ -21,9 +21,10 @@ from bot.features.meetups.manage import (
     move_occurrence,
     schedule_meetup,
 )
-from bot.features.meetups.model import ANSWERS
-from bot.features.meetups.reminders import send_followup, send_reminder, top_up
+from bot.features.meetups.model import ANSWERS, MeetupRepo
+from bot.features.meetups.reminders import plan_followup, plan_reminder, plan_reminders, top_up
 from bot.features.meetups.service import FOLLOWUP, HORIZON, REMINDER
+from bot.features.meetups.settings import MeetupSettings
 from bot.features.meetups.syntax import EXAMPLE, MAX_DETAILS
 from bot.identity import Role
 from bot.reply import Attachment, Reply, Visibility
@@ -177,5 +178,9 @@ COMMANDS = (
 FEATURE = Feature(
     name="meetups",
     commands=COMMANDS,
-    outbox_kinds={REMINDER: send_reminder, FOLLOWUP: send_followup, HORIZON: top_up},
+    outbox_kinds=(OutboxKind(REMINDER, plan_reminder, decide_many=plan_reminders),  # a batch: two queries a community
+                  OutboxKind(FOLLOWUP, plan_followup), OutboxKind(HORIZON, top_up)),
+    settings=MeetupSettings,
+    erase=erases_nothing,  # RSVPs and meetups point at the member row, which the core erases
+    repositories={"meetups": MeetupRepo},
 )

@@ -28,11 +28,11 @@ LATE_AFTER = timedelta(minutes=5)
 Messages = list[tuple[Target, Reply]]
 
 
-async def send_reminder(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
-    return (await send_reminders([item], uow, now))[item.id]
+async def plan_reminder(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
+    return (await plan_reminders([item], uow, now))[item.id]
 
 
-async def send_reminders(items: Sequence[OutboxItem], uow: UnitOfWork, now: datetime) -> dict[int, Messages]:
+async def plan_reminders(items: Sequence[OutboxItem], uow: UnitOfWork, now: datetime) -> dict[int, Messages]:
     decided: dict[int, Messages] = {}
     for community_id in {item.community_id for item in items}:
         mine = [item for item in items if item.community_id == community_id]
@@ -45,9 +45,6 @@ async def send_reminders(items: Sequence[OutboxItem], uow: UnitOfWork, now: date
             decided[item.id] = [] if pair is None else await _remind(
                 uow, item, *pair, going.get(occurrence_id, []), now)
     return decided
-
-
-send_reminder.many = send_reminders  # the dispatcher decides a batch of due reminders at once
 
 
 async def _remind(uow: UnitOfWork, item: OutboxItem, occurrence: Occurrence, meetup: Meetup,
@@ -64,15 +61,15 @@ async def _remind(uow: UnitOfWork, item: OutboxItem, occurrence: Occurrence, mee
     for member, muted in going:
         if muted or not member.active:
             continue
-        await uow.meetups.enqueue_once(
+        uow.outbox.add(
             meetup.community_id, "message",
             message_payload(MemberTarget(member.ref), reminder_dm(meetup, occurrence, late)), due_at=now,
-            dedupe_key=f"reminder-dm:{occurrence.id}@{int(occurrence.start_at.timestamp())}:{offset}:{member.id}")
+            if_absent=True, key=f"reminder-dm:{occurrence.id}@{int(occurrence.start_at.timestamp())}:{offset}:{member.id}")
     channel = ChannelTarget(meetup.platform, meetup.workspace_id, meetup.channel_id)
     return [(channel, reminder_post(meetup, occurrence, len(going), offset, late))]
 
 
-async def send_followup(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
+async def plan_followup(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Messages:
     found = await uow.meetups.occurrence(item.community_id, item.payload["occurrence_id"])
     if found is None:
         return []

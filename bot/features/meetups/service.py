@@ -62,11 +62,10 @@ async def schedule(uow: UnitOfWork, meetup: Meetup, occurrence: Occurrence, now:
             continue  # the announcement covers it: no reminder "1 day before" a meetup in 3 hours
         payload = {"occurrence_id": occurrence.id, "start": start.isoformat(), "offset": offset,
                    "offsets": list(meetup.offsets)}
-        await uow.meetups.enqueue_once(meetup.community_id, REMINDER, payload, due_at=due,
-                                       dedupe_key=reminder_key(occurrence, offset))
-    await uow.meetups.enqueue_once(
-        meetup.community_id, FOLLOWUP, {"occurrence_id": occurrence.id, "start": start.isoformat()},
-        due_at=start + meetup.duration, dedupe_key=f"followup:{occurrence.id}@{_ts(start)}")
+        uow.outbox.add(meetup.community_id, REMINDER, payload, due_at=due, key=reminder_key(occurrence, offset),
+                       if_absent=True)
+    uow.outbox.add(meetup.community_id, FOLLOWUP, {"occurrence_id": occurrence.id, "start": start.isoformat()},
+                   due_at=start + meetup.duration, key=f"followup:{occurrence.id}@{_ts(start)}", if_absent=True)
 
 
 async def schedule_top_up(uow: UnitOfWork, meetup: Meetup, now: datetime) -> None:
@@ -76,8 +75,8 @@ async def schedule_top_up(uow: UnitOfWork, meetup: Meetup, now: datetime) -> Non
     if not meetup.repeats or not after:
         return
     due = now + TOP_UP_EVERY
-    await uow.meetups.enqueue_once(meetup.community_id, HORIZON, {"meetup_id": meetup.id}, due_at=due,
-                                   dedupe_key=f"horizon:{meetup.id}:{due.date().isoformat()}")
+    uow.outbox.add(meetup.community_id, HORIZON, {"meetup_id": meetup.id}, due_at=due,
+                   key=f"horizon:{meetup.id}:{due.date().isoformat()}", if_absent=True)
 
 
 def check_offsets(offsets: list[str]) -> tuple[str, ...]:

@@ -3,15 +3,20 @@ a checklist of first steps, interests, reminders that name only what is left, an
 
 from __future__ import annotations
 
-from bot.context import Feature
+from bot.context import Feature, OutboxKind, erases_nothing
 from bot.events import MemberJoined, MessagePosted
 from bot.features.welcome import commands, interests, onboarding
-from bot.features.welcome.drip import DRIP, send_drip
-from bot.features.welcome.flows import COMBINED_GREETING, on_member_joined, on_message, send_combined_greeting
+from bot.features.welcome.drip import DRIP, plan_drip
+from bot.features.welcome.flows import COMBINED_GREETING, on_member_joined, on_message, plan_combined_greeting
+from bot.features.welcome.ports import InterestRepo, OnboardingRepo
+from bot.features.welcome.settings import WelcomeSettings
 
 FEATURE = Feature(
     name="welcome",
     commands=(*commands.COMMANDS, *onboarding.COMMANDS, *interests.COMMANDS),
     on_event={MemberJoined: on_member_joined, MessagePosted: on_message},
-    outbox_kinds={DRIP: send_drip, COMBINED_GREETING: send_combined_greeting},
+    outbox_kinds=(OutboxKind(DRIP, plan_drip), OutboxKind(COMBINED_GREETING, plan_combined_greeting)),
+    settings=WelcomeSettings,
+    erase=erases_nothing,  # onboarding steps and followed tags name no one once the member row is erased
+    repositories={"onboarding": OnboardingRepo, "interests": InterestRepo},
 )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.features.welcome.settings import WelcomeSettings
 from bot.reply import Button, Section
-from bot.settings import CommunitySettings
 
 INTRO, INTERESTS, GUIDELINES = "intro", "interests", "guidelines"
 DONE_MARK, OPEN_MARK = "✅", "⬜"
 MAX_BUTTONS = 5  # fits one row on Discord and one actions block on Slack
 
 
-def step_label(step: str, settings: CommunitySettings) -> str:
+def step_label(step: str, settings: WelcomeSettings) -> str:
     if step == INTRO:
         return "Introduce yourself in the intro channel" if settings.intro_channel else "Introduce yourself"
     if step == INTERESTS:
@@ -32,17 +32,17 @@ def step_button(step: str) -> Button:
     return Button(f"Done: {step}"[:40], f"onboarding done {step}")
 
 
-def open_steps(settings: CommunitySettings, done: Mapping[str, object]) -> list[str]:
+def open_steps(settings: WelcomeSettings, done: Mapping[str, object]) -> list[str]:
     return [step for step in settings.onboarding_steps if step not in done]
 
 
-def progress(settings: CommunitySettings, done: Mapping[str, object]) -> str:
+def progress(settings: WelcomeSettings, done: Mapping[str, object]) -> str:
     steps = settings.onboarding_steps
     finished = sum(1 for step in steps if step in done)
     return f"{finished} of {len(steps)} steps done"
 
 
-def checklist(settings: CommunitySettings, done: Mapping[str, object],
+def checklist(settings: WelcomeSettings, done: Mapping[str, object],
               *, only_open: bool = False) -> tuple[Section, tuple[Button, ...]]:
     """The steps (all of them, or only the open ones) and buttons for the open ones."""
     steps = open_steps(settings, done) if only_open else settings.onboarding_steps

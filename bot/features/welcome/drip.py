@@ -29,10 +29,10 @@ def schedule_drips(ctx: Context, member: Member, started_at: datetime) -> None:
     for number, days in enumerate(ctx.settings.onboarding_drip_days, start=1):
         payload = {"member_id": member.id, "number": number, "started_at": started_at.isoformat()}
         ctx.uow.outbox.add(ctx.community.id, DRIP, payload, due_at=started_at + timedelta(days=days),
-                           dedupe_key=drip_key(member.id, number, started_at))
+                           key=drip_key(member.id, number, started_at))
 
 
-async def send_drip(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
+async def plan_drip(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
     community_id, member_id = item.community_id, item.payload["member_id"]
     community = await uow.communities.get(community_id)
     member = await uow.members.get(community_id, member_id)

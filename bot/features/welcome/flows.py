@@ -83,12 +83,12 @@ async def _greet(ctx: Context, member: Member, kind: Arrival, channel: ChannelTa
     if greet_at is None:  # the first of this burst to wait: schedule the one greeting for everyone
         greet_at = ctx.now + timedelta(seconds=ctx.settings.welcome_burst_seconds)
         ctx.uow.outbox.add(cid, COMBINED_GREETING, {"greet_at": greet_at.isoformat(), "channel": target_json(channel)},
-                           due_at=greet_at, dedupe_key=f"greetings:{cid}:{greet_at.isoformat()}")
+                           due_at=greet_at, key=f"greetings:{cid}:{greet_at.isoformat()}")
     await ctx.uow.onboarding.record_join(cid, member.id, ctx.now, returning=False, greeting="combined",
                                          greet_at=greet_at)
 
 
-async def send_combined_greeting(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
+async def plan_combined_greeting(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tuple[Target, Reply]]:
     """Read-only, so a failed send is simply retried with the same names."""
     greet_at = datetime.fromisoformat(item.payload["greet_at"])
     members = [m for m in await uow.onboarding.combined_greeting(item.community_id, greet_at) if m.active]

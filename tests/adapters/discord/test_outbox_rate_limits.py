@@ -35,3 +35,10 @@ async def test_a_long_discord_rate_limit_holds_back_only_that_channel(app, fake,
     assert [(m["channel_id"], m["content"]) for m in fake.messages] == [
         (FREE, "to the free channel"), (SLOW, "to the slow channel")]
 
+
+
+async def test_discord_returns_the_message_id_it_posted(app, fake, copbot, running):
+    async with running(copbot()):
+        posted = await app.outbound.send(ChannelTarget("discord", p.GUILD_ID, FREE), Reply.public("hello"), key="k")
+    assert posted is not None and posted.channel_id == FREE
+    assert posted.message_id == str(fake.messages[0]["id"])
