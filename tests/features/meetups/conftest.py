@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +16,7 @@ from tests.conftest import make_config
 from tests.fakes.console import ConsoleDriver
 
 BERLIN = ZoneInfo("Europe/Berlin")
+READY_AT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
 
 
 @dataclass
@@ -63,3 +64,11 @@ def berlin(berlin_app, clock) -> ConsoleDriver:
     driver.recorder = Recorder(driver.adapter, clock)
     berlin_app.outbound.add(PLATFORM, driver.recorder)
     return driver
+
+
+@pytest.fixture
+async def ready(berlin, clock) -> ConsoleDriver:
+    """alice owns the Berlin community (the console's first member) and carol is a champion."""
+    clock.set(READY_AT)
+    await berlin.say(":as alice", "/help", ":as carol", "/help", ":as alice", "/role grant @carol champion")
+    return berlin

@@ -28,13 +28,6 @@ async def count_meetups(app) -> tuple[int, int]:
     return len(meetups), len(occurrences)
 
 
-@pytest.fixture
-async def ready(berlin, clock):
-    clock.set(NOW)
-    await berlin.say(":as alice", "/help", ":as carol", "/help")  # alice owns the console community
-    await berlin.say(":as alice", "/role grant @carol champion")
-    return berlin
-
 
 def test_the_create_syntax():
     details = parse_details('“Sunday run” next sunday 18:00 repeat=every 2 weeks place=Café Central, Vienna '

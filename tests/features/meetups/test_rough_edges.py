@@ -16,13 +16,6 @@ from bot.features.meetups.views import seats, told
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def ready(berlin, clock):
-    clock.set(NOW)
-    await berlin.say(":as alice", "/help", ":as carol", "/help")  # alice owns the console community
-    await berlin.say(":as alice", "/role grant @carol champion")
-    return berlin
-
 
 async def stored(app) -> dict[str, list]:
     """Every meetup's occurrences (original UTC start, current UTC start, cancelled) and every RSVP."""
