@@ -40,6 +40,15 @@ async def postgres_unavailable() -> str | None:
     return _pg_state["reason"]
 
 
+async def require_postgres() -> None:
+    """Skip the calling test when no PostgreSQL is reachable here; under CI=true fail instead."""
+    reason = await postgres_unavailable()
+    if reason:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
+        pytest.skip(reason)
+
+
 _run_database: dict[str, str] = {}
 
 
@@ -67,11 +76,7 @@ async def store_url(request, tmp_path) -> str:
     """A database URL: the test runs once on a SQLite file and once on PostgreSQL."""
     if request.param == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path}/copbot.db"
-    reason = await postgres_unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
+    await require_postgres()
     return await postgres_url()
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from adapters.bootstrap import build
 from adapters.metrics import PrometheusObserver
-from tests.conftest import PG_URL, make_config, postgres_unavailable
+from tests.conftest import PG_URL, make_config, require_postgres
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.postgres import create_database, drop_database
 from tests.ops.conftest import serve
@@ -25,11 +25,7 @@ async def test_healthy_bot_answers_200_naming_each_part(served):
 
 @pytest.mark.postgres
 async def test_healthz_turns_503_while_postgres_refuses_connections_and_200_when_it_is_back(http, clock):
-    reason = await postgres_unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    await require_postgres()
     name = f"copbot_ops_health_{os.getpid()}"
     admin = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
 

@@ -23,7 +23,7 @@ from bot.identity import MemberRef, Person, Place
 from storage.models import Base, CommunityRow, KudosRow, OutboxRow
 from storage.transfer import NOT_SECTIONS, SECTIONS
 from storage.transfer_ids import known_dedupe_key
-from tests.conftest import make_config, postgres_unavailable, postgres_url
+from tests.conftest import make_config, postgres_url, require_postgres
 from tests.fakes.clock import FakeClock
 from tests.fakes.console import ConsoleDriver
 
@@ -138,9 +138,7 @@ async def count(url: str, what) -> int:
 @pytest.mark.postgres
 async def test_a_community_moved_from_sqlite_to_postgresql_shows_the_same_boards_profiles_and_meetups(
         exported, clock):
-    reason = await postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
+    await require_postgres()
     source, export_file = exported
     before = await views(source, clock)
 

@@ -7,7 +7,6 @@ keep flowing, and two dispatchers sharing one PostgreSQL still post every messag
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections import Counter
 from datetime import timedelta
@@ -24,7 +23,7 @@ from bot.dispatch import Dispatcher
 from bot.identity import ChannelTarget
 from bot.reply import Reply
 from storage.models import OutboxRow
-from tests.conftest import make_config, postgres_unavailable, postgres_url
+from tests.conftest import make_config, postgres_url, require_postgres
 from tests.fakes.slack_fake import FakeSlack
 
 
@@ -83,11 +82,7 @@ async def test_a_short_retry_after_is_waited_out_inside_the_call(app, clock, fak
 
 @pytest.fixture
 async def pg_url() -> str:
-    reason = await postgres_unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
+    await require_postgres()
     return await postgres_url()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from tests.conftest import PG_URL, postgres_unavailable
+from tests.conftest import PG_URL, require_postgres
 from tests.fakes.postgres import create_database, drop_database
 
 pytestmark = pytest.mark.postgres
@@ -29,11 +29,7 @@ BATCH = 100
 
 @pytest.fixture
 async def pg_url():
-    reason = await postgres_unavailable()
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the PostgreSQL tests: {reason}")
-        pytest.skip(reason)
+    await require_postgres()
     # A database of its own: other suites reset the shared one while these processes run.
     name = f"copbot_procs_{os.getpid()}"
     url = await create_database(PG_URL, name)
