@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-from adapters.config import Config
+from adapters.app.config import Config
 from adapters.metrics import PrometheusObserver
 from bot.observe import Backlog
 

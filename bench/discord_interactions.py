@@ -175,8 +175,8 @@ def report(name: str, ms: list[float]) -> None:
 
 
 async def main(rate: float, seconds: float, members: int) -> None:
-    from adapters.bootstrap import build
-    from adapters.config import Config, DatabaseConfig
+    from adapters.app.bootstrap import build
+    from adapters.app.config import Config, DatabaseConfig
     from adapters.discord import gateway
     from adapters.discord.client import make_client
 

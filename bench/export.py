@@ -69,7 +69,7 @@ def timed(args: list[str], url: str, stdout) -> tuple[float, float]:
     """Seconds and peak RSS (MiB) of one copbot process."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"DATABASE_URL": url}
     start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, "-m", "adapters.cli", *args], cwd=ROOT, env=env, stdout=stdout,
+    child = subprocess.Popen([sys.executable, "-m", "adapters.app.cli", *args], cwd=ROOT, env=env, stdout=stdout,
                              stderr=subprocess.PIPE)
     _pid, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start

@@ -31,8 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select, text, update  # noqa: E402
 
-from adapters.bootstrap import build  # noqa: E402
-from adapters.config import Config, DatabaseConfig  # noqa: E402
+from adapters.app.bootstrap import build  # noqa: E402
+from adapters.app.config import Config, DatabaseConfig  # noqa: E402
 from bot.core import Invocation  # noqa: E402
 from bot.identity import MemberRef, Person, Place  # noqa: E402
 from bot.periods import LOCAL_PERIODS  # noqa: E402

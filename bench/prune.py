@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import func, insert, select  # noqa: E402
 
-from adapters.bootstrap import build  # noqa: E402
-from adapters.config import Config, DatabaseConfig  # noqa: E402
+from adapters.app.bootstrap import build  # noqa: E402
+from adapters.app.config import Config, DatabaseConfig  # noqa: E402
 from bot.retention import Pruner  # noqa: E402
 from storage.models import OutboxRow, ProcessedEventRow  # noqa: E402
 from tests.fakes.postgres import create_database, drop_database  # noqa: E402

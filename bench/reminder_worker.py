@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert  # noqa: E402
 
-from adapters.bootstrap import build  # noqa: E402
-from adapters.config import Config, DatabaseConfig  # noqa: E402
+from adapters.app.bootstrap import build  # noqa: E402
+from adapters.app.config import Config, DatabaseConfig  # noqa: E402
 from bot.clock import SystemClock  # noqa: E402
 from bot.dispatch import Dispatcher  # noqa: E402
 from bot.features.catalog import (

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import aiohttp  # noqa: E402
 from sqlalchemy import text as sql  # noqa: E402
 
-from adapters.bootstrap import build  # noqa: E402
-from adapters.config import CommunityConfig, Config, DatabaseConfig, SlackConfig  # noqa: E402
+from adapters.app.bootstrap import build  # noqa: E402
+from adapters.app.config import CommunityConfig, Config, DatabaseConfig, SlackConfig  # noqa: E402
 from adapters.slack.service import SlackService, SlackTokens  # noqa: E402
 from tests.fakes import slack_payloads as sp  # noqa: E402
 from tests.fakes.slack_fake import FakeSlack  # noqa: E402

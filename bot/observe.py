@@ -2,7 +2,7 @@
 composition root implements it with Prometheus), and the request a log line belongs to.
 
 The core knows no metrics library and no log format. It calls a few plain methods and sets a context
-variable; adapters/metrics.py and adapters/logs.py turn those into metrics and structured log fields."""
+variable; adapters/metrics.py and adapters/app/logs.py turn those into metrics and structured log fields."""
 
 from __future__ import annotations
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.bootstrap import build
-from adapters.config import Config, DatabaseConfig, DefaultsConfig
+from adapters.app.bootstrap import build
+from adapters.app.config import Config, DatabaseConfig, DefaultsConfig
 from tests.fakes.clock import FakeClock
 from tests.fakes.console import ConsoleDriver
 from tests.fakes.postgres import create_database, drop_database, reset_schema

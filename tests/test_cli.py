@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.config import Config
+from adapters.app.config import Config
 
 ROOT = Path(__file__).resolve().parents[1]
 README_SCRIPT = ":as alice\n/kudos @bob thanks for the audit #seo\n:as carol\n/kudos @bob great talk\n/leaderboard\n"
@@ -18,7 +18,7 @@ README_SCRIPT = ":as alice\n/kudos @bob thanks for the audit #seo\n:as carol\n/k
 
 def copbot(*args: str, stdin: str = "", cwd: Path | None = None, env: dict | None = None):
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | (env or {})
-    return subprocess.run([sys.executable, "-m", "adapters.cli", *args], input=stdin, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "adapters.app.cli", *args], input=stdin, capture_output=True,
                           text=True, cwd=cwd or ROOT, env=environment, timeout=60)
 
 

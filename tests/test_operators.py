@@ -10,7 +10,7 @@ import socket
 import pytest
 from sqlalchemy.engine import make_url
 
-from adapters.config import normalise_database_url
+from adapters.app.config import normalise_database_url
 from tests.test_cli import copbot
 
 # `copbot run` logs at INFO: JSON lines when stderr is not a terminal (as here), text otherwise

@@ -15,8 +15,8 @@ import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
-from adapters.config import StartupError
-from adapters.database import check_sqlite_folder
+from adapters.app.config import StartupError
+from adapters.app.database import check_sqlite_folder
 from adapters.slack.manifest import declared_commands
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_fake import FakeSlack
@@ -43,7 +43,7 @@ class Finished:
 async def run_copbot(*args: str, env: dict, until_in_stderr: str | None = None, then=None) -> Finished:
     """Run the real CLI while this test's event loop serves fakes; call `then()` once stderr shows a marker."""
     environment = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | env
-    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "adapters.cli", *args, cwd=ROOT, env=environment,
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "adapters.app.cli", *args, cwd=ROOT, env=environment,
                                                 stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
                                                 stderr=asyncio.subprocess.PIPE)
     stderr: list[str] = []

@@ -11,7 +11,7 @@ import logging
 
 import discord
 
-from adapters.config import Config, ConfigError, secret
+from adapters.app.config import Config, ConfigError, secret
 from adapters.discord.client import make_client
 from adapters.discord.sync import state_file
 

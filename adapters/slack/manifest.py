@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from adapters.config import SlackConfig
+from adapters.app.config import SlackConfig
 from bot.clock import SystemClock
 from bot.commands import CommandBook
 from bot.core import Core

@@ -20,7 +20,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.config import ConfigError, SlackConfig, StartupError, secret
+from adapters.app.config import ConfigError, SlackConfig, StartupError, secret
 from adapters.slack.background import Background
 from adapters.slack.events import SlackEvents
 from adapters.slack.gate import IDLE_TIMEOUT, LINGER, SlackGate
@@ -136,7 +136,7 @@ class SlackService:
 
 
 async def start_slack(app, config, routes: Sequence[web.RouteDef] = ()) -> SlackService:
-    """Called by adapters.runner: returns the running service (it has `async stop()`). HTTP mode also
+    """Called by adapters.app.runner: returns the running service (it has `async stop()`). HTTP mode also
     serves `routes`."""
     tokens = SlackTokens.from_env(config.slack.mode)
     service = SlackService(app.core, config.slack, tokens)

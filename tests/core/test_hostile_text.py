@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, inspect, literal, select, table, union_all
 
-from adapters.bootstrap import build
+from adapters.app.bootstrap import build
 from adapters.console.adapter import PLATFORM, WORKSPACE, canonical_mentions
 from adapters.console.render import render as console_render
 from adapters.discord.render import render as discord_render

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from adapters.bootstrap import App
+from adapters.app.bootstrap import App
 from adapters.console.adapter import PLATFORM, ConsoleAdapter
 
 

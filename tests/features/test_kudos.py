@@ -138,7 +138,7 @@ async def test_profile_counts_tags_and_streak(console, clock):
 
 
 async def test_restarting_keeps_every_kudos(store_url, clock):
-    from adapters.bootstrap import build
+    from adapters.app.bootstrap import build
     from tests.conftest import make_config
     from tests.fakes.console import ConsoleDriver
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from adapters.bootstrap import build
-from adapters.config import CommunityConfig, SlackConfig
+from adapters.app.bootstrap import build
+from adapters.app.config import CommunityConfig, SlackConfig
 from bot.core import Invocation
 from bot.events import MemberJoined, MemberLeft
 from bot.identity import MemberRef, Person, Place, Role

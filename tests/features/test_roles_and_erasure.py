@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, text
 
-from adapters.bootstrap import build
-from adapters.config import CommunityConfig
+from adapters.app.bootstrap import build
+from adapters.app.config import CommunityConfig
 from bot.core import Invocation
 from bot.identity import MemberRef, Person, Place, Role
 from bot.reply import Visibility

@@ -10,10 +10,10 @@ import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.bootstrap import App, build
+from adapters.app.bootstrap import App, build
+from adapters.app.runner import health_server
 from adapters.health import HealthServer
 from adapters.metrics import PrometheusObserver
-from adapters.runner import health_server
 from tests.conftest import make_config
 
 

@@ -119,7 +119,7 @@ def test_compose_starts_copbot_once_postgres_is_healthy():
     mounts = dict(v.split(":")[:2][::-1] for v in copbot["volumes"])
     assert mounts[DOCKERFILE.first("WORKDIR", DOCKERFILE.runtime)] in volumes
     config = mounts[DOCKERFILE.env()["COPBOT_CONFIG"]]
-    checked = subprocess.run([sys.executable, "-m", "adapters.cli", "config", "check", "--config",
+    checked = subprocess.run([sys.executable, "-m", "adapters.app.cli", "config", "check", "--config",
                               str(ROOT / config)], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert checked.returncode == 0, checked.stderr
 

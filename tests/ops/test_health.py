@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from adapters.bootstrap import build
+from adapters.app.bootstrap import build
 from adapters.metrics import PrometheusObserver
 from tests.conftest import PG_URL, make_config, require_postgres
 from tests.fakes.console import ConsoleDriver
@@ -110,7 +110,7 @@ async def test_a_stopping_process_says_so(served):
 async def test_slack_socket_mode_dropping_its_connection_turns_healthz_503(served, clock):
     """The real Slack adapter's probe: connected over FakeSlack's Socket Mode WebSocket, then the far end
     goes away (and reconnecting fails)."""
-    from adapters.config import SlackConfig
+    from adapters.app.config import SlackConfig
     from adapters.slack.service import SlackService, SlackTokens
     from tests.fakes.slack_fake import FakeSlack
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import text
 
-from adapters.logs import JsonFormatter, RequestContext, TextFormatter, mask_secrets, wants_json
+from adapters.app.logs import JsonFormatter, RequestContext, TextFormatter, mask_secrets, wants_json
 from tests.fakes.console import ConsoleDriver
 
 SECRET_WORDS = "my-private-reason-words"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-from adapters.bootstrap import build
-from adapters.config import SlackConfig
+from adapters.app.bootstrap import build
+from adapters.app.config import SlackConfig
 from adapters.metrics import PrometheusObserver
 from adapters.slack.service import SlackService, SlackTokens
 from bot.context import message_payload
@@ -107,7 +107,7 @@ async def test_each_app_counts_on_its_own_registry(served, sqlite_url, clock):
 
 async def test_slack_http_mode_serves_healthz_and_metrics_on_its_own_port(tmp_path, http, clock):
     """One port behind the load balancer: Bolt's routes and ours on the same aiohttp server."""
-    from adapters.runner import health_server
+    from adapters.app.runner import health_server
 
     async with FakeSlack() as fake:
         config = make_config(f"sqlite+aiosqlite:///{tmp_path}/slack.db",

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from adapters.bootstrap import build
-from adapters.config import Config, DatabaseConfig
+from adapters.app.bootstrap import build
+from adapters.app.config import Config, DatabaseConfig
 from bot.core import BUSY_TEXT
 from storage.engine import TIMEOUT, make_engine
 from tests.fakes.console import ConsoleDriver

@@ -54,7 +54,7 @@ async def test_upgrading_twice_changes_nothing(engine):
 async def test_processes_starting_together_migrate_once(store_url):
     env = {**os.environ, "DATABASE_URL": store_url}
     processes = [await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "adapters.cli", "db", "upgrade", env=env,
+        sys.executable, "-m", "adapters.app.cli", "db", "upgrade", env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE) for _ in range(3)]
     results = [await asyncio.wait_for(p.communicate(), 60) for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], [err.decode()[-500:] for _, err in results]

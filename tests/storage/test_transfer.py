@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from adapters.backup import TerminalProgress
-from adapters.bootstrap import build
+from adapters.app.backup import TerminalProgress
+from adapters.app.bootstrap import build
 from bot.core import Invocation
 from bot.identity import MemberRef, Person, Place
 from storage.models import Base, CommunityRow, KudosRow, OutboxRow
@@ -79,7 +79,7 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # the Monday of the fake clock
 
 def copbot(*args: str, database: str, stdout=None, stdin: str | None = None):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "COPBOT_LOG_LEVEL")}
-    return subprocess.run([sys.executable, "-m", "adapters.cli", *args], cwd=ROOT, env=env | {"DATABASE_URL": database},
+    return subprocess.run([sys.executable, "-m", "adapters.app.cli", *args], cwd=ROOT, env=env | {"DATABASE_URL": database},
                           stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE, input=stdin, text=True,
                           timeout=120)
 

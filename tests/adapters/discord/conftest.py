@@ -73,8 +73,8 @@ def make_client(fake: FakeDiscord) -> Callable[..., FakeClient]:
 
 # -- copbot's own client, on a real SQLite store ---------------------------------------------------------------------
 
-from adapters.bootstrap import App, build  # noqa: E402
-from adapters.config import Config, DatabaseConfig, DiscordConfig  # noqa: E402
+from adapters.app.bootstrap import App, build  # noqa: E402
+from adapters.app.config import Config, DatabaseConfig, DiscordConfig  # noqa: E402
 from adapters.discord.client import make_client as make_copbot_client  # noqa: E402
 from tests.fakes import discord_payloads as p  # noqa: E402
 from tests.fakes.patience import PATIENCE  # noqa: E402

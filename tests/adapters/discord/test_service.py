@@ -8,7 +8,7 @@ import logging
 import discord
 import pytest
 
-from adapters.config import Config, ConfigError, DatabaseConfig, DiscordConfig
+from adapters.app.config import Config, ConfigError, DatabaseConfig, DiscordConfig
 from adapters.discord import gateway
 from adapters.discord.invite import SCOPES, application_id_from_token, invite_url, permissions
 from adapters.discord.service import EXIT_INTENTS, start_discord

@@ -71,7 +71,7 @@ from tests.adapters.slack.rig import SlackRig, copbot_config  # noqa: E402
 async def make_rig(tmp_path, fake_slack: FakeSlack, http):
     """`await make_rig(extra_specs=(...))`: copbot built on a SQLite file (or the store at `url`), its Slack
     adapter served over HTTP. Two rigs made in one test share the store, like a restarted process."""
-    from adapters.bootstrap import build
+    from adapters.app.bootstrap import build
     from adapters.slack.service import SlackService, SlackTokens
 
     started: list = []

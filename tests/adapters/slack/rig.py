@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import aiohttp
 
-from adapters.config import CommunityConfig, Config, DatabaseConfig, SlackConfig
+from adapters.app.config import CommunityConfig, Config, DatabaseConfig, SlackConfig
 from tests.fakes import slack_payloads as sp
 from tests.fakes.slack_fake import FakeSlack
 
@@ -26,7 +26,7 @@ def copbot_config(tmp_path, api_base: str, url: str | None = None, **slack) -> C
 
 @dataclass
 class SlackRig:
-    app: object  # adapters.bootstrap.App
+    app: object  # adapters.app.bootstrap.App
     service: object  # adapters.slack.service.SlackService
     fake: FakeSlack
     http: aiohttp.ClientSession

@@ -15,7 +15,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import select
 
-from adapters.bootstrap import build
+from adapters.app.bootstrap import build
 from adapters.slack.outbound import SlackOutbound, retry_handlers
 from bot.clock import SystemClock
 from bot.context import message_payload

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import yaml
 
-from adapters.config import SlackConfig
+from adapters.app.config import SlackConfig
 from adapters.slack.manifest import declared_commands, manifest
 from adapters.slack.render import MAX_BLOCKS, escape, render, split_text
 from bot.reply import Button, Field, Reply, Section, stamp
@@ -68,7 +68,7 @@ def test_the_manifest_lists_every_command_group_escaped_and_the_scopes_events_an
 def test_copbot_slack_manifest_prints_yaml_with_every_command(tmp_path):
     config = tmp_path / "c.toml"
     config.write_text('[slack]\nenabled = true\nmode = "http"\n')
-    out = subprocess.run([sys.executable, "-m", "adapters.cli", "slack", "manifest", "--config", str(config), "--url",
+    out = subprocess.run([sys.executable, "-m", "adapters.app.cli", "slack", "manifest", "--config", str(config), "--url",
                           "https://bot.example.org"], capture_output=True, text=True, timeout=30, check=True)
     data = yaml.safe_load(out.stdout)
     listed = {c["command"] for c in data["features"]["slash_commands"]}

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from adapters.bootstrap import build
+from adapters.app.bootstrap import build
 from adapters.console.adapter import PLATFORM
 from bot.identity import MemberTarget
 from bot.reply import Reply

@@ -150,15 +150,15 @@ def test_the_cli_writes_a_community_feed(tmp_path):
     db = tmp_path / "feed.db"
     env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
     script = ':as alice\n/meetup create "Sunday run" next sunday 18:00 repeat=weekly\n'
-    subprocess.run([sys.executable, "-m", "adapters.cli", "console"], input=script, text=True, env=env,
+    subprocess.run([sys.executable, "-m", "adapters.app.cli", "console"], input=script, text=True, env=env,
                    cwd=ROOT, check=True, capture_output=True)
     out = tmp_path / "feed.ics"
-    result = subprocess.run([sys.executable, "-m", "adapters.cli", "meetups", "ics", "--community",
+    result = subprocess.run([sys.executable, "-m", "adapters.app.cli", "meetups", "ics", "--community",
                              "Local community", "--out", str(out)], env=env, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     calendar = Calendar.from_ical(out.read_bytes())
     assert str(calendar["X-WR-CALNAME"]) == "Local community meetups"
     assert [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")] == ["Sunday run"]
-    missing = subprocess.run([sys.executable, "-m", "adapters.cli", "meetups", "ics", "--community", "Nope"],
+    missing = subprocess.run([sys.executable, "-m", "adapters.app.cli", "meetups", "ics", "--community", "Nope"],
                              env=env, cwd=ROOT, capture_output=True, text=True)
     assert missing.returncode == 1 and "There is no community called 'Nope'" in missing.stderr

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.bootstrap import build
+from adapters.app.bootstrap import build
 from tests.conftest import make_config
 from tests.fakes.console import ConsoleDriver
 from tests.features.meetups.test_waitlist import statuses

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from adapters.bootstrap import build
+from adapters.app.bootstrap import build
 from tests.conftest import make_config
 from tests.fakes.console import ConsoleDriver
 from tests.features.welcome.helpers import dms_to

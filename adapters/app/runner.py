@@ -13,9 +13,9 @@ import threading
 
 import aiohttp
 
-from adapters.bootstrap import App, build
+from adapters.app.bootstrap import App, build
+from adapters.app.config import Config, StartupError
 from adapters.clock import DispatchClock
-from adapters.config import Config, StartupError
 from adapters.console.adapter import PLATFORM as CONSOLE
 from adapters.console.adapter import ConsoleAdapter, stdin_lines
 from adapters.health import HealthServer

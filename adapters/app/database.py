@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.config import StartupError
+from adapters.app.config import StartupError
 
 log = logging.getLogger("copbot")
 

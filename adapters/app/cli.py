@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from adapters.config import (
+from adapters.app.config import (
     Config,
     ConfigError,
     StartupError,
@@ -16,7 +16,7 @@ from adapters.config import (
     load,
     normalise_database_url,
 )
-from adapters.logs import configure as configure_logs
+from adapters.app.logs import configure as configure_logs
 
 log = logging.getLogger("copbot")
 
@@ -118,19 +118,19 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _export(args) -> int:
-    from adapters.backup import export
+    from adapters.app.backup import export
 
     return export(_config(args), args.community)
 
 
 def _import(args) -> int:
-    from adapters.backup import import_
+    from adapters.app.backup import import_
 
     return import_(_config(args), args.file, args.new_name, args.replace)
 
 
 def _meetups_ics(args) -> int:
-    from adapters.bootstrap import build
+    from adapters.app.bootstrap import build
     from bot.errors import Refusal
     from bot.features.meetups.export import community_feed
 
@@ -171,7 +171,7 @@ def _config_check(args) -> int:
 
 
 def _db_upgrade(args) -> int:
-    from adapters.database import wait_for_database
+    from adapters.app.database import wait_for_database
     from storage.engine import make_engine, redact
     from storage.migrate import applied_revisions, upgrade
 
@@ -204,7 +204,7 @@ def _slack_manifest(args) -> int:
 
 
 def _discord_invite_url(args) -> int:
-    from adapters.config import secret
+    from adapters.app.config import secret
     from adapters.discord.invite import application_id_from_token, invite_url
 
     token = secret("DISCORD_TOKEN")
@@ -240,13 +240,13 @@ def _healthcheck(args) -> int:
 
 def _run(args) -> int:
     config = _config(args)  # a bad config stops here, before anything starts
-    from adapters.runner import run
+    from adapters.app.runner import run
 
     return asyncio.run(run(config))
 
 
 async def _serve_console(config: Config, speaker: str) -> int:
-    from adapters.runner import serve_console
+    from adapters.app.runner import serve_console
 
     return await serve_console(config, speaker)
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.config import Config
-from adapters.database import wait_for_database
+from adapters.app.config import Config
+from adapters.app.database import wait_for_database
 from bot.clock import Clock, SystemClock
 from bot.core import CommunitySeed, Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter

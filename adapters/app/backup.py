@@ -8,8 +8,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
-from adapters.config import Config, StartupError
-from adapters.database import wait_for_database
+from adapters.app.config import Config, StartupError
+from adapters.app.database import wait_for_database
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.transfer import Imported, TransferError, export_community, import_community
