@@ -45,6 +45,22 @@ class ReactionRemoved(PlatformEvent):
     message_author: MemberRef | None = None
 
 
+@dataclass(frozen=True)
+class MessageAction(PlatformEvent):
+    """A person ran one of the bot's actions on a message: Slack's message shortcut, Discord's message
+    context-menu command, the console's `:mark`. `place.message_id` is the message acted on (in thread
+    `place.thread_id`, if any); `action` is the declared action's name (e.g. "mark-solution")."""
+
+    action: str = ""
+    message_author: MemberRef | None = None
+    message_text: str = ""  # the platform hands it over with the action (no message-content intent needed)
+
+
+@dataclass(frozen=True)
+class MessageDeleted(PlatformEvent):
+    """A message (`place.message_id`) was deleted; a thread's parent going means the thread went with it."""
+
+
 # Domain events, dispatched to listeners after the transaction that caused them commits.
 
 
