@@ -139,6 +139,17 @@ UNDECLARED: Any = _Undeclared()  # a contract field the feature did not fill in 
 
 
 @dataclass(frozen=True)
+class MessageActionSpec:
+    """An action people run on one message (Slack's message shortcut, Discord's message context-menu command,
+    the console's `:mark`): the core receives it as `MessageAction(action=name)`. `name` is lower-case words
+    joined by "-" (e.g. "mark-solution"); `label` is what the platform's menu shows (Discord: at most 32
+    characters; Slack: at most 24)."""
+
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Feature:
     """What one feature module contributes to the core.
 
@@ -157,6 +168,7 @@ class Feature:
     settings: type[Settings] = UNDECLARED
     erase: EraseStep = UNDECLARED
     repositories: Mapping[str, type] = UNDECLARED
+    message_actions: tuple[MessageActionSpec, ...] = ()  # handled in on_event[MessageAction]
 
     def every_outbox_kind(self) -> tuple[OutboxKind, ...]:
         return (*self.outbox_kinds, *(schedule.outbox_kind() for schedule in self.schedules))

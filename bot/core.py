@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
-from bot.context import Context, Feature, Lookup, OutboxKind, json_target, target_json
+from bot.context import Context, Feature, Lookup, MessageActionSpec, OutboxKind, json_target, target_json
 from bot.domain import Community, Member
 from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
@@ -110,6 +110,14 @@ class Core:
         self._on_commit = callback
 
     # Commands -----------------------------------------------------------------------------
+
+    def message_actions(self) -> tuple[MessageActionSpec, ...]:
+        """Every message action the features declare, once per name, in declaration order."""
+        found: dict[str, MessageActionSpec] = {}
+        for feature in self.features:
+            for action in feature.message_actions:
+                found.setdefault(action.name, action)
+        return tuple(found.values())
 
     def spec_for(self, line: str) -> CommandSpec | None:
         try:

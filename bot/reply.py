@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
+
+from bot.text import defuse_mentions
 
 
 class Visibility(StrEnum):
@@ -44,6 +48,15 @@ class Attachment:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """What a new post is about, where the platform gives posts a title and tags (a Discord forum post: its
+    title, and the forum's tags of these names). Ignored where posts have neither."""
+
+    title: str
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Reply:
     text: str
     visibility: Visibility = Visibility.PUBLIC
@@ -52,6 +65,7 @@ class Reply:
     attachments: tuple[Attachment, ...] = ()
     concerns: str | None = None  # a refusal's input (param or option name), for forms to show it next to
     refused: bool = False  # the core refused the request: nothing it asked for was stored
+    topic: Topic | None = None  # a new post's title and tags (Discord forum channels)
 
     @classmethod
     def public(cls, text: str, **kw) -> Reply:
@@ -83,6 +97,8 @@ class Reply:
         data.pop("attachments")  # files are rebuilt when sent, never queued
         data.pop("concerns")  # only a form that is still open uses it
         data.pop("refused")
+        if self.topic is None:
+            data.pop("topic")
         return data
 
     @classmethod
@@ -94,6 +110,7 @@ class Reply:
                 Section(s["text"], tuple(Field(**f) for f in s["fields"])) for s in data.get("sections", ())
             ),
             buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+            topic=Topic(data["topic"]["title"], tuple(data["topic"]["tags"])) if data.get("topic") else None,
         )
 
 
@@ -126,4 +143,57 @@ def render_stamps(text: str, render: Callable[[datetime, str], str]) -> str:
         except (ValueError, OverflowError, OSError):
             return UNKNOWN_TIME
 
-    return _STAMP.sub(one, text).replace(STAMP_OPEN, "").replace(STAMP_CLOSE, "")
+    text = render_links(_STAMP.sub(one, text), lambda link: link.label)  # a link no adapter rendered: its label
+    return text.replace(STAMP_OPEN, "").replace(STAMP_CLOSE, "").replace(LINK_SEPARATOR, "")
+
+
+# A link to a message inside reply text, framed like a stamp (so no user text can form one) with its fields
+# apart by a control character too. Each adapter renders it: Slack `<permalink|label>` (chat.getPermalink),
+# Discord a jump URL as a markdown link, the console `label (message ID)`. Render links before stamps.
+LINK_SEPARATOR = "\x1f"
+_FIELD = f"([^{STAMP_OPEN}{STAMP_CLOSE}{LINK_SEPARATOR}]*)"
+_LINK = re.compile(f"{STAMP_OPEN}l{(LINK_SEPARATOR + _FIELD) * 6}{STAMP_CLOSE}")
+MAX_LINK_LABEL = 200
+
+
+@dataclass(frozen=True)
+class MessageLink:
+    """A message as the platform names it (the ids of a Place or a Posted) and the words shown for it."""
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+    message_id: str
+    thread_id: str | None
+    label: str
+
+
+def _inert(text: str) -> str:
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cc")
+
+
+def message_link(message: Any, label: str) -> str:
+    """Reply text linking to `message` (a Place with a message_id, or a Posted) under `label`.
+
+    The label is shown as plain text on every platform (control characters dropped, markup escaped by each
+    adapter); with no message id there is nothing to link to, and the label alone is returned."""
+    label = defuse_mentions(" ".join(_inert(label).split())[:MAX_LINK_LABEL]) or "message"
+    if not getattr(message, "message_id", None):
+        return label
+    fields = (message.platform, message.workspace_id, message.channel_id, message.message_id,
+              getattr(message, "thread_id", None) or "", label)
+    return STAMP_OPEN + "l" + "".join(LINK_SEPARATOR + _inert(str(f)) for f in fields) + STAMP_CLOSE
+
+
+def message_links(text: str) -> list[MessageLink]:
+    return [_link(m) for m in _LINK.finditer(text)]
+
+
+def _link(match: re.Match) -> MessageLink:
+    platform, workspace, channel, message, thread, label = match.groups()
+    return MessageLink(platform, workspace, channel, message, thread or None, label)
+
+
+def render_links(text: str, render: Callable[[MessageLink], str]) -> str:
+    """Replace every message link with render(link)."""
+    return _LINK.sub(lambda m: render(_link(m)), text)
