@@ -8,7 +8,8 @@ profile and workspace lookups before it have SlackPeople's deadline.
 Joins: `team_join` (the workspace) and `member_joined_channel`. Leaving: a deactivated account (`user_change`
 with `deleted`). We do not treat `member_left_channel` as leaving: a community is bound to the whole
 workspace, and leaving one channel is not leaving it (the core would then refuse kudos to that person).
-Messages: plain ones and thread broadcasts in channels and private channels; not DMs, edits, joins or bots."""
+Messages: plain ones, thread replies and thread broadcasts in channels and private channels; not DMs, edits, joins
+or bots. A deleted message (`message_deleted`, or a thread parent turned into a `tombstone`) is MessageDeleted."""
 
 from __future__ import annotations
 
@@ -21,7 +22,15 @@ from adapters.slack.render import render
 from adapters.slack.text import from_slack
 from bot.core import Core, Invocation
 from bot.delivery import deliver, reply_target
-from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
+from bot.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessagePosted,
+    PlatformEvent,
+    ReactionAdded,
+    ReactionRemoved,
+)
 from bot.identity import MemberRef, Person, Place
 from bot.reply import Reply
 
@@ -48,6 +57,9 @@ class SlackEvents:
                                                                emoji=event["reaction"], message_author=author))
 
     async def on_message(self, body: dict, event: dict) -> None:
+        if event.get("subtype") in ("message_deleted", "message_changed"):
+            await self._deleted(body, event)
+            return
         user = event.get("user")
         if (event.get("subtype") not in MESSAGE_SUBTYPES or event.get("bot_id") or not user
                 or event.get("channel_type") not in CHANNEL_TYPES):
@@ -58,6 +70,31 @@ class SlackEvents:
         actor, mentioned = await self.people.speaker_and_mentioned(team, user, None, text)  # one lookup budget
         await self._run(place, user, lambda actor: MessagePosted(actor, place, body["event_id"], text=text,
                                                                 mentioned=mentioned), actor=actor)
+
+    async def _deleted(self, body: dict, event: dict) -> None:
+        """`message_deleted`, or a thread's parent deleted while it had replies (`message_changed` into a
+        "tombstone"): MessageDeleted, said by the message's author (the bot, for its own messages)."""
+        if event.get("channel_type") not in CHANNEL_TYPES:
+            return
+        before = event.get("previous_message") or {}
+        if event["subtype"] == "message_deleted":
+            ts, thread_ts = event.get("deleted_ts") or before.get("ts"), before.get("thread_ts")
+        elif (event.get("message") or {}).get("subtype") == "tombstone":
+            ts, thread_ts = event["message"].get("ts"), event["message"].get("thread_ts")
+        else:
+            return  # an edit: copbot keeps nothing that changes with it
+        team = body["team_id"]
+        bot = self.core.bots.get(PLATFORM)
+        if not ts or (not before.get("user") and bot is None):
+            return
+        place = await self._place(team, event["channel"], message_id=ts,
+                                  thread_id=thread_ts if thread_ts != ts else None)
+        actor = (await self.people.person(team, before["user"]) if before.get("user") and not before.get("bot_id")
+                 else bot.member(team) if bot else None)
+        if actor is None:
+            return
+        await self._run(place, actor.ref.user_id, lambda actor: MessageDeleted(actor, place, body["event_id"]),
+                        actor=actor, bots_too=True)
 
     async def on_team_join(self, body: dict, event: dict) -> None:
         user = event["user"]
@@ -97,9 +134,10 @@ class SlackEvents:
     async def _place(self, team: str, channel: str, **where) -> Place:
         return Place(PLATFORM, team, channel, workspace_name=await self.people.workspace_name(team), **where)
 
-    async def _run(self, place: Place, user_id: str, make, actor: Person | None = None) -> None:
+    async def _run(self, place: Place, user_id: str, make, actor: Person | None = None,
+                   bots_too: bool = False) -> None:
         actor = actor or await self.people.person(place.workspace_id, user_id)
-        if actor.is_bot:
+        if actor.is_bot and not bots_too:
             return  # the bot's own and other bots' doings never count
         event: PlatformEvent = make(actor)
         replies = await self.core.handle_event(event)  # raises on failure: Slack retries

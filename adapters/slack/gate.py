@@ -133,6 +133,7 @@ COMMAND_FIELDS = ("team_id", "user_id", "channel_id", "command", "trigger_id")
 INTERACTION_FIELDS = {  # interactive payload type -> the paths its listener reads
     "block_actions": ("team.id", "user.id", "trigger_id", "actions"),
     "view_submission": ("team.id", "user.id", "trigger_id", "view.state.values"),
+    "message_action": ("team.id", "user.id", "trigger_id", "channel.id", "message.ts", "callback_id"),
 }
 EVENT_FIELDS = {  # event type -> the paths its listener reads (besides team_id and event_id)
     "reaction_added": ("user", "reaction", "item"),

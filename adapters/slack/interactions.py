@@ -25,11 +25,13 @@ from adapters.slack.gate import RECEIVED_AT
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.people import PLATFORM, SlackPeople
 from adapters.slack.render import render, response_type
+from adapters.slack.shortcuts import action_name
 from adapters.slack.text import from_slack
 from bot.commands import CommandSpec
 from bot.core import REPEATED_TEXT, Core, Invocation
 from bot.errors import Refusal
-from bot.identity import Place, ResponseTarget
+from bot.events import MessageAction
+from bot.identity import MemberRef, Place, ResponseTarget
 from bot.ports import DeliveryRefused
 from bot.reply import Reply, Visibility
 
@@ -38,6 +40,7 @@ log = logging.getLogger("copbot.slack")
 WORKING_NOTE = "On it: I'll post the answer here in a moment."
 FORM_UNAVAILABLE = ("Slack did not open the form in time. Try again, or type the command with its arguments "
                     "(see /help).")
+LINK_MARGIN = 0.3  # seconds kept for the acknowledgement itself after looking up permalinks
 ACK_DEADLINE = 2.0  # seconds from the request to Slack's answer (Slack allows 3; the network takes its share)
 
 
@@ -73,7 +76,7 @@ class SlackInteractions:
             self.background.spawn(self._answer_when_done(task, user=user, response_url=response_url),
                                   "a late answer")
             return
-        await self._acknowledge(ack, task.result(), user=user, response_url=response_url)
+        await self._acknowledge(ack, task.result(), user=user, response_url=response_url, deadline=deadline)
 
     async def _open_form(self, ack, client, spec: CommandSpec, body: dict, deadline: float) -> None:
         view = form_view(spec, channel_id=body["channel_id"], response_url=body.get("response_url"))
@@ -85,12 +88,14 @@ class SlackInteractions:
             return
         await ack()
 
-    async def _acknowledge(self, ack, reply: Reply, *, user: str, response_url: str | None) -> None:
+    async def _acknowledge(self, ack, reply: Reply, *, user: str, response_url: str | None,
+                           deadline: float) -> None:
         if reply.visibility is Visibility.DIRECT:
             await ack()
             self.background.spawn(self._direct_or_here(reply, user=user, response_url=response_url), "a DM")
             return
-        first, *more = render(reply)
+        links = await self.outbound.links(reply, within=_left(deadline) - LINK_MARGIN)
+        first, *more = render(reply, links)
         await ack(text=first.text, blocks=first.blocks, response_type=response_type(reply))
         if more and response_url:
             self.background.spawn(self.outbound.respond_messages(response_url, more, response_type(reply)),
@@ -133,6 +138,38 @@ class SlackInteractions:
         await _in_time(task, deadline)  # committed before Slack hears "received", unless that takes too long
         self.background.spawn(self._answer_when_done(task, user=user, response_url=body.get("response_url")),
                               "a button's answer")
+
+    # Message shortcuts -------------------------------------------------------------------------
+
+    async def on_message_action(self, ack, body: dict, context) -> None:
+        """A message shortcut: acknowledged at once (Slack shows nothing for it), then run as the core's
+        MessageAction; what the core says back goes to the person alone, through the response_url."""
+        deadline = _deadline(context)
+        await ack()
+        declared = tuple(a.name for a in self.core.message_actions())
+        action = action_name(body.get("callback_id", ""), declared)
+        if action is None:
+            return
+        team, user, message = body["team"]["id"], body["user"]["id"], body["message"]
+        place = Place(PLATFORM, team, body["channel"]["id"], message_id=message["ts"],
+                      thread_id=message.get("thread_ts"), workspace_name=body["team"].get("domain"))
+        author = MemberRef(PLATFORM, team, message["user"]) if message.get("user") else None
+
+        async def run() -> list[Reply]:
+            actor = await self.people.person(team, user, body["user"].get("name"))
+            event = MessageAction(actor, place, request_id(body), action=action, message_author=author,
+                                  message_text=from_slack(message.get("text", "")))
+            return await self.core.handle_event(event)
+
+        task = asyncio.ensure_future(run())
+        await _in_time(task, deadline)  # committed before Slack hears "received", unless that takes too long
+        self.background.spawn(self._answer_action(task, user=user, response_url=body.get("response_url")),
+                              "a message action's answer")
+
+    async def _answer_action(self, task: Awaitable[list[Reply]], *, user: str, response_url: str | None) -> None:
+        for reply in await task:
+            private = reply if reply.visibility is Visibility.DIRECT else replace(reply, visibility=Visibility.EPHEMERAL)
+            await self._answer(private, user=user, response_url=response_url)
 
     # Modals --------------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from adapters.slack.events import SlackEvents
 from adapters.slack.forms import FORM_CALLBACK
 from adapters.slack.interactions import SlackInteractions
 from adapters.slack.render import BUTTON_ACTION_PREFIX
+from adapters.slack.shortcuts import SHORTCUT_PREFIX
 from bot.core import Core
 
 
@@ -24,6 +25,8 @@ def register(bolt: AsyncApp, core: Core, interactions: SlackInteractions, events
     bolt.command(pattern)(interactions.on_command)
     bolt.action(re.compile("^" + re.escape(BUTTON_ACTION_PREFIX)))(interactions.on_button)
     bolt.view(FORM_CALLBACK)(interactions.on_form_submitted)
+    # Every copbot shortcut, including one an older manifest still shows: it is acknowledged, never a 404.
+    bolt.shortcut(re.compile("^" + re.escape(SHORTCUT_PREFIX)))(interactions.on_message_action)
 
     bolt.event("reaction_added")(events.on_reaction)
     bolt.event("reaction_removed")(events.on_reaction)

@@ -6,11 +6,15 @@ listens to; Socket Mode on or off as `[slack] mode` says (HTTP mode needs the pu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import yaml
 
 from adapters.app.config import SlackConfig
+from adapters.slack.shortcuts import shortcut_id
 from bot.clock import SystemClock
 from bot.commands import CommandBook
+from bot.context import MessageActionSpec
 from bot.core import Core
 from bot.features.catalog import all_features
 
@@ -32,13 +36,15 @@ BOT_EVENTS = ("app_home_opened", "member_joined_channel", "message.channels", "m
               "reaction_added", "reaction_removed", "team_join", "user_change")
 MAX_DESCRIPTION = 100
 MAX_USAGE_HINT = 100
+MAX_SHORTCUT_NAME = 24
 
 
 # Only what copbot does today: extend it when a feature (questions, digests) lands.
 APP_DESCRIPTION = "Kudos, meetups and a welcome for newcomers, for communities of practice."
 
 
-def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot", public_url: str | None = None) -> dict:
+def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot", public_url: str | None = None,
+             actions: Sequence[MessageActionSpec] | None = None) -> dict:
     http = config.mode == "http"
     if http and not public_url:
         raise ValueError("HTTP mode needs the public URL Slack posts to")
@@ -54,6 +60,9 @@ def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot", pu
         usage = " | ".join(([" ".join(p.usage() for p in main.params)] if main.sub is None else []) + subs)
         commands.append(with_url({"command": f"/{group}", "description": _cut(main.summary, MAX_DESCRIPTION),
                                   "usage_hint": _cut(usage.strip(" |"), MAX_USAGE_HINT), "should_escape": True}))
+    shortcuts = [{"name": _cut(a.label, MAX_SHORTCUT_NAME), "type": "message", "callback_id": shortcut_id(a.name),
+                  "description": _cut(a.label, MAX_DESCRIPTION)}
+                 for a in (declared_actions() if actions is None else actions)]
     events: dict = {"bot_events": list(BOT_EVENTS)}
     interactivity: dict = {"is_enabled": True}
     if http:
@@ -67,6 +76,7 @@ def manifest(book: CommandBook, config: SlackConfig, *, name: str = "copbot", pu
                          "messages_tab_read_only_enabled": True},  # DMs readable, not a chat
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": commands,
+            **({"shortcuts": shortcuts} if shortcuts else {}),
         },
         "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
         "settings": {
@@ -90,6 +100,15 @@ def declared_commands() -> CommandBook:
         raise RuntimeError("the manifest needs no store")
 
     return Core(no_store, SystemClock(), all_features()).book
+
+
+def declared_actions() -> tuple[MessageActionSpec, ...]:
+    """Every message action the features declare: one message shortcut each."""
+    found: dict[str, MessageActionSpec] = {}
+    for feature in all_features():
+        for action in feature.message_actions:
+            found.setdefault(action.name, action)
+    return tuple(found.values())
 
 
 def _cut(text: str, limit: int) -> str:

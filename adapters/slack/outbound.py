@@ -9,7 +9,9 @@ dispatcher puts the message back until then. A closed or impossible direct messa
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import OrderedDict
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -23,7 +25,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from adapters.slack.render import SlackMessage, render, response_type
 from bot.identity import ChannelTarget, MemberTarget, Posted, ResponseTarget, Target
 from bot.ports import DeliveryRefused, RateLimited
-from bot.reply import Reply
+from bot.reply import Reply, message_links
 
 log = logging.getLogger("copbot.slack")
 
@@ -35,6 +37,8 @@ DM_REFUSALS = frozenset({"cannot_dm_bot", "user_not_found", "user_disabled", "ac
 # Waiting out Slack's usual one-second burst limit inside a call is cheaper than a round trip through the
 # outbox; anything longer is given back to the caller (for the outbox: RateLimited).
 SHORT_RETRY_AFTER = 1.0
+PERMALINK_DEADLINE = 2.0  # seconds for the permalinks of one reply; then links are shown as their labels
+MAX_PERMALINKS = 10_000
 UNKNOWN_RETRY_AFTER = 30.0  # Slack always sends Retry-After with a 429; if it ever doesn't, be patient
 
 
@@ -77,6 +81,29 @@ class SlackOutbound:
         self.client = client
         self.session = session
         self._dm_channels: dict[str, str] = {}  # user id -> the DM channel id conversations.open gave
+        self._permalinks: OrderedDict[tuple[str, str], str] = OrderedDict()  # (channel, ts) -> permalink
+
+    async def links(self, reply: Reply, *, within: float = PERMALINK_DEADLINE) -> dict[tuple[str, str], str]:
+        """The permalinks of the messages the reply links to (chat.getPermalink, once per message per process).
+        Whatever Slack does not give within `within` seconds is shown as its label alone."""
+        texts = [reply.text, *(s.text for s in reply.sections),
+                 *(t for s in reply.sections for f in s.fields for t in (f.name, f.value))]
+        wanted = {(link.channel_id, link.message_id) for text in texts for link in message_links(text)
+                  if link.platform == "slack"}
+        missing = [key for key in wanted if key not in self._permalinks]
+        if missing and within > 0:
+            try:
+                await asyncio.wait_for(asyncio.gather(*(self._permalink(*key) for key in missing),
+                                                      return_exceptions=True), within)
+            except TimeoutError:
+                log.info("chat.getPermalink took over %.1f s: links shown as their labels", within)
+        return {key: self._permalinks[key] for key in wanted if key in self._permalinks}
+
+    async def _permalink(self, channel: str, ts: str) -> None:
+        found = await self.client.chat_getPermalink(channel=channel, message_ts=ts)
+        self._permalinks[(channel, ts)] = found["permalink"]
+        while len(self._permalinks) > MAX_PERMALINKS:
+            self._permalinks.popitem(last=False)
 
     async def send(self, target: Target, reply: Reply, *, key: str) -> Posted | None:
         """The outbox's way out. Raises RateLimited on a 429 that the retry handler did not wait out."""
@@ -117,7 +144,7 @@ class SlackOutbound:
 
     async def edit(self, posted: Posted, reply: Reply) -> None:
         """chat.update of the posted message with the reply's first rendered message."""
-        message = render(reply)[0]
+        message = render(reply, await self.links(reply))[0]
         await self.client.chat_update(channel=posted.channel_id, ts=posted.message_id, text=message.text,
                                       blocks=message.blocks)
 
@@ -125,7 +152,7 @@ class SlackOutbound:
         """chat.postMessage, one call per rendered message; returns the first one's `ts`. Raises SlackApiError
         (e.g. not_in_channel)."""
         first = ""
-        for message in render(reply):
+        for message in render(reply, await self.links(reply)):
             posted = await self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
                                                         thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
             first = first or posted.get("ts", "")
@@ -133,7 +160,7 @@ class SlackOutbound:
         return first
 
     async def ephemeral(self, channel: str, user: str, reply: Reply, *, thread_ts: str | None = None) -> None:
-        for message in render(reply):
+        for message in render(reply, await self.links(reply)):
             await self.client.chat_postEphemeral(channel=channel, user=user, text=message.text,
                                                  blocks=message.blocks, thread_ts=thread_ts)
 
@@ -152,7 +179,8 @@ class SlackOutbound:
 
     async def respond(self, response_url: str, reply: Reply, *, replace_original: bool = False) -> None:
         """Post to an interaction's response_url (works where the bot was never invited)."""
-        await self.respond_messages(response_url, render(reply), response_type(reply), replace_original)
+        await self.respond_messages(response_url, render(reply, await self.links(reply)), response_type(reply),
+                                    replace_original)
 
     async def respond_messages(self, response_url: str, messages: list[SlackMessage], kind: str,
                                replace_original: bool = False) -> None:

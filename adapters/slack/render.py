@@ -10,10 +10,11 @@ reason is shown, never pinged; times are then rendered as `<!date^...>` so each 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.reply import Button, Reply, Visibility, render_stamps
+from bot.reply import Button, MessageLink, Reply, Visibility, render_links, render_stamps
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -50,36 +51,45 @@ def slack_date(moment: datetime, style: str) -> str:
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
 
 
-def mrkdwn(text: str) -> str:
-    """Core text as Slack mrkdwn: escaped, then stamps as viewer-local dates."""
-    return render_stamps(escape(text), slack_date)
+Links = Mapping[tuple[str, str], str]  # (channel, ts) -> the message's permalink
+
+
+def mrkdwn(text: str, links: Links | None = None) -> str:
+    """Core text as Slack mrkdwn: escaped, then message links (`<permalink|label>`, the label alone when the
+    permalink is not known) and stamps as viewer-local dates."""
+    def link(found: MessageLink) -> str:
+        url = (links or {}).get((found.channel_id, found.message_id))
+        return f"<{url}|{found.label.replace('|', '¦')}>" if url else found.label
+
+    return render_stamps(render_links(escape(text), link), slack_date)
 
 
 def response_type(reply: Reply) -> str:
     return "in_channel" if reply.visibility is Visibility.PUBLIC else "ephemeral"
 
 
-def render(reply: Reply) -> list[SlackMessage]:
+def render(reply: Reply, links: Links | None = None) -> list[SlackMessage]:
     """One or more messages (in order) that together show the whole reply."""
-    blocks = _blocks(reply)
+    blocks = _blocks(reply, links)
     chunks = [blocks[i:i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)] or [[]]
     if len(chunks) > MAX_MESSAGES:
         dropped = sum(len(c) for c in chunks[MAX_MESSAGES:]) + 1
         chunks = chunks[:MAX_MESSAGES]
         chunks[-1] = chunks[-1][:-1] + [_context(f"… {dropped} more parts were cut: this reply is too long"
                                                  " for Slack.")]
-    fallback = _cut(mrkdwn(reply.plain_text()), MAX_FALLBACK_TEXT) or " "
+    fallback = _cut(mrkdwn(reply.plain_text(), links), MAX_FALLBACK_TEXT) or " "
     messages = [SlackMessage(fallback, chunks[0])]
     messages += [SlackMessage(f"(continued {n}/{len(chunks)})", chunk) for n, chunk in enumerate(chunks[1:], 2)]
     return messages
 
 
-def _blocks(reply: Reply) -> list[dict]:
-    blocks: list[dict] = [_section(part) for part in split_text(mrkdwn(reply.text), MAX_SECTION_TEXT)]
+def _blocks(reply: Reply, links: Links | None) -> list[dict]:
+    blocks: list[dict] = [_section(part) for part in split_text(mrkdwn(reply.text, links), MAX_SECTION_TEXT)]
     for section in reply.sections:
         if section.text:
-            blocks += [_section(part) for part in split_text(mrkdwn(section.text), MAX_SECTION_TEXT)]
-        fields = [_cut(f"*{mrkdwn(f.name)}*\n{mrkdwn(f.value)}", MAX_FIELD_TEXT) for f in section.fields]
+            blocks += [_section(part) for part in split_text(mrkdwn(section.text, links), MAX_SECTION_TEXT)]
+        fields = [_cut(f"*{mrkdwn(f.name, links)}*\n{mrkdwn(f.value, links)}", MAX_FIELD_TEXT)
+                  for f in section.fields]
         for i in range(0, len(fields), MAX_FIELDS):
             blocks.append({"type": "section",
                            "fields": [{"type": "mrkdwn", "text": text} for text in fields[i:i + MAX_FIELDS]]})

@@ -78,6 +78,7 @@ class FakeSlack:
             "views.update": self._view,
             "users.info": self._users_info,
             "team.info": self._team_info,
+            "chat.getPermalink": self._permalink,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
         }
@@ -371,6 +372,17 @@ class FakeSlack:
     def _team_info(self, call: Call) -> dict:
         return {"ok": True, "team": {"id": self.team_id, "name": self.team_name, "domain": self.team_domain,
                                      "email_domain": "", "icon": {"image_default": True}}}
+
+    def _permalink(self, call: Call) -> dict:
+        p = call.params
+        if not p.get("channel") or not p.get("message_ts"):
+            return error_body("invalid_arguments")
+        return {"ok": True, "channel": p["channel"],
+                "permalink": self.permalink(p["channel"], p["message_ts"])}
+
+    def permalink(self, channel: str, ts: str) -> str:
+        """What ``chat.getPermalink`` answers for this message."""
+        return f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
 
     def _get_upload_url(self, call: Call) -> dict:
         p = call.params

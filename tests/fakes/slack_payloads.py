@@ -278,6 +278,24 @@ def message(
     return event
 
 
+def message_deleted(message: dict, channel: str = CHANNEL_ID, *, channel_type: str = "channel") -> dict:
+    """``message`` with subtype ``message_deleted``: ``message`` is the event of the message that went."""
+    ts = new_ts()
+    before = {k: v for k, v in message.items() if k not in ("channel", "channel_type", "event_ts", "team")}
+    return {"type": "message", "subtype": "message_deleted", "hidden": True, "channel": channel, "ts": ts,
+            "deleted_ts": message["ts"], "event_ts": ts, "previous_message": before, "channel_type": channel_type}
+
+
+def message_tombstone(message: dict, channel: str = CHANNEL_ID, *, channel_type: str = "channel") -> dict:
+    """A thread's parent deleted while it has replies: ``message_changed`` into a ``tombstone``."""
+    ts = new_ts()
+    before = {k: v for k, v in message.items() if k not in ("channel", "channel_type", "event_ts", "team")}
+    after = {"type": "message", "subtype": "tombstone", "text": "This message was deleted.", "user": "USLACKBOT",
+             "hidden": True, "ts": message["ts"], "thread_ts": message["ts"], "reply_count": 1}
+    return {"type": "message", "subtype": "message_changed", "hidden": True, "channel": channel, "ts": ts,
+            "event_ts": ts, "message": after, "previous_message": before, "channel_type": channel_type}
+
+
 def app_home_opened(user: str, channel: str | None = None, tab: str = "home") -> dict:
     return {"type": "app_home_opened", "user": user, "channel": channel or f"D{user[1:]}",
             "tab": tab, "event_ts": new_ts()}
@@ -390,6 +408,31 @@ def view_submission(
 def view_submission_body(callback_id: str, values: dict | None = None, private_metadata: str = "",
                          **kwargs: Any) -> bytes:
     return interactive_body(view_submission(callback_id, values, private_metadata, **kwargs))
+
+
+def message_action(
+    callback_id: str,
+    message: dict,
+    *,
+    user: str = USER_ID,
+    user_name: str = "alice",
+    channel: str = CHANNEL_ID,
+    channel_name: str = "general",
+    team: str = TEAM_ID,
+    team_domain: str = TEAM_DOMAIN,
+    response_url: str = "https://hooks.slack.com/app/T0TEST/1/x",
+    trigger_id: str | None = None,
+) -> dict:
+    """A message shortcut (``type: message_action``): ``message`` is the message it was run on, as its event."""
+    msg = {k: v for k, v in message.items() if k not in ("channel", "channel_type", "event_ts", "team")}
+    return {
+        "type": "message_action", "token": VERIFICATION_TOKEN, "action_ts": new_ts(),
+        "team": {"id": team, "domain": team_domain},
+        "user": {"id": user, "name": user_name, "username": user_name, "team_id": team},
+        "channel": {"id": channel, "name": channel_name}, "is_enterprise_install": False, "enterprise": None,
+        "callback_id": callback_id, "trigger_id": trigger_id or new_trigger_id(), "response_url": response_url,
+        "message_ts": msg["ts"], "message": msg,
+    }
 
 
 def interactive_body(payload: dict) -> bytes:

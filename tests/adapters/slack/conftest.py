@@ -76,11 +76,12 @@ async def make_rig(tmp_path, fake_slack: FakeSlack, http):
 
     started: list = []
 
-    async def make(extra_specs=(), socket: bool = False, url: str | None = None) -> SlackRig:
+    async def make(extra_specs=(), socket: bool = False, url: str | None = None, features=()) -> SlackRig:
         config = copbot_config(tmp_path, fake_slack.api_base, url)
         app = await build(config)
         for spec in extra_specs:
             app.core.book.add(spec)
+        app.core.features = (*app.core.features, *features)  # before the service registers its listeners
         service = SlackService(app.core, config.slack, SlackTokens(BOT_TOKEN, SIGNING_SECRET, "xapp-test"))
         started.append((app, service))
         await service.check_token()

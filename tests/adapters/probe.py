@@ -1,0 +1,38 @@
+"""A feature for adapter tests: it declares a message action, records the platform events the core gets, and
+answers a message action with a link to the message acted on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.context import Context, Feature, MessageActionSpec, erases_nothing
+from bot.events import MessageAction, MessageDeleted, MessagePosted
+from bot.reply import Reply, message_link
+from bot.settings import Settings
+
+MARK = MessageActionSpec("mark-solution", "Mark as solution")
+
+
+@dataclass
+class Probe:
+    events: list = field(default_factory=list)
+    label: str = "the answer"
+
+    def feature(self) -> Feature:
+        return Feature(name="probe", on_event={MessageAction: self.acted, MessageDeleted: self.seen,
+                                               MessagePosted: self.seen},
+                       message_actions=(MARK,), settings=Settings, erase=erases_nothing, repositories={})
+
+    def install(self, core) -> Probe:
+        core.features = (*core.features, self.feature())
+        return self
+
+    async def seen(self, event, ctx: Context) -> None:
+        self.events.append(event)
+
+    async def acted(self, event: MessageAction, ctx: Context) -> Reply:
+        self.events.append(event)
+        return Reply.ephemeral(f"Marked {message_link(event.place, self.label)}.")
+
+    def of(self, kind: type) -> list:
+        return [e for e in self.events if isinstance(e, kind)]
