@@ -6,7 +6,9 @@ session or a replayed dispatch is then processed once.
 * member join:   ``join:{guild}:{user}:{joined_at}``   (a later re-join has a new joined_at)
 * member leave:  ``leave:{guild}:{user}:{joined_at}`` when the member was cached, else none (leaving is idempotent)
 * reaction:      ``reaction:{message}:{user}:{emoji}:add`` / ``:remove``
-* message:       ``message:{id}``
+* message:       ``message:{id}`` (in a thread: the parent channel is the place's channel, the thread its thread;
+                 a thread started from a message has that message's id, so a message and its thread match)
+* deleted:       ``deleted:{id}``, said by the bot itself (Discord does not tell who deleted it)
 
 Replies: PUBLIC is posted in the event's channel; EPHEMERAL and DIRECT go by DM to the actor (Discord has no
 ephemeral messages outside interactions) and are dropped, with a log line, when DMs are closed."""
@@ -23,12 +25,23 @@ from adapters.discord import facts
 from adapters.discord.outbound import DiscordOutbound
 from bot.core import Core
 from bot.delivery import deliver, reply_target
-from bot.events import MemberJoined, MemberLeft, MessagePosted, PlatformEvent, ReactionAdded, ReactionRemoved
+from bot.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageDeleted,
+    MessagePosted,
+    PlatformEvent,
+    ReactionAdded,
+    ReactionRemoved,
+)
 from bot.identity import MemberRef, Person
 from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply
 
 log = logging.getLogger("copbot.discord")
+
+
+MAX_PARENTS = 10_000
 
 
 def _stamp(member: discord.Member) -> str:
@@ -40,6 +53,7 @@ class GatewayEvents:
         self.core = core
         self.client = client
         self.outbound = outbound
+        self._parents: dict[int, object] = {}  # channel id -> the channel fetched (threads not in the cache)
 
     async def member_joined(self, member: discord.Member) -> None:
         guild = member.guild
@@ -71,15 +85,48 @@ class GatewayEvents:
         kind = ReactionAdded if added else ReactionRemoved
         await self._run(kind(actor, place, event_id, emoji=emoji or "", message_author=author))
 
-    async def message(self, message: discord.Message) -> None:
+    async def message(self, message: discord.Message, *, threads_only: bool = False) -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
             return
+        if threads_only and not isinstance(message.channel, discord.Thread | discord.PartialMessageable):
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return  # "started a thread", pins, joins: Discord's own notices
         author = message.author
         actor = facts.member_person(author) if isinstance(author, discord.Member) else facts.person(author, message.guild.id)
-        place = facts.place(message.guild, message.guild.id, message.channel, message.channel.id, message_id=message.id)
+        channel = await self._channel(message.channel)
+        if threads_only and not isinstance(channel, discord.Thread):
+            return
+        place = facts.place(message.guild, message.guild.id, channel, message.channel.id, message_id=message.id)
         event = MessagePosted(actor, place, f"message:{message.id}", text=message.content,
                               mentioned=facts.mentioned(list(message.mentions), message.guild.id))
         await self._run(event)
+
+    async def deleted(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """A deleted message; Discord does not say by whom, so the bot itself tells the core."""
+        bot = self.core.bots.get(facts.PLATFORM)
+        if payload.guild_id is None or bot is None:
+            return
+        guild = self.client.get_guild(payload.guild_id)
+        channel = await self._channel(self.client.get_channel(payload.channel_id)
+                                      or self.client.get_partial_messageable(payload.channel_id))
+        place = facts.place(guild, payload.guild_id, channel, payload.channel_id, message_id=payload.message_id)
+        await self._run(MessageDeleted(bot.member(str(payload.guild_id)), place, f"deleted:{payload.message_id}"))
+
+    async def _channel(self, channel: object) -> object:
+        """The channel as discord.py caches it; a thread it does not know is fetched once (its parent is needed)."""
+        if not isinstance(channel, discord.PartialMessageable):
+            return channel
+        if channel.id in self._parents:
+            return self._parents[channel.id]
+        try:
+            found = await self.client.fetch_channel(channel.id)
+        except discord.HTTPException:
+            return channel
+        if len(self._parents) >= MAX_PARENTS:
+            self._parents.clear()
+        self._parents[channel.id] = found
+        return found
 
     async def _actor(self, guild_id: int, user_id: int, member: discord.Member | None) -> Person | None:
         """The reacting member: from the event, the cache, or (reaction removals carry no member) the API."""

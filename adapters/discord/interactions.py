@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from dataclasses import replace
 
 import discord
 
@@ -22,7 +23,8 @@ from adapters.discord.render import NO_PINGS, render
 from adapters.discord.views import FormModal
 from bot.commands import CommandSpec
 from bot.core import ERROR_TEXT, Core, Invocation
-from bot.identity import MemberTarget, Person, ResponseTarget
+from bot.events import MessageAction
+from bot.identity import MemberRef, MemberTarget, Person, ResponseTarget
 from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
 
@@ -31,6 +33,7 @@ log = logging.getLogger("copbot.discord")
 DEADLINE = 2.0  # seconds of core time before an answer is deferred (Discord allows 3 for the first response)
 GUILD_ONLY = "copbot works inside a server: use its commands in a channel there."
 DM_SENT = "I sent you a direct message."
+ACTION_DONE = "Done."
 
 
 class Interactions:
@@ -74,6 +77,25 @@ class Interactions:
     async def form_submitted(self, interaction: discord.Interaction, spec: CommandSpec, values: dict[str, str]) -> None:
         form = spec.declared_form
         await self.command(interaction, spec, form.line(spec.name, values) if form else build_line(spec, dict(values)))
+
+    async def message_action(self, interaction: discord.Interaction, action: str, message: discord.Message) -> None:
+        """A message context-menu command: the core's MessageAction on the message the interaction carries (its
+        text too: no message-content intent needed). What the core says goes to the person alone unless public."""
+        if interaction.guild_id is None:
+            await interaction.response.send_message(GUILD_ONLY, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        place = replace(facts.interaction_place(interaction), message_id=str(message.id))
+        author = MemberRef(facts.PLATFORM, str(interaction.guild_id), str(message.author.id))
+        event = MessageAction(facts.interaction_actor(interaction), place, f"interaction:{interaction.id}",
+                              action=action, message_author=author, message_text=message.content or "")
+        task = asyncio.ensure_future(self.core.handle_event(event))
+        done, _ = await asyncio.wait({task}, timeout=DEADLINE)
+        deferred = not done
+        if deferred:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        replies = await task or [Reply.ephemeral(ACTION_DONE)]
+        for n, reply in enumerate(replies):
+            await self.respond(interaction, reply, deferred_ephemeral=True if deferred and n == 0 else None)
 
     async def failed(self, interaction: discord.Interaction, error: BaseException) -> None:
         """Last resort for anything that escaped: an ephemeral apology, as the first response or a follow-up."""

@@ -16,7 +16,7 @@ from datetime import datetime
 import discord
 
 from adapters.discord.views import command_view
-from bot.reply import Reply, Section, render_stamps
+from bot.reply import MessageLink, Reply, Section, render_links, render_stamps
 
 CONTENT_MAX = 2000
 EMBEDS_PER_MESSAGE = 10
@@ -61,9 +61,24 @@ def discord_time(moment: datetime, style: str) -> str:
 _TYPED_TIME = re.compile(r"<(?=t:)", re.IGNORECASE)
 
 
+JUMP_URL = "https://discord.com/channels/{guild}/{channel}/{message}"
+_MARKUP = re.compile(r"([\\*_~`|>\[\]()<:#@-])")
+
+
+def jump_link(link: MessageLink) -> str:
+    """A message link as a markdown link to the message's jump URL (in a thread, the thread is its channel);
+    the label's markdown is escaped, so it shows as typed. A link to another platform's message: the label."""
+    label = _MARKUP.sub(r"\\\1", link.label)
+    if link.platform != "discord":
+        return label
+    url = JUMP_URL.format(guild=link.workspace_id, channel=link.thread_id or link.channel_id, message=link.message_id)
+    return f"[{label}]({url})"
+
+
 def stamps(text: str) -> str:
-    """Core text for Discord: dates someone typed made inert, then the core's stamps as viewer-local times."""
-    return render_stamps(_TYPED_TIME.sub("<" + BLANK, text), discord_time)
+    """Core text for Discord: dates someone typed made inert, then the core's message links as jump links and
+    its stamps as viewer-local times."""
+    return render_stamps(render_links(_TYPED_TIME.sub("<" + BLANK, text), jump_link), discord_time)
 
 
 def _cut(text: str, limit: int) -> str:

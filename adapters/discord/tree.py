@@ -15,6 +15,8 @@ Mapping (generic, no command is named here):
   turns them into the core's line.
 * A param or form field that the declaration gives suggestions is autocompleted from ``core.suggest``.
 
+Each message action a feature declares (``MessageActionSpec``) is a message context-menu command named by its label.
+
 The callback rebuilds the core's text line from the options (members as ``<@id>``) and passes what Discord
 resolved about each member (name, bot) as ``people``."""
 
@@ -30,6 +32,7 @@ from discord import app_commands
 from adapters.discord import facts
 from adapters.discord.lines import build_line, mention
 from bot.commands import CommandBook, CommandSpec, Kind, Param
+from bot.context import MessageActionSpec
 from bot.core import Core
 from bot.reply import Reply
 
@@ -191,6 +194,19 @@ def build_commands(core: Core) -> list[app_commands.Command | app_commands.Group
     return list(top.values())
 
 
+CONTEXT_MENU_NAME_MAX = 32
+
+
+def context_menu_for(action: MessageActionSpec) -> app_commands.ContextMenu:
+    """A message context-menu command ("Apps" on a message) that runs the declared action on that message."""
+
+    async def callback(interaction: discord.Interaction, message: discord.Message) -> None:
+        await interaction.client.interactions.message_action(interaction, action.name, message)  # type: ignore[attr-defined]
+
+    return app_commands.ContextMenu(name=action.label[:CONTEXT_MENU_NAME_MAX], callback=callback,
+                                    type=discord.AppCommandType.message)
+
+
 class CopTree(app_commands.CommandTree):
     """Failures in a command become an ephemeral apology (as the first response, or a follow-up)."""
 
@@ -206,7 +222,7 @@ def build_tree(client: discord.Client, core: Core, guild_ids: list[str]) -> CopT
     contexts = None if guild_ids else app_commands.AppCommandContext(guild=True)
     tree = CopTree(client, allowed_contexts=contexts) if contexts else CopTree(client)
     guilds = [discord.Object(int(g)) for g in guild_ids]
-    for command in build_commands(core):
+    for command in [*build_commands(core), *(context_menu_for(a) for a in core.message_actions())]:
         if guilds:
             tree.add_command(command, guilds=guilds)
         else:

@@ -45,6 +45,7 @@ class Request:
     json: Any
     status: int = 0
     files: list[str] = field(default_factory=list)
+    uploads: dict[str, bytes] = field(default_factory=dict)  # multipart file name -> its bytes
 
 
 def json_response(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -121,6 +122,8 @@ class FakeDiscord:
         self._originals: dict[str, dict] = {}  # interaction token -> original response message
         self._nonces: dict[str, dict] = {}  # Discord dedups per author (here: the bot), any channel
         self._rate_limits: list[tuple[str, str | None, float, bool]] = []
+        self.known_channels_only = False  # True: posting into a channel or thread that does not exist gets 404
+        self.deleted_message_ids: set[str] = set()  # starting a thread from one of these gets 404
         self._conn: _Connection | None = None
         self._sockets: set[web.WebSocketResponse] = set()
         self._seq = 0
@@ -237,8 +240,8 @@ class FakeDiscord:
 
     async def _rest_entry(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body, files = await self._read_body(request)
-        record = Request(request.method, path, dict(request.query), body, files=files)
+        body, uploads = await self._read_body(request)
+        record = Request(request.method, path, dict(request.query), body, files=list(uploads), uploads=uploads)
         self.requests.append(record)
         try:
             response = self._rate_limited(record) or await self._route(record)
@@ -254,16 +257,16 @@ class FakeDiscord:
         return response
 
     @staticmethod
-    async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
+    async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
         if not request.can_read_body:
-            return None, []
+            return None, {}
         if request.content_type.startswith("multipart/"):
             form = await request.post()
-            files = [f.filename for f in form.values() if isinstance(f, web.FileField)]
+            files = {f.filename: f.file.read() for f in form.values() if isinstance(f, web.FileField)}
             raw = form.get("payload_json")
             return (json.loads(raw) if isinstance(raw, str) else None), files
         text = await request.text()
-        return (json.loads(text) if text else None), []
+        return (json.loads(text) if text else None), {}
 
     def _rate_limited(self, record: Request) -> web.Response | None:
         for i, (prefix, method, retry_after, is_global) in enumerate(self._rate_limits):
@@ -344,10 +347,16 @@ class FakeDiscord:
             answer["resource"] = {"type": kind, "message": message}
         return json_response(answer)
 
-    def _message(self, body: dict, channel_id: str, *, flags: int | None = None, **extra: Any) -> dict:
-        channel_guild = next((g["id"] for g in self.guilds.values()
-                              if any(c["id"] == channel_id for c in g.get("channels", []))), None)
-        fields = {k: body[k] for k in ("embeds", "components", "attachments", "tts") if k in body}
+    def _message(self, body: dict, channel_id: str, *, flags: int | None = None, uploads: dict | None = None,
+                 **extra: Any) -> dict:
+        channel_guild = (self._channel(channel_id) or {}).get("guild_id")
+        fields = {k: body[k] for k in ("embeds", "components", "tts") if k in body}
+        if body.get("attachments"):  # what was uploaded, as Discord describes it back
+            fields["attachments"] = [
+                {"id": p.snowflake(), "filename": a["filename"], "size": len((uploads or {}).get(a["filename"], b"")),
+                 "url": f"https://cdn.discordapp.com/attachments/{channel_id}/{a['filename']}",
+                 "proxy_url": f"https://media.discordapp.net/attachments/{channel_id}/{a['filename']}"}
+                for a in body["attachments"]]
         return p.message(body.get("content") or "", channel_id=channel_id, guild_id=channel_guild, author=self.bot,
                          flags=body.get("flags", 0) if flags is None else flags, **fields, **extra)
 
@@ -381,6 +390,8 @@ class FakeDiscord:
 
     def _post_message(self, r: Request, channel_id: str) -> web.Response:
         body = r.json or {}
+        if self.known_channels_only and channel_id not in self.dm_channels and self._channel(channel_id) is None:
+            return json_response({"code": 10003, "message": "Unknown Channel"}, 404)
         recipient = self.dm_channels.get(channel_id)
         if recipient in self.closed_dm_user_ids:
             return json_response({"code": 50007, "message": "Cannot send messages to this user"}, 403)
@@ -391,7 +402,7 @@ class FakeDiscord:
                                                                     "message": "Must be 25 or fewer in length."}]}}}, 400)
         if nonce is not None and body.get("enforce_nonce") and str(nonce) in self._nonces:
             return json_response(self._nonces[str(nonce)])
-        message = self._message(body, channel_id, **({"nonce": nonce} if nonce is not None else {}))
+        message = self._message(body, channel_id, uploads=r.uploads, **({"nonce": nonce} if nonce is not None else {}))
         if nonce is not None and body.get("enforce_nonce"):
             self._nonces[str(nonce)] = message
         self.messages.append({**message, "allowed_mentions": body.get("allowed_mentions"), "body": body})
@@ -407,11 +418,58 @@ class FakeDiscord:
         if channel_id in self.dm_channels:
             user_id = self.dm_channels[channel_id]
             return json_response(p.dm_channel(channel_id, self.users.get(user_id) or p.user(user_id)))
+        found = self._channel(channel_id)
+        return json_response(found) if found else json_response({"code": 10003, "message": "Unknown Channel"}, 404)
+
+    def _channel(self, channel_id: str) -> dict | None:
+        """A guild channel or thread, with its guild_id."""
         for g in self.guilds.values():
-            for c in g.get("channels", []):
+            for c in [*g.get("channels", []), *g.get("threads", [])]:
                 if c["id"] == channel_id:
-                    return json_response({**c, "guild_id": g["id"]})
-        return json_response({"code": 10003, "message": "Unknown Channel"}, 404)
+                    return {**c, "guild_id": g["id"]}
+        return None
+
+    def threads(self) -> list[dict]:
+        return [t for g in self.guilds.values() for t in g.get("threads", [])]
+
+    def _add_thread(self, thread: dict) -> None:
+        self.guilds[thread["guild_id"]].setdefault("threads", []).append(thread)
+
+    def _thread_from_message(self, r: Request, channel_id: str, message_id: str) -> web.Response:
+        parent = self._channel(channel_id)
+        if parent is None:
+            return json_response({"code": 10003, "message": "Unknown Channel"}, 404)
+        if message_id in self.deleted_message_ids:
+            return json_response({"code": 10008, "message": "Unknown Message"}, 404)
+        if self._channel(message_id) is not None:
+            return json_response({"code": 160004, "message": "A thread has already been created for this message"},
+                                 400)
+        name = (r.json or {}).get("name") or ""
+        if not 1 <= len(name) <= 100:
+            return json_response({"code": 50035, "message": "Invalid Form Body"}, 400)
+        thread = p.thread_channel(message_id, channel_id, name, guild_id=parent["guild_id"], owner_id=self.bot["id"])
+        self._add_thread(thread)
+        return json_response(thread, 201)
+
+    def _forum_post(self, r: Request, channel_id: str) -> web.Response:
+        forum = self._channel(channel_id)
+        if forum is None:
+            return json_response({"code": 10003, "message": "Unknown Channel"}, 404)
+        body = r.json or {}
+        name, starter = body.get("name") or "", body.get("message")
+        if forum["type"] != 15 or not starter or not 1 <= len(name) <= 100:
+            return json_response({"code": 50035, "message": "Invalid Form Body"}, 400)
+        known = {t["id"] for t in forum.get("available_tags", [])}
+        tags = [str(t) for t in body.get("applied_tags") or []]
+        if not set(tags) <= known or len(tags) > 5:
+            return json_response({"code": 50035, "message": "Invalid Form Body"}, 400)
+        thread_id = p.snowflake()
+        thread = p.thread_channel(thread_id, channel_id, name, guild_id=forum["guild_id"], owner_id=self.bot["id"],
+                                  applied_tags=tags)
+        self._add_thread(thread)
+        message = self._message(starter, thread_id, message_id=thread_id, uploads=r.uploads)  # a post's starter has the post's id
+        self.messages.append({**message, "allowed_mentions": starter.get("allowed_mentions"), "body": starter})
+        return json_response({**thread, "message": message}, 201)
 
     def _get_member(self, r: Request, guild_id: str, user_id: str) -> web.Response:
         for m in self.guilds.get(guild_id, {}).get("members", []):
@@ -508,6 +566,8 @@ _ROUTES = [(m, _template_regex(t, named=True), h) for m, t, h in [
     ("PATCH", "/webhooks/{app_id}/{token}/messages/{message_id}", FakeDiscord._original),
     ("DELETE", "/webhooks/{app_id}/{token}/messages/{message_id}", FakeDiscord._original),
     ("POST", "/channels/{channel_id}/messages", FakeDiscord._post_message),
+    ("POST", "/channels/{channel_id}/messages/{message_id}/threads", FakeDiscord._thread_from_message),
+    ("POST", "/channels/{channel_id}/threads", FakeDiscord._forum_post),
     ("GET", "/channels/{channel_id}", FakeDiscord._get_channel),
     ("POST", "/users/@me/channels", FakeDiscord._open_dm),
     ("GET", "/guilds/{guild_id}/members/{user_id}", FakeDiscord._get_member),

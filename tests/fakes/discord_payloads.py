@@ -97,6 +97,35 @@ def text_channel(channel_id: str = CHANNEL_ID, name: str = "general", *, guild_i
     }
 
 
+def thread_channel(thread_id: str, parent_id: str = CHANNEL_ID, name: str = "a thread", *, guild_id: str = GUILD_ID,
+                   owner_id: str = BOT_USER_ID, type: int = 11, applied_tags: list[str] | None = None) -> dict:
+    """A thread (11 public, 12 private; a forum post is a public thread whose parent is the forum)."""
+    now = now_iso()
+    return {
+        "id": thread_id, "type": type, "guild_id": guild_id, "parent_id": parent_id, "owner_id": owner_id,
+        "name": name, "last_message_id": None, "rate_limit_per_user": 0, "message_count": 0, "member_count": 1,
+        "total_message_sent": 0, "flags": 0, "applied_tags": applied_tags or [],
+        "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "archive_timestamp": now,
+                            "locked": False, "create_timestamp": now},
+    }
+
+
+def forum_tag(tag_id: str, name: str) -> dict:
+    return {"id": tag_id, "name": name, "moderated": False, "emoji_id": None, "emoji_name": None}
+
+
+def forum_channel(channel_id: str, name: str = "questions", *, guild_id: str = GUILD_ID,
+                  tags: list[dict] | None = None, position: int = 1) -> dict:
+    """A forum channel (type 15): it holds posts (threads), each opened with a starter message."""
+    return {
+        "id": channel_id, "type": 15, "guild_id": guild_id, "name": name, "position": position,
+        "permission_overwrites": [], "parent_id": None, "topic": None, "nsfw": False, "last_message_id": None,
+        "rate_limit_per_user": 0, "available_tags": tags or [], "default_reaction_emoji": None,
+        "default_sort_order": None, "default_forum_layout": 0, "flags": 0,
+        "default_thread_rate_limit_per_user": 0, "default_auto_archive_duration": 1440,
+    }
+
+
 def dm_channel(channel_id: str, recipient: dict) -> dict:
     return {"id": channel_id, "type": 1, "last_message_id": None, "flags": 0, "recipients": [recipient]}
 
@@ -323,6 +352,17 @@ def slash_command(
     ``member_permissions``, ``app_permissions``, ``locale``, ``application_id``, ``interaction_id``, ``token``.
     """
     data = _command_data(name, options, subcommand, group, resolved, command_id, command_guild_id)
+    return _interaction(2, data, kw)
+
+
+def message_command(name: str, target: dict, *, command_id: str | None = None,
+                    command_guild_id: str | None = None, **kw: Any) -> dict:
+    """A message context-menu command (interaction type 2, data.type 3) run on ``target`` (a message object):
+    Discord sends the message in ``data.resolved.messages``, content included, without the content intent."""
+    data: dict[str, Any] = {"id": command_id or snowflake(), "name": name, "type": 3, "target_id": target["id"],
+                            "resolved": {"messages": {target["id"]: target}}}
+    if command_guild_id is not None:
+        data["guild_id"] = command_guild_id
     return _interaction(2, data, kw)
 
 
