@@ -11,9 +11,9 @@ from bot.events import MessageAction, MessageDeleted, MessagePosted
 from bot.identity import ChannelTarget, MemberRef, Place
 from bot.ports import DeliveryRefused
 from bot.reply import Attachment, Reply, Topic, message_link
+from tests.adapters.discord.test_events import track
 from tests.adapters.probe import MARK, Probe
 from tests.fakes import discord_payloads as p
-from tests.adapters.discord.test_events import track
 
 ALICE = p.user("1300000000000000011", "alice")
 BOB = p.user("1300000000000000012", "bob")
