@@ -7,6 +7,9 @@ Lines:  /command args   run a slash command
         :react EMOJI ID react to message ID          :unreact EMOJI ID  remove the reaction
         :reply ID text  answer in message ID's thread
         :press ID N     press button N of message ID
+        :mark ID        run a message action on message ID (`:mark` is "mark-solution": each declared action
+                        answers to the first word of its name, and to its whole name)
+        :delete ID      delete message ID
         :in #channel    talk in another channel
         anything else   a plain message in the current channel"""
 
@@ -22,7 +25,15 @@ from dataclasses import dataclass, field
 
 from adapters.console.render import render
 from bot.core import Core, Invocation
-from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageAction,
+    MessageDeleted,
+    MessagePosted,
+    ReactionAdded,
+    ReactionRemoved,
+)
 from bot.identity import BotIdentity, ChannelTarget, MemberRef, MemberTarget, Person, Place, Posted
 from bot.reply import Button, Reply, Visibility
 
@@ -46,6 +57,7 @@ class Printed:
     channel: str
     text: str
     buttons: tuple[Button, ...] = ()
+    thread: str | None = None  # the message this one answers in a thread
 
 
 @dataclass
@@ -69,14 +81,14 @@ class ConsoleAdapter:
             message_id = self._print(BOT_NAME, channel, reply, direct=True, zone=await self._zone(target.member))
         elif isinstance(target, ChannelTarget):
             channel = target.channel_id
-            message_id = self._print(BOT_NAME, channel, reply, zone=await self._zone(None))
+            message_id = self._print(BOT_NAME, channel, reply, zone=await self._zone(None), thread=target.thread_id)
         else:
             return None
         return Posted(PLATFORM, WORKSPACE, channel, message_id, getattr(target, "thread_id", None))
 
     async def edit(self, posted: Posted, reply: Reply) -> None:
         old = self.messages[posted.message_id]
-        self.messages[posted.message_id] = Printed(old.author, old.channel, reply.text, reply.buttons)
+        self.messages[posted.message_id] = Printed(old.author, old.channel, reply.text, reply.buttons, old.thread)
         self.out(f"[{posted.message_id} edited] {old.author}: {render(reply, await self._zone(None))}")
 
     # Input ----------------------------------------------------------------------------------
@@ -128,8 +140,38 @@ class ConsoleAdapter:
             await self._message(text, thread=message_id)
         elif verb == "press" and len(rest.split()) == 2:
             await self._press(*rest.split())
+        elif (action := self._action(verb)) and len(rest.split()) == 1:
+            await self._message_action(action, rest)
+        elif verb == "delete" and len(rest.split()) == 1:
+            await self._deleted(rest)
         else:
-            self.out(f"(unknown console line '{line[:40]}': try :as, :join, :leave, :react, :reply, :press, :in)")
+            self.out(f"(unknown console line '{line[:40]}': try :as, :join, :leave, :react, :reply, :press, :mark, "
+                     ":delete, :in)")
+
+    def _action(self, verb: str) -> str | None:
+        """The declared message action a verb names: its whole name, or the first word of it."""
+        names = [a.name for a in self.core.message_actions()]
+        return next((n for n in names if verb == n), None) or next(
+            (n for n in names if verb == n.split("-", 1)[0]), None)
+
+    async def _message_action(self, action: str, message_id: str) -> None:
+        original = self.messages.get(message_id)
+        if original is None:
+            self.out(f"(there is no message {message_id})")
+            return
+        place = Place(PLATFORM, WORKSPACE, original.channel, message_id, original.thread, self.workspace_name)
+        author = MemberRef(PLATFORM, WORKSPACE, original.author.lower())
+        await self._event(MessageAction(self._person(self.speaker), place, None, action=action,
+                                        message_author=author, message_text=original.text))
+
+    async def _deleted(self, message_id: str) -> None:
+        original = self.messages.pop(message_id, None)
+        if original is None:
+            self.out(f"(there is no message {message_id})")
+            return
+        place = Place(PLATFORM, WORKSPACE, original.channel, message_id, original.thread, self.workspace_name)
+        self.out(f"[{message_id} deleted]")
+        await self._event(MessageDeleted(self._person(self.speaker), place, None))
 
     async def _command(self, text: str) -> None:
         line = canonical_mentions(text)
@@ -143,7 +185,8 @@ class ConsoleAdapter:
         if thread and thread not in self.messages:
             self.out(f"(there is no message {thread})")
             return
-        message_id = self._print(self.speaker, channel, Reply.public(text))
+        thread = (self.messages[thread].thread or thread) if thread else None  # a reply to a reply: same thread
+        message_id = self._print(self.speaker, channel, Reply.public(text), thread=thread)
         place = Place(PLATFORM, WORKSPACE, channel, message_id, thread, self.workspace_name)
         await self._event(MessagePosted(self._person(self.speaker), place, None,
                                         text=canonical_mentions(text), mentioned=(self._bot_person(),)))
@@ -178,9 +221,9 @@ class ConsoleAdapter:
         return await self.core.reader_zone(PLATFORM, WORKSPACE, reader) or self.zone
 
     def _print(self, author: str, channel: str, reply: Reply, *, to: str | None = None,
-               direct: bool = False, zone: str | None = None) -> str:
+               direct: bool = False, zone: str | None = None, thread: str | None = None) -> str:
         message_id = f"m{next(self._ids)}"
-        self.messages[message_id] = Printed(author, channel, reply.text, reply.buttons)
+        self.messages[message_id] = Printed(author, channel, reply.text, reply.buttons, thread)
         body = render(reply, zone or self.zone)
         if direct or reply.visibility is Visibility.DIRECT:
             where = f"DM to {channel.lstrip('@') if direct else to}"
