@@ -151,8 +151,9 @@ class SlackInteractions:
         if action is None:
             return
         team, user, message = body["team"]["id"], body["user"]["id"], body["message"]
-        place = Place(PLATFORM, team, body["channel"]["id"], message_id=message["ts"],
-                      thread_id=message.get("thread_ts"), workspace_name=body["team"].get("domain"))
+        thread = message.get("thread_ts") if message.get("thread_ts") != message["ts"] else None  # a parent: none
+        place = Place(PLATFORM, team, body["channel"]["id"], message_id=message["ts"], thread_id=thread,
+                      workspace_name=body["team"].get("domain"))
         author = MemberRef(PLATFORM, team, message["user"]) if message.get("user") else None
 
         async def run() -> list[Reply]:

@@ -41,6 +41,15 @@ async def test_the_message_shortcut_becomes_a_message_action_answered_privately(
     assert f"<{url}|the answer>" in response["text"]
 
 
+async def test_a_shortcut_on_a_thread_parent_names_no_thread(make_rig):
+    rig, probe = await probed(make_rig)
+    parent = sp.message("U0BOB", "the question", ts="1700000000.000100", thread_ts="1700000000.000100")
+    await rig.interact(sp.message_action(shortcut_id(MARK.name), parent, response_url=rig.fake.response_url("a")))
+    await rig.drain()
+    [event] = probe.of(MessageAction)
+    assert (event.place.message_id, event.place.thread_id) == ("1700000000.000100", None)
+
+
 async def test_a_replayed_shortcut_runs_once_and_an_unknown_one_not_at_all(make_rig):
     rig, probe = await probed(make_rig)
     payload = sp.message_action(shortcut_id(MARK.name), sp.message("U0BOB", "x"),
