@@ -29,6 +29,7 @@ from adapters.slack.shortcuts import action_name
 from adapters.slack.text import from_slack
 from bot.commands import CommandSpec
 from bot.core import REPEATED_TEXT, Core, Invocation
+from bot.delivery import deliver, reply_target
 from bot.errors import Refusal
 from bot.events import MessageAction
 from bot.identity import MemberRef, Place, ResponseTarget
@@ -164,13 +165,18 @@ class SlackInteractions:
 
         task = asyncio.ensure_future(run())
         await _in_time(task, deadline)  # committed before Slack hears "received", unless that takes too long
-        self.background.spawn(self._answer_action(task, user=user, response_url=body.get("response_url")),
-                              "a message action's answer")
+        self.background.spawn(self._answer_action(task, place, user=user, response_url=body.get("response_url"),
+                                                  key=request_id(body) or ""), "a message action's answer")
 
-    async def _answer_action(self, task: Awaitable[list[Reply]], *, user: str, response_url: str | None) -> None:
-        for reply in await task:
-            private = reply if reply.visibility is Visibility.DIRECT else replace(reply, visibility=Visibility.EPHEMERAL)
-            await self._answer(private, user=user, response_url=response_url)
+    async def _answer_action(self, task: Awaitable[list[Reply]], place: Place, *, user: str,
+                             response_url: str | None, key: str) -> None:
+        """Public replies where the message is (its thread), as for any event; the rest to the person alone."""
+        for n, reply in enumerate(await task):
+            if reply.visibility is Visibility.PUBLIC:
+                target = reply_target(place, MemberRef(PLATFORM, place.workspace_id, user), reply)
+                await deliver(self.outbound, target, reply, key=f"{key}:{n}")
+            else:
+                await self._answer(reply, user=user, response_url=response_url)
 
     # Modals --------------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ MARK = MessageActionSpec("mark-solution", "Mark as solution")
 class Probe:
     events: list = field(default_factory=list)
     label: str = "the answer"
+    public: bool = False  # answer a message action publicly (where the message is)
 
     def feature(self) -> Feature:
         return Feature(name="probe", on_event={MessageAction: self.acted, MessageDeleted: self.seen,
@@ -32,7 +33,8 @@ class Probe:
 
     async def acted(self, event: MessageAction, ctx: Context) -> Reply:
         self.events.append(event)
-        return Reply.ephemeral(f"Marked {message_link(event.place, self.label)}.")
+        text = f"Marked {message_link(event.place, self.label)}."
+        return Reply.public(text) if self.public else Reply.ephemeral(text)
 
     def of(self, kind: type) -> list:
         return [e for e in self.events if isinstance(e, kind)]

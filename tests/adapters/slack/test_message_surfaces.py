@@ -50,6 +50,16 @@ async def test_a_shortcut_on_a_thread_parent_names_no_thread(make_rig):
     assert (event.place.message_id, event.place.thread_id) == ("1700000000.000100", None)
 
 
+async def test_a_public_answer_to_a_shortcut_goes_to_the_messages_thread(make_rig):
+    rig, probe = await probed(make_rig, public=True)
+    answer = sp.message("U0BOB", "try this", ts="1700000000.000300", thread_ts="1700000000.000100")
+    await rig.interact(sp.message_action(shortcut_id(MARK.name), answer, response_url=rig.fake.response_url("a")))
+    await rig.drain()
+    [posted] = rig.fake.calls_to("chat.postMessage")
+    assert (posted.params["channel"], posted.params["thread_ts"]) == (CHANNEL, "1700000000.000100")
+    assert rig.fake.responses["a"] == []
+
+
 async def test_a_replayed_shortcut_runs_once_and_an_unknown_one_not_at_all(make_rig):
     rig, probe = await probed(make_rig)
     payload = sp.message_action(shortcut_id(MARK.name), sp.message("U0BOB", "x"),
