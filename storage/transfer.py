@@ -51,6 +51,7 @@ from storage.models import (
     TagRow,
     UtcDateTime,
 )
+from storage.models_activity import MemberDayActivityRow
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
@@ -63,7 +64,7 @@ Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the f
 # In the order they are written and read back: a table comes after every table it refers to.
 SECTIONS: tuple[Table, ...] = tuple(model.__table__ for model in (
     BindingRow, MemberRow, TagRow, MemberTagRow, KudosRow, MeetupRow, OccurrenceRow, RsvpRow, MeetupMuteRow,
-    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, AuditRow, OutboxRow))
+    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, MemberDayActivityRow, AuditRow, OutboxRow))
 _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
 # Tables holding community rows that are not sections of their own, and why.
 NOT_SECTIONS = {

@@ -12,3 +12,11 @@ def insert_or_ignore(session: AsyncSession, model, **values):
     both succeed, and the row exists once."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(**values).on_conflict_do_nothing()
+
+
+def upsert_adding(session: AsyncSession, table, column: str, **values):
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE SET column = column + excluded.column: a counter that
+    concurrent writers only ever add to (SQLite >= 3.24 and PostgreSQL)."""
+    insert = (pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert)(table).values(**values)
+    return insert.on_conflict_do_update(index_elements=list(table.primary_key.columns),
+                                        set_={column: table.c[column] + insert.excluded[column]})
