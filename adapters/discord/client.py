@@ -74,8 +74,8 @@ class CopbotMixin:
         await self.gateway_events.reaction(payload, added=False)
 
     async def on_message(self, message: discord.Message) -> None:
-        if self.message_content:  # without the intent the text is empty: nothing to read
-            await self.gateway_events.message(message)
+        # Without the content intent the text is empty, but the message still counts (activity, first message).
+        await self.gateway_events.message(message)
 
 
 class CopClient(CopbotMixin, ApiBaseMixin, discord.Client):
