@@ -49,6 +49,13 @@ SECRET = "bench-secret"
 RETRY_EVERY = 25
 PEOPLE = 400
 USERS = 1_500_000_000_000_000_000  # Discord user ids
+WITHOUT_ACTIVITY = False  # --without-activity: the same load with the activity feature taken out (the baseline)
+
+
+def built(app):
+    if WITHOUT_ACTIVITY:
+        app.core.features = tuple(f for f in app.core.features if f.name != "activity")
+    return app
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -81,7 +88,7 @@ async def slack(url_db: str, rate: float, seconds: float) -> None:
         config = Config(database=DatabaseConfig(url=url_db),
                         slack=SlackConfig(enabled=True, mode="http", api_base_url=fake.api_base),
                         communities=[CommunityConfig(name="Bench", slack=[sp.TEAM_ID])])
-        app = await build(config)
+        app = built(await build(config))
         service = SlackService(app.core, config.slack, SlackTokens("xoxb-bench", SECRET))
         await service.check_token()
         app.outbound.add("slack", service.outbound)
@@ -186,7 +193,7 @@ async def discord(url_db: str, rate: float, seconds: float) -> None:
     gateway.ready.wait(10)
     config = Config(database=DatabaseConfig(url=url_db), discord=DiscordConfig(enabled=True, guild_ids=[dp.GUILD_ID]),
                     communities=[CommunityConfig(name="Bench", discord=[dp.GUILD_ID])])
-    app = await build(config)
+    app = built(await build(config))
     with tempfile.TemporaryDirectory() as tmp:
         client = make_client(app.core, api_base=gateway.fake.api_base, guild_ids=[dp.GUILD_ID],
                              sync_state=Path(tmp) / "sync.json", guild_ready_timeout=0.05)
@@ -240,14 +247,52 @@ async def discord(url_db: str, rate: float, seconds: float) -> None:
             thread.join(5)
 
 
+# -- the core alone: what one message costs, with and without the counter ----------------------------------------
+
+async def core_cost(url_db: str, rate: float, seconds: float) -> None:
+    """MessagePosted straight into Core.handle_event, one at a time: wall and CPU time per message (the CPU time is
+    what a loaded machine does not inflate much), with the activity counter and with the activity feature removed."""
+    from bot.events import MessagePosted
+    from bot.identity import MemberRef, Person, Place
+
+    app = await build(Config(database=DatabaseConfig(url=url_db),
+                             communities=[CommunityConfig(name="Bench", slack=[sp.TEAM_ID])]))
+    people = [Person(MemberRef("slack", sp.TEAM_ID, f"U{i:05d}"), f"p{i}") for i in range(PEOPLE)]
+    place = Place("slack", sp.TEAM_ID, sp.CHANNEL_ID)
+    serial = iter(range(10**9))
+
+    async def run(n: int) -> tuple[float, float]:
+        wall, cpu = time.perf_counter(), time.process_time()
+        for i in range(n):
+            await app.core.handle_event(MessagePosted(people[i % PEOPLE], place, f"Ev{next(serial)}", text="hi"))
+        return (time.perf_counter() - wall) / n * 1000, (time.process_time() - cpu) / n * 1000
+
+    try:
+        await run(PEOPLE)  # first appearances
+        everything = app.core.features
+        n = int(rate * seconds) // 2
+        for label, features in (("with the activity counter", everything),
+                                ("without the activity feature", tuple(f for f in everything
+                                                                       if f.name != "activity")),
+                                ("with the activity counter (again)", everything)):
+            app.core.features = features
+            wall, cpu = await run(n)
+            print(f"  core, one at a time, {label}: {wall:.2f} ms wall, {cpu:.2f} ms CPU per message "
+                  f"(= {1000 / cpu:.0f}/s on one free core)")
+        app.core.features = everything
+        print(f"  member-day rows {(await counters(app))[0]}")
+    finally:
+        await app.close()
+
+
 async def main(rate: float, seconds: float, pg: str | None, only: str | None) -> None:
-    for name, run in (("slack", slack), ("discord", discord)):
+    for name, run in (("slack", slack), ("discord", discord), ("core", core_cost)):
         if only and only != name:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             url = await create_database(pg, f"copbot_bench_messages_{name}") if pg else f"sqlite+aiosqlite:///{tmp}/b.db"
             try:
-                print(f"[{'PostgreSQL' if pg else 'SQLite'}]", end=" ")
+                print(f"[{'PostgreSQL' if pg else 'SQLite'}] {name}")
                 await run(url, rate, seconds)
             finally:
                 if pg:
@@ -259,9 +304,12 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=200.0, help="distinct messages per second (default 200)")
     parser.add_argument("--seconds", type=float, default=10.0, help="how long to send (default 10)")
     parser.add_argument("--pg", help="a PostgreSQL server URL (a scratch database is made there)")
-    parser.add_argument("--only", choices=("slack", "discord"))
+    parser.add_argument("--without-activity", action="store_true",
+                        help="the baseline: the same load with the activity feature taken out")
+    parser.add_argument("--only", choices=("slack", "discord", "core"))
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("discord").setLevel(logging.ERROR)
     logging.getLogger("tests.fakes.discord_fake").setLevel(logging.ERROR)
+    WITHOUT_ACTIVITY = args.without_activity
     asyncio.run(main(args.rate, args.seconds, args.pg, args.only))

@@ -11,6 +11,7 @@ from storage.models_activity import MemberDayActivityRow
 from storage.repositories.dialect import upsert_adding
 
 _A = MemberDayActivityRow.__table__
+_RECORD = {dialect: upsert_adding(dialect, _A, "messages") for dialect in ("postgresql", "sqlite")}
 
 
 class SqlActivity:
@@ -19,8 +20,8 @@ class SqlActivity:
 
     async def record(self, community_id: int, member_id: int, day: date, messages: int = 1) -> None:
         # An increment, never a value read earlier: two processes counting the same member at once lose nothing.
-        await self.s.execute(upsert_adding(self.s, _A, "messages", community_id=community_id,
-                                           member_id=member_id, day=day, messages=messages))
+        await self.s.execute(_RECORD[self.s.bind.dialect.name], {
+            "community_id": community_id, "member_id": member_id, "day": day, "messages": messages})
 
     async def active_members(self, community_id: int, since: date, until: date) -> dict[int, int]:
         rows = await self.s.execute(
