@@ -31,11 +31,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import BinaryIO
 
 import ijson
-from sqlalchemy import String, Table, cast, delete, exc, func, insert, select, text, tuple_
+from sqlalchemy import Date, String, Table, cast, delete, exc, func, insert, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.models import (
@@ -51,6 +51,7 @@ from storage.models import (
     TagRow,
     UtcDateTime,
 )
+from storage.models_activity import MemberDayActivityRow
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
@@ -63,7 +64,7 @@ Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the f
 # In the order they are written and read back: a table comes after every table it refers to.
 SECTIONS: tuple[Table, ...] = tuple(model.__table__ for model in (
     BindingRow, MemberRow, TagRow, MemberTagRow, KudosRow, MeetupRow, OccurrenceRow, RsvpRow, MeetupMuteRow,
-    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, AuditRow, OutboxRow))
+    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, MemberDayActivityRow, AuditRow, OutboxRow))
 _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
 # Tables holding community rows that are not sections of their own, and why.
 NOT_SECTIONS = {
@@ -159,7 +160,7 @@ def _query(table: Table, cid: int):
 
 
 def _encode(mapping, keys) -> dict:
-    return {key: (value.isoformat() if isinstance(value, datetime) else value)
+    return {key: (value.isoformat() if isinstance(value, date) else value)  # a datetime is a date too
             for key, value in ((key, mapping[key]) for key in keys)}
 
 
@@ -354,6 +355,8 @@ def _decode(table: Table, record: dict, maps: IdMaps, cid: int) -> dict:
         if value is not None:
             if isinstance(column.type, UtcDateTime):
                 value = _when(value)
+            elif isinstance(column.type, Date):
+                value = _day(value)
             for fk in column.foreign_keys:
                 if column.name != "community_id":
                     value = maps.get(fk.column.table.name, value)
@@ -384,6 +387,13 @@ def _when(value) -> datetime | None:
     except (TypeError, ValueError):
         raise TransferError(f"{str(value)[:40]!r} is not a time: the file is damaged") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day(value) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise TransferError(f"{str(value)[:40]!r} is not a date: the file is damaged") from None
 
 
 def _first_line(error: BaseException) -> str:

@@ -74,9 +74,8 @@ class CopbotMixin:
         await self.gateway_events.reaction(payload, added=False)
 
     async def on_message(self, message: discord.Message) -> None:
-        # Without the intent the text is empty: channel chatter is not worth reading then, but a message in a
-        # thread still is (an answer to a question, whose text a context-menu command hands over later).
-        await self.gateway_events.message(message, threads_only=not self.message_content)
+        # Without the content intent the text is empty, but the message still counts (activity, first message).
+        await self.gateway_events.message(message)
 
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         await self.gateway_events.deleted(payload)

@@ -85,18 +85,14 @@ class GatewayEvents:
         kind = ReactionAdded if added else ReactionRemoved
         await self._run(kind(actor, place, event_id, emoji=emoji or "", message_author=author))
 
-    async def message(self, message: discord.Message, *, threads_only: bool = False) -> None:
+    async def message(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot or message.webhook_id is not None:
-            return
-        if threads_only and not isinstance(message.channel, discord.Thread | discord.PartialMessageable):
             return
         if message.type not in (discord.MessageType.default, discord.MessageType.reply):
             return  # "started a thread", pins, joins: Discord's own notices
         author = message.author
         actor = facts.member_person(author) if isinstance(author, discord.Member) else facts.person(author, message.guild.id)
         channel = await self._channel(message.channel)
-        if threads_only and not isinstance(channel, discord.Thread):
-            return
         place = facts.place(message.guild, message.guild.id, channel, message.channel.id, message_id=message.id)
         event = MessagePosted(actor, place, f"message:{message.id}", text=message.content,
                               mentioned=facts.mentioned(list(message.mentions), message.guild.id))

@@ -12,3 +12,13 @@ def insert_or_ignore(session: AsyncSession, model, **values):
     both succeed, and the row exists once."""
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(**values).on_conflict_do_nothing()
+
+
+
+def upsert_adding(dialect: str, table, column: str):
+    """INSERT ... ON CONFLICT (primary key) DO UPDATE SET column = column + excluded.column, for every column of
+    `table` as a bound parameter: a counter that concurrent writers only ever add to (SQLite >= 3.24 and
+    PostgreSQL). Build it once and execute it with the values (a hot path: no statement built per row)."""
+    insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return insert.on_conflict_do_update(index_elements=list(table.primary_key.columns),
+                                        set_={column: table.c[column] + insert.excluded[column]})

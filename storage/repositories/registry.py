@@ -7,11 +7,13 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.activity import SqlActivity
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.meetups import SqlMeetups
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
+    "activity": SqlActivity,
     "kudos": SqlKudos,
     "meetups": SqlMeetups,
     "onboarding": SqlOnboarding,

@@ -21,6 +21,7 @@ from adapters.app.bootstrap import build
 from bot.core import Invocation
 from bot.identity import MemberRef, Person, Place
 from storage.models import Base, CommunityRow, KudosRow, OutboxRow
+from storage.models_activity import MemberDayActivityRow
 from storage.transfer import NOT_SECTIONS, SECTIONS
 from storage.transfer_ids import known_dedupe_key
 from tests.conftest import make_config, postgres_url, require_postgres
@@ -41,11 +42,14 @@ SCENARIO = """
 /meetup create "SEO clinic" 2026-11-26 18:00 capacity=1 place=https://meet.example/seo
 /meetup create "Sunday run" 2026-11-29 18:00 repeat=weekly
 :as carol
+see you all there
 /meetup rsvp 1 yes
 /meetup rsvp 2 maybe
 /kudos @alice thanks #ads
 /interests pick seo ads
 :as dan
+hello everyone
+and again
 /meetup rsvp 1 yes
 /kudos @bob cheers
 :as alice
@@ -158,6 +162,8 @@ async def test_a_community_moved_from_sqlite_to_postgresql_shows_the_same_boards
     assert after == before
     assert any(line.startswith("1. carol — ") for line in before)  # the views are not empty
     assert await count(pg, KudosRow.__table__) == 6 + 3
+    activity = MemberDayActivityRow.__table__
+    assert await count(pg, activity) == await count(source, activity) == 2  # carol's day and dan's (2 messages)
     assert await count(pg, CommunityRow.__table__) == 2
 
     # The reminders planned in SQLite go out from PostgreSQL: the day before the clinic, to its channel and by DM

@@ -55,16 +55,16 @@ async def test_the_context_menu_command_is_synced_and_becomes_a_message_action(p
 async def test_messages_in_threads_and_forum_posts_arrive_with_their_parent_channel(probe, fake, copbot, running):
     client = copbot()
     processed = track(client)
-    async with running(client):  # no message-content intent: channel chatter is not read, threads are
+    async with running(client):  # no message-content intent: every message still arrives (its text empty)
         await fake.dispatch("MESSAGE_CREATE", p.message_create("in the channel", author=BOB))
         await fake.dispatch("MESSAGE_CREATE", p.message_create("an answer", author=BOB, channel_id=THREAD))
         await fake.dispatch("MESSAGE_CREATE", p.message_create("on the post", author=BOB, channel_id=POST))
         fake.guilds[p.GUILD_ID]["threads"].append(p.thread_channel("1100000000000000401", p.CHANNEL_ID, "new"))
         await fake.dispatch("MESSAGE_CREATE", p.message_create("uncached", author=BOB,
                                                                channel_id="1100000000000000401"))
-        await processed(3)
+        await processed(4)
     places = [(e.place.channel_id, e.place.thread_id) for e in probe.of(MessagePosted)]
-    assert places == [(p.CHANNEL_ID, THREAD), (FORUM, POST), (p.CHANNEL_ID, "1100000000000000401")]
+    assert places == [(p.CHANNEL_ID, None), (p.CHANNEL_ID, THREAD), (FORUM, POST), (p.CHANNEL_ID, "1100000000000000401")]
     assert fake.calls("GET", "/channels/1100000000000000401")  # fetched once to learn its parent
 
 
