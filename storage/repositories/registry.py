@@ -7,12 +7,14 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.repositories.digest import SqlDigest
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.meetups import SqlMeetups
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "kudos": SqlKudos,
+    "digest": SqlDigest,
     "meetups": SqlMeetups,
     "onboarding": SqlOnboarding,
     "interests": SqlInterests,

@@ -1,0 +1,113 @@
+"""A known week of activity (2026-W48 in America/New_York) and every number the digest shows for it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.features.digest.actions import plan_actions
+from bot.features.digest.feature import build_digest
+from bot.features.digest.metrics import series, top_helpers, top_receivers
+from bot.features.digest.render import change
+from bot.features.digest.weeks import parse_week
+from tests.features.digest.helpers import add_meetup, ids, install_activity, ny, set_member
+
+PULLED_AT = datetime(2026, 12, 1, 15, tzinfo=UTC)  # Tuesday of W49
+LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)
+
+
+async def kudos(console, clock, at: datetime, giver: str, receiver: str, tag: str = "") -> None:
+    clock.set(at)
+    await console.say(f":as {giver}", f"/kudos @{receiver} thanks for the help {tag}".strip())
+
+
+@pytest.fixture
+async def week(app, console, clock, monkeypatch):
+    """Who did what around 2026-W48 (Mon 23 Nov to Sun 29 Nov, New York)."""
+    activity = install_activity(monkeypatch)
+    clock.set(datetime(2026, 10, 1, tzinfo=UTC))
+    await console.say(":as alice", "/settings zone America/New_York")
+    people = ["bob", "carol", "dave", "erin", "frank", "gus", "henry", "ivy", "judy", "kim"]
+    for name in people:
+        await console.say(f":as {name}", "/help")
+    await console.say(":as frank", "/leaderboard optout")
+    cid, m = await ids(app)
+    for name in ["alice", *people]:
+        await set_member(app, cid, m[name], joined_at=LONG_AGO)
+    await set_member(app, cid, m["frank"], joined_at=ny(2026, 10, 27, 12))  # W44: retained if active in W48
+    await set_member(app, cid, m["henry"], joined_at=ny(2026, 11, 25, 9), first_message_at=ny(2026, 11, 26, 9))
+    await set_member(app, cid, m["ivy"], joined_at=ny(2026, 11, 29, 23))  # Sunday 23:00 local, Monday UTC
+    await set_member(app, cid, m["judy"], left_at=ny(2026, 11, 26, 12))
+    activity[cid].update({(m["gus"], date(2026, 10, 28)): 4, (m["frank"], date(2026, 10, 29)): 2,
+                          (m["dave"], date(2026, 11, 24)): 3, (m["frank"], date(2026, 11, 29)): 1})
+    # W46 and W47
+    await kudos(console, clock, ny(2026, 11, 10, 12), "alice", "kim")
+    await kudos(console, clock, ny(2026, 11, 17, 12), "alice", "bob")
+    await kudos(console, clock, ny(2026, 11, 18, 12), "alice", "carol")
+    # W48
+    await kudos(console, clock, ny(2026, 11, 24, 12), "alice", "bob", "#python")
+    await kudos(console, clock, ny(2026, 11, 25, 12), "carol", "bob")
+    await kudos(console, clock, ny(2026, 11, 25, 13), "carol", "dave")
+    await kudos(console, clock, ny(2026, 11, 26, 12), "erin", "frank")
+    await kudos(console, clock, ny(2026, 11, 26, 13), "erin", "carol")
+    await kudos(console, clock, ny(2026, 11, 29, 23, 30), "alice", "bob", "#seo")  # Monday 04:30 in UTC
+    await kudos(console, clock, ny(2026, 11, 30, 0, 30), "dave", "carol", "#seo")  # W49 already
+    await add_meetup(app, cid, m["alice"], ny(2026, 11, 26, 18),
+                     {m["bob"]: ("yes", True), m["carol"]: ("yes", False), m["dave"]: ("waitlist", False)},
+                     answered_at=ny(2026, 11, 20, 12))  # RSVPs in W47
+    clock.set(PULLED_AT)
+    return cid, m
+
+
+async def _digest(app, cid, label="2026-W48"):
+    async with app.core.uow_factory() as uow:
+        community = await uow.communities.get(cid)
+        week = parse_week(label, PULLED_AT, community.zone)
+        return await build_digest(uow, community, week, PULLED_AT, chart=False), uow
+
+
+async def test_every_number_of_a_known_week(app, week):
+    cid, m = week
+    digest, _ = await _digest(app, cid)
+    weeks = series(digest.history)
+    this, before = weeks[-1], weeks[-2]
+    assert digest.week.label == "2026-W48"
+    assert {k: this[k] for k in ("new", "activated", "active", "retained", "gone_quiet", "left")} == {
+        "new": 2, "activated": 1, "active": 5, "retained": 1, "gone_quiet": 1, "left": 1}
+    assert [x.name for x in digest.history.weeks[-1].joined] == ["henry", "ivy"]
+    assert (this["kudos_given"], this["kudos_givers"], this["kudos_receivers"]) == (6, 3, 4)
+    assert this["recognition_spread"] == pytest.approx(1 / 6)
+    assert (this["meetups_held"], this["rsvp_yes"], this["came_after_yes"], this["waitlist"]) == (1, 2, 1, 1)
+    assert this["show_rate"] == pytest.approx(0.5)
+    # the week before: alice gave 2, and bob, carol and dave answered RSVPs
+    assert (before["kudos_given"], before["active"], before["new"], before["meetups_held"]) == (2, 4, 0, 0)
+    assert change("kudos_given", this["kudos_given"], before["kudos_given"]) == "2 → 6 (small numbers)"
+    assert change("active", 50, 40) == "+25 %"
+    assert len(weeks) == 8
+    assert dict(digest.history.top_tags) == {"python": 1, "seo": 1}
+
+
+async def test_opted_out_members_are_on_no_list_but_still_counted(app, week):
+    cid, m = week
+    digest, _ = await _digest(app, cid)
+    assert top_receivers(digest.history) == [(m["bob"], 3), (m["carol"], 1), (m["dave"], 1)]
+    assert m["frank"] in digest.history.weeks[-1].kudos.received  # counted in the numbers
+    assert [who for who, _ in top_helpers(digest.history)] == [m["bob"], m["carol"], m["kim"]]
+
+
+async def test_the_next_week_starts_at_local_midnight(app, week):
+    cid, m = week
+    digest, _ = await _digest(app, cid, "2026-W49")
+    this = series(digest.history)[-1]
+    assert (this["kudos_given"], this["new"]) == (1, 0)
+    assert digest.history.weeks[-1].kudos.received == {m["carol"]: 1}
+
+
+async def test_actions_come_from_the_data(app, week):
+    cid, m = week
+    digest, _ = await _digest(app, cid)
+    async with app.core.uow_factory() as uow:
+        actions = await plan_actions(uow, cid, digest.history, PULLED_AT)
+    by_kind = {a.kind: a.people for a in actions}
+    assert by_kind == {"not_activated": (m["ivy"],), "unthanked": (m["kim"],), "no_show": (m["carol"],)}
