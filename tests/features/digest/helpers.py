@@ -31,7 +31,7 @@ class StandInActivity:
 
     async def daily_totals(self, community_id: int, since: date, until: date) -> dict[date, tuple[int, int]]:
         days: dict[date, list[int]] = defaultdict(list)
-        for (member, day), count in self.rows[community_id].items():
+        for (_member, day), count in self.rows[community_id].items():
             if since <= day < until:
                 days[day].append(count)
         return {day: (sum(c), len(c)) for day, c in days.items()}
