@@ -122,3 +122,11 @@ async def test_a_changed_time_moves_the_digest_and_the_old_occurrence_sends_noth
     await app.dispatcher.run_due()
     assert len(recorder.sent) == 1
     await app.close()
+
+
+async def test_the_console_says_where_it_wrote_the_chart(console, clock, tmp_path):
+    await _community(console, clock)
+    console.adapter.files_dir = str(tmp_path)
+    printed = await console.say(":as alice", "/digest last")
+    chart = tmp_path / "digest-2026-W48.png"
+    assert f"written to {chart}" in printed and chart.read_bytes()[:4] == b"\x89PNG"
