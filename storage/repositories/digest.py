@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.digest.ports import KudosFacts, MeetupFacts, MemberFacts
@@ -40,50 +40,73 @@ class SqlDigest:
                 found.setdefault(member_id, []).append(done_at)
         return found
 
-    async def actors(self, community_id: int, since: datetime, until: datetime) -> set[int]:
+    async def actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
         k, r, m = KudosRow, RsvpRow, MemberRow
-        givers = (select(k.giver_id).where(k.community_id == community_id, k.revoked_at.is_(None),
-                                           k.created_at >= since, k.created_at < until))
-        rsvps = (select(r.member_id).where(r.community_id == community_id, r.status.in_(ANSWERED),
-                                           r.answered_at >= since, r.answered_at < until))
-        ids = givers.union(rsvps).subquery()
-        rows = await self.s.scalars(
-            select(ids.c[0]).join(m, m.id == ids.c[0]).where(m.community_id == community_id, m.is_bot.is_(False)))
-        return set(rows)
+        found: list[set[int]] = [set() for _ in bounds[1:]]
+        week = _bucket(k.created_at, bounds)
+        givers = await self.s.execute(
+            select(week, k.giver_id).distinct().join(m, m.id == k.giver_id)
+            .where(k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= bounds[0],
+                   k.created_at < bounds[-1], m.is_bot.is_(False)))
+        week = _bucket(r.answered_at, bounds)
+        answered = await self.s.execute(
+            select(week, r.member_id).distinct().join(m, m.id == r.member_id)
+            .where(r.community_id == community_id, r.status.in_(ANSWERED), r.answered_at >= bounds[0],
+                   r.answered_at < bounds[-1], m.is_bot.is_(False)))
+        for index, member_id in [*givers, *answered]:
+            found[index].add(member_id)
+        return found
 
-    async def kudos_week(self, community_id: int, since: datetime, until: datetime,
-                         tag: str | None = None) -> KudosFacts:
+    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[KudosFacts]:
         k = KudosRow
-        where = [k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= since, k.created_at < until]
+        where = [k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= bounds[0],
+                 k.created_at < bounds[-1]]
         if tag is not None:
             tagged = (select(KudosTagRow.kudos_id).join(TagRow, TagRow.id == KudosTagRow.tag_id)
                       .where(KudosTagRow.community_id == community_id, TagRow.community_id == community_id,
                              TagRow.name == tag))
             where.append(k.id.in_(tagged))
-        rows = (await self.s.execute(
-            select(k.receiver_id, func.count(), func.count(distinct(k.giver_id))).where(*where)
-            .group_by(k.receiver_id))).all()
-        givers = await self.s.scalar(select(func.count(distinct(k.giver_id))).where(*where)) if rows else 0
-        return KudosFacts(sum(n for _, n, _ in rows), int(givers or 0), {r: int(n) for r, n, _ in rows})
+        week = _bucket(k.created_at, bounds).label("week")
+        received: list[dict[int, int]] = [{} for _ in bounds[1:]]
+        for index, receiver, n in await self.s.execute(
+                select(week, k.receiver_id, func.count()).where(*where).group_by(week, k.receiver_id)):
+            received[index][receiver] = int(n)
+        givers = dict((await self.s.execute(
+            select(week, func.count(distinct(k.giver_id))).where(*where).group_by(week))).all())
+        return [KudosFacts(sum(r.values()), int(givers.get(i, 0)), r) for i, r in enumerate(received)]
 
-    async def meetup_week(self, community_id: int, since: datetime, until: datetime) -> MeetupFacts:
+    async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
         o, r = OccurrenceRow, RsvpRow
-        held_where = [o.community_id == community_id, o.cancelled_at.is_(None), o.start_at >= since,
-                      o.start_at < until]
-        held = await self.s.scalar(select(func.count()).select_from(o).where(*held_where))
-        recorded = (select(r.occurrence_id).where(r.community_id == community_id, r.attended.is_(True)))
+        in_span = [o.community_id == community_id, o.cancelled_at.is_(None), o.start_at >= bounds[0],
+                   o.start_at < bounds[-1]]
+        week = _bucket(o.start_at, bounds).label("week")
+        held = dict((await self.s.execute(select(week, func.count()).where(*in_span).group_by(week))).all())
+        # an occurrence whose attendance was taken: someone is marked as having come
+        taken = (select(r.occurrence_id.label("id")).where(r.community_id == community_id, r.attended.is_(True))
+                 .distinct().subquery())
         yes = r.status == "yes"
-        row = (await self.s.execute(
-            select(func.coalesce(func.sum(case((yes, 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((and_(yes, o.id.in_(recorded)), 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((and_(yes, r.attended.is_(True)), 1), else_=0)), 0),
-                   func.coalesce(func.sum(case((r.status == "waitlist", 1), else_=0)), 0))
-            .select_from(r).join(o, o.id == r.occurrence_id).where(r.community_id == community_id, *held_where))).one()
-        no_shows = await self.s.scalars(
+        rows = await self.s.execute(
+            select(week, func.sum(case((yes, 1), else_=0)),
+                   func.sum(case((and_(yes, taken.c.id.is_not(None)), 1), else_=0)),
+                   func.sum(case((and_(yes, r.attended.is_(True)), 1), else_=0)),
+                   func.sum(case((r.status == "waitlist", 1), else_=0)))
+            .select_from(r).join(o, o.id == r.occurrence_id).outerjoin(taken, taken.c.id == o.id)
+            .where(r.community_id == community_id, *in_span).group_by(week))
+        sums = {index: [int(v or 0) for v in values] for index, *values in rows}
+        return [MeetupFacts(int(held.get(i, 0)), *sums.get(i, [0, 0, 0, 0])) for i in range(len(bounds) - 1)]
+
+    async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]:
+        """Members who said yes to a meetup held in [since, until) whose attendance was taken, and did not come."""
+        o, r = OccurrenceRow, RsvpRow
+        taken = select(r.occurrence_id).where(r.community_id == community_id, r.attended.is_(True))
+        rows = await self.s.scalars(
             select(r.member_id).distinct().join(o, o.id == r.occurrence_id)
-            .where(r.community_id == community_id, *held_where, yes, r.attended.is_(False), o.id.in_(recorded))
+            .where(r.community_id == community_id, o.community_id == community_id, o.cancelled_at.is_(None),
+                   o.start_at >= since, o.start_at < until, r.status == "yes", r.attended.is_(False),
+                   o.id.in_(taken))
             .order_by(r.member_id))
-        return MeetupFacts(int(held or 0), int(row[0]), int(row[1]), int(row[2]), int(row[3]), tuple(no_shows))
+        return list(rows)
 
     async def top_tags(self, community_id: int, since: datetime, until: datetime, limit: int) -> list[tuple[str, int]]:
         k = KudosRow
@@ -109,3 +132,10 @@ def _chunks(ids: Sequence[int], size: int = 500):
     ids = list(ids)
     for start in range(0, len(ids), size):
         yield ids[start:start + size]
+
+
+def _bucket(column, bounds: Sequence[datetime]):
+    """Which of the weeks [bounds[i], bounds[i + 1]) a time falls in (the query keeps it within them)."""
+    if len(bounds) < 3:
+        return literal(0)
+    return case(*((column < bound, index) for index, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)

@@ -10,7 +10,7 @@ Definitions (CHAOSS names where they exist), each for one local ISO week:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.features.digest.ports import KudosFacts, MeetupFacts, MemberFacts, QuestionWeek
@@ -135,20 +135,23 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
     members = await uow.digest.members_between(community_id, span[0].start, week.end)
     steps = await uow.digest.steps_of(community_id, [m.id for m in members if m.joined_at is not None])
     members = [_with_steps(m, steps.get(m.id, ())) for m in members]
+    bounds = [w.start for w in span] + [week.end]
+    actors = await uow.digest.actors(community_id, bounds)
+    shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
+    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
+    meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
+    meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
     data = []
     for k, w in enumerate(span):
-        active = set(await uow.digest.actors(community_id, w.start, w.end))
+        active = actors[k]
         if activity is not None:
             active |= set(await activity.active_members(community_id, *w.days))
         if questions is not None:
             active |= set(await questions.participants(community_id, w.start, w.end))
-        shown = k >= LOOKBACK  # the older weeks are only looked back at
         data.append(WeekData(
             w, tuple(m for m in members if _within(m.joined_at, w)), tuple(m for m in members if _within(m.left_at, w)),
-            frozenset(active),
-            await uow.digest.kudos_week(community_id, w.start, w.end, tag) if shown else KudosFacts(),
-            await uow.digest.meetup_week(community_id, w.start, w.end) if shown else MeetupFacts(),
-            await questions.question_week(community_id, w.start, w.end, tag) if questions and shown else None))
+            frozenset(active), kudos[k], meetups[k],
+            await questions.question_week(community_id, w.start, w.end, tag) if questions and k >= LOOKBACK else None))
     receivers = set(data[-1].kudos.received)
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
     helpers = {m for w in data[-LOOKBACK - 1:] for m in w.kudos.received} | {m for m, _ in answerers}
@@ -164,6 +167,4 @@ def _within(moment: datetime | None, week: Week) -> bool:
 
 
 def _with_steps(member: MemberFacts, steps: Sequence[datetime]) -> MemberFacts:
-    from dataclasses import replace
-
     return replace(member, steps=tuple(steps))

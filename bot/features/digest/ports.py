@@ -45,11 +45,14 @@ class DigestRepo(Protocol):
         """Members (not bots) who joined or left in [since, until)."""
     async def steps_of(self, community_id: int, member_ids: Sequence[int]) -> dict[int, list[datetime]]:
         """When each of these members did each onboarding step."""
-    async def actors(self, community_id: int, since: datetime, until: datetime) -> set[int]:
-        """Members who gave a live kudos or answered an RSVP in [since, until) (counted actions)."""
-    async def kudos_week(self, community_id: int, since: datetime, until: datetime,
-                         tag: str | None = None) -> KudosFacts: ...
-    async def meetup_week(self, community_id: int, since: datetime, until: datetime) -> MeetupFacts: ...
+    async def actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        """For each week [bounds[i], bounds[i + 1]): members who gave a live kudos or answered an RSVP
+        (counted actions), bots never."""
+    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[KudosFacts]: ...
+    async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
+        """Per week; `no_shows` left empty (see `no_shows`)."""
+    async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...
     async def top_tags(self, community_id: int, since: datetime, until: datetime, limit: int) -> list[tuple[str, int]]:
         """Tags of live kudos in [since, until), most used first."""
     async def opted_out(self, community_id: int, member_ids: Sequence[int]) -> set[int]: ...
