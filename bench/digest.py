@@ -72,15 +72,16 @@ async def main(url: str, scale: float, runs: int) -> None:
         cid = await seed(app, scale)
         print(f"built scale {scale} in {time.perf_counter() - started:.1f} s (questions and activity: skipped,"
               " their tables are not here yet)")
-        times = []
-        for _ in range(runs):
-            started = time.perf_counter()
-            async with app.core.uow_factory() as uow:
-                community = await uow.communities.get(cid)
-                await build_digest(uow, community, parse_week("last", NOW, community.zone), NOW)
-            times.append(time.perf_counter() - started)
-        print(f"{url.split(':')[0]} scale {scale}: digest median {sorted(times)[len(times) // 2] * 1000:.0f} ms,"
-              f" best {min(times) * 1000:.0f} ms over {runs} runs")
+        for chart in (False, True):
+            times = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                async with app.core.uow_factory() as uow:
+                    community = await uow.communities.get(cid)
+                    await build_digest(uow, community, parse_week("last", NOW, community.zone), NOW, chart=chart)
+                times.append(time.perf_counter() - started)
+            print(f"{url.split(':')[0]} scale {scale}, chart {'on' if chart else 'off'}: digest median"
+                  f" {sorted(times)[len(times) // 2] * 1000:.0f} ms, best {min(times) * 1000:.0f} ms over {runs} runs")
     finally:
         await app.close()
 

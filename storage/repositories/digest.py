@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.digest.ports import KudosFacts, MeetupFacts, MemberFacts
+from bot.features.digest.ports import MeetupFacts, MemberFacts
 from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
 from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
@@ -40,25 +40,16 @@ class SqlDigest:
                 found.setdefault(member_id, []).append(done_at)
         return found
 
-    async def actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
-        k, r, m = KudosRow, RsvpRow, MemberRow
-        found: list[set[int]] = [set() for _ in bounds[1:]]
-        week = _bucket(k.created_at, bounds)
-        givers = await self.s.execute(
-            select(week, k.giver_id).distinct().join(m, m.id == k.giver_id)
-            .where(k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= bounds[0],
-                   k.created_at < bounds[-1], m.is_bot.is_(False)))
-        week = _bucket(r.answered_at, bounds)
-        answered = await self.s.execute(
-            select(week, r.member_id).distinct().join(m, m.id == r.member_id)
-            .where(r.community_id == community_id, r.status.in_(ANSWERED), r.answered_at >= bounds[0],
-                   r.answered_at < bounds[-1], m.is_bot.is_(False)))
-        for index, member_id in [*givers, *answered]:
-            found[index].add(member_id)
-        return found
+    async def kudos_given(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[dict[int, int]]:
+        return await self._kudos_by(KudosRow.giver_id, community_id, bounds, tag)
 
-    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
-                          tag: str | None = None) -> list[KudosFacts]:
+    async def kudos_received(self, community_id: int, bounds: Sequence[datetime],
+                             tag: str | None = None) -> list[dict[int, int]]:
+        return await self._kudos_by(KudosRow.receiver_id, community_id, bounds, tag)
+
+    async def _kudos_by(self, who, community_id: int, bounds: Sequence[datetime],
+                        tag: str | None) -> list[dict[int, int]]:
         k = KudosRow
         where = [k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= bounds[0],
                  k.created_at < bounds[-1]]
@@ -68,13 +59,26 @@ class SqlDigest:
                              TagRow.name == tag))
             where.append(k.id.in_(tagged))
         week = _bucket(k.created_at, bounds).label("week")
-        received: list[dict[int, int]] = [{} for _ in bounds[1:]]
-        for index, receiver, n in await self.s.execute(
-                select(week, k.receiver_id, func.count()).where(*where).group_by(week, k.receiver_id)):
-            received[index][receiver] = int(n)
-        givers = dict((await self.s.execute(
-            select(week, func.count(distinct(k.giver_id))).where(*where).group_by(week))).all())
-        return [KudosFacts(sum(r.values()), int(givers.get(i, 0)), r) for i, r in enumerate(received)]
+        found: list[dict[int, int]] = [{} for _ in bounds[1:]]
+        for index, member_id, n in await self.s.execute(select(week, who, func.count()).where(*where)
+                                                        .group_by(week, who)):
+            found[index][member_id] = int(n)
+        return found
+
+    async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        r = RsvpRow
+        found: list[set[int]] = [set() for _ in bounds[1:]]
+        week = _bucket(r.answered_at, bounds)
+        for index, member_id in await self.s.execute(
+                select(week, r.member_id).distinct()
+                .where(r.community_id == community_id, r.status.in_(ANSWERED), r.answered_at >= bounds[0],
+                       r.answered_at < bounds[-1])):
+            found[index].add(member_id)
+        return found
+
+    async def bots(self, community_id: int) -> set[int]:
+        return set(await self.s.scalars(select(MemberRow.id).where(MemberRow.community_id == community_id,
+                                                                   MemberRow.is_bot.is_(True))))
 
     async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
         o, r = OccurrenceRow, RsvpRow

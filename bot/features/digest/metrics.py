@@ -136,9 +136,16 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
     steps = await uow.digest.steps_of(community_id, [m.id for m in members if m.joined_at is not None])
     members = [_with_steps(m, steps.get(m.id, ())) for m in members]
     bounds = [w.start for w in span] + [week.end]
-    actors = await uow.digest.actors(community_id, bounds)
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
-    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
+    given = await uow.digest.kudos_given(community_id, bounds)
+    if tag is not None:
+        given = given[:LOOKBACK] + await uow.digest.kudos_given(community_id, shown_bounds, tag)
+    received = await uow.digest.kudos_received(community_id, shown_bounds, tag)
+    kudos = [KudosFacts()] * LOOKBACK + [KudosFacts(sum(g.values()), len(g), r)
+                                         for g, r in zip(given[LOOKBACK:], received, strict=True)]
+    bots = await uow.digest.bots(community_id)
+    actors = [(set(g) | a) - bots for g, a in zip(given, await uow.digest.rsvp_actors(community_id, bounds),
+                                                  strict=True)]
     meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
     data = []
