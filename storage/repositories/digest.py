@@ -30,14 +30,14 @@ class SqlDigest:
             .order_by(m.joined_at, m.id))
         return [MemberFacts(i, n, j, left, first, opt_out=bool(o)) for i, n, j, left, first, o in rows]
 
-    async def steps_of(self, community_id: int, member_ids: Sequence[int]) -> dict[int, list[datetime]]:
+    async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
+        st, m = OnboardingStepRow, MemberRow
         found: dict[int, list[datetime]] = {}
-        for chunk in _chunks(member_ids):
-            rows = await self.s.execute(
-                select(OnboardingStepRow.member_id, OnboardingStepRow.done_at)
-                .where(OnboardingStepRow.community_id == community_id, OnboardingStepRow.member_id.in_(chunk)))
-            for member_id, done_at in rows:
-                found.setdefault(member_id, []).append(done_at)
+        for member_id, done_at in await self.s.execute(
+                select(st.member_id, st.done_at).join(m, m.id == st.member_id)
+                .where(st.community_id == community_id, m.community_id == community_id, m.joined_at >= since,
+                       m.joined_at < until)):
+            found.setdefault(member_id, []).append(done_at)
         return found
 
     async def kudos_given(self, community_id: int, bounds: Sequence[datetime],
@@ -122,20 +122,10 @@ class SqlDigest:
             .group_by(TagRow.name).order_by(func.count().desc(), TagRow.name).limit(limit))
         return [(name, int(n)) for name, n in rows]
 
-    async def opted_out(self, community_id: int, member_ids: Sequence[int]) -> set[int]:
-        found: set[int] = set()
-        for chunk in _chunks(member_ids):
-            found |= set(await self.s.scalars(
-                select(MemberRow.id).where(MemberRow.community_id == community_id, MemberRow.id.in_(chunk),
-                                           or_(MemberRow.leaderboard_opt_out.is_(True),
-                                               MemberRow.erased_at.is_not(None)))))
-        return found
-
-
-def _chunks(ids: Sequence[int], size: int = 500):
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
+    async def opted_out(self, community_id: int) -> set[int]:
+        return set(await self.s.scalars(
+            select(MemberRow.id).where(MemberRow.community_id == community_id,
+                                       or_(MemberRow.leaderboard_opt_out.is_(True), MemberRow.erased_at.is_not(None)))))
 
 
 def _bucket(column, bounds: Sequence[datetime]):

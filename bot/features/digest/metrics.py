@@ -133,7 +133,7 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
     activity = getattr(uow, "activity", None)
     questions = getattr(uow, "question_metrics", None)
     members = await uow.digest.members_between(community_id, span[0].start, week.end)
-    steps = await uow.digest.steps_of(community_id, [m.id for m in members if m.joined_at is not None])
+    steps = await uow.digest.steps_of(community_id, span[0].start, week.end)
     members = [_with_steps(m, steps.get(m.id, ())) for m in members]
     bounds = [w.start for w in span] + [week.end]
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
@@ -159,14 +159,13 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
             w, tuple(m for m in members if _within(m.joined_at, w)), tuple(m for m in members if _within(m.left_at, w)),
             frozenset(active), kudos[k], meetups[k],
             await questions.question_week(community_id, w.start, w.end, tag) if questions and k >= LOOKBACK else None))
-    receivers = set(data[-1].kudos.received)
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
-    helpers = {m for w in data[-LOOKBACK - 1:] for m in w.kudos.received} | {m for m, _ in answerers}
-    opted = await uow.digest.opted_out(community_id, sorted(receivers | helpers))
-    named = await uow.members.many(community_id, sorted(receivers | helpers))
-    return History(tuple(data), required_steps, activity is not None, questions is not None, frozenset(opted),
-                   names={i: m.name for i, m in named.items()}, top_answerers=answerers,
-                   top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)))
+    history = History(tuple(data), required_steps, activity is not None, questions is not None,
+                      frozenset(await uow.digest.opted_out(community_id)), top_answerers=answerers,
+                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)))
+    shown = sorted({m for m, _ in top_receivers(history)} | {m for m, _ in top_helpers(history)})
+    named = await uow.members.many(community_id, shown)  # only the few a digest names
+    return replace(history, names={i: m.name for i, m in named.items()})
 
 
 def _within(moment: datetime | None, week: Week) -> bool:

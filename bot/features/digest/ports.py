@@ -43,8 +43,8 @@ class MeetupFacts:
 class DigestRepo(Protocol):
     async def members_between(self, community_id: int, since: datetime, until: datetime) -> list[MemberFacts]:
         """Members (not bots) who joined or left in [since, until)."""
-    async def steps_of(self, community_id: int, member_ids: Sequence[int]) -> dict[int, list[datetime]]:
-        """When each of these members did each onboarding step."""
+    async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
+        """When each member who joined in [since, until) did each onboarding step."""
     # Per week [bounds[i], bounds[i + 1]): member -> live kudos given (received), and who answered an RSVP
     async def kudos_given(self, community_id: int, bounds: Sequence[datetime],
                           tag: str | None = None) -> list[dict[int, int]]: ...
@@ -57,7 +57,8 @@ class DigestRepo(Protocol):
     async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...
     async def top_tags(self, community_id: int, since: datetime, until: datetime, limit: int) -> list[tuple[str, int]]:
         """Tags of live kudos in [since, until), most used first."""
-    async def opted_out(self, community_id: int, member_ids: Sequence[int]) -> set[int]: ...
+    async def opted_out(self, community_id: int) -> set[int]:
+        """Members who are on no leaderboard: opted out, or erased."""
 
 
 class ActivityRepo(Protocol):
