@@ -77,3 +77,10 @@ async def add_meetup(app, community_id: int, creator: int, start: datetime, answ
             s.add(RsvpRow(community_id=community_id, occurrence_id=occurrence.id, member_id=member, status=status,
                           answered_at=answered_at, attended=came))
         await uow.commit()
+
+
+async def add_steps(app, community_id: int, member_id: int, steps: dict[str, datetime]) -> None:
+    async with app.core.uow_factory() as uow:
+        for step, at in steps.items():
+            await uow.onboarding.mark_step(community_id, member_id, step, at)
+        await uow.commit()

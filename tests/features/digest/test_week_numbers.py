@@ -11,7 +11,7 @@ from bot.features.digest.feature import build_digest
 from bot.features.digest.metrics import series, top_helpers, top_receivers
 from bot.features.digest.render import change
 from bot.features.digest.weeks import parse_week
-from tests.features.digest.helpers import add_meetup, ids, install_activity, ny, set_member
+from tests.features.digest.helpers import add_meetup, add_steps, ids, install_activity, ny, set_member
 
 PULLED_AT = datetime(2026, 12, 1, 15, tzinfo=UTC)  # Tuesday of W49
 LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)
@@ -28,7 +28,7 @@ async def week(app, console, clock, monkeypatch):
     activity = install_activity(monkeypatch)
     clock.set(datetime(2026, 10, 1, tzinfo=UTC))
     await console.say(":as alice", "/settings zone America/New_York")
-    people = ["bob", "carol", "dave", "erin", "frank", "gus", "henry", "ivy", "judy", "kim"]
+    people = ["bob", "carol", "dave", "erin", "frank", "gus", "henry", "ivy", "judy", "kim", "lea", "max"]
     for name in people:
         await console.say(f":as {name}", "/help")
     await console.say(":as frank", "/leaderboard optout")
@@ -39,6 +39,13 @@ async def week(app, console, clock, monkeypatch):
     await set_member(app, cid, m["henry"], joined_at=ny(2026, 11, 25, 9), first_message_at=ny(2026, 11, 26, 9))
     await set_member(app, cid, m["ivy"], joined_at=ny(2026, 11, 29, 23))  # Sunday 23:00 local, Monday UTC
     await set_member(app, cid, m["judy"], left_at=ny(2026, 11, 26, 12))
+    # lea finished every onboarding step within 7 days of joining; max finished the last one a day too late
+    await set_member(app, cid, m["lea"], joined_at=ny(2026, 11, 23, 9))
+    await set_member(app, cid, m["max"], joined_at=ny(2026, 11, 23, 9))
+    await add_steps(app, cid, m["lea"], {"intro": ny(2026, 11, 23, 10), "interests": ny(2026, 11, 24, 10),
+                                         "guidelines": ny(2026, 11, 30, 8, 59)})
+    await add_steps(app, cid, m["max"], {"intro": ny(2026, 11, 23, 10), "interests": ny(2026, 11, 24, 10),
+                                         "guidelines": ny(2026, 12, 1, 10)})
     activity[cid].update({(m["gus"], date(2026, 10, 28)): 4, (m["frank"], date(2026, 10, 29)): 2,
                           (m["dave"], date(2026, 11, 24)): 3, (m["frank"], date(2026, 11, 29)): 1})
     # W46 and W47
@@ -74,8 +81,8 @@ async def test_every_number_of_a_known_week(app, week):
     this, before = weeks[-1], weeks[-2]
     assert digest.week.label == "2026-W48"
     assert {k: this[k] for k in ("new", "activated", "active", "retained", "gone_quiet", "left")} == {
-        "new": 2, "activated": 1, "active": 5, "retained": 1, "gone_quiet": 1, "left": 1}
-    assert [x.name for x in digest.history.weeks[-1].joined] == ["henry", "ivy"]
+        "new": 4, "activated": 2, "active": 5, "retained": 1, "gone_quiet": 1, "left": 1}
+    assert [x.name for x in digest.history.weeks[-1].joined] == ["lea", "max", "henry", "ivy"]
     assert (this["kudos_given"], this["kudos_givers"], this["kudos_receivers"]) == (6, 3, 4)
     assert this["recognition_spread"] == pytest.approx(1 / 6)
     assert (this["meetups_held"], this["rsvp_yes"], this["came_after_yes"], this["waitlist"]) == (1, 2, 1, 1)
@@ -110,4 +117,4 @@ async def test_actions_come_from_the_data(app, week):
     async with app.core.uow_factory() as uow:
         actions = await plan_actions(uow, cid, digest.history, PULLED_AT)
     by_kind = {a.kind: a.people for a in actions}
-    assert by_kind == {"not_activated": (m["ivy"],), "unthanked": (m["kim"],), "no_show": (m["carol"],)}
+    assert by_kind == {"not_activated": (m["max"], m["ivy"]), "unthanked": (m["kim"],), "no_show": (m["carol"],)}
