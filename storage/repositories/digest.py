@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.digest.ports import MeetupFacts, MemberFacts
+from bot.features.digest.ports import TOP_RECEIVERS, KudosFacts, MeetupFacts, MemberFacts
 from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
 from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
@@ -40,30 +40,54 @@ class SqlDigest:
             found.setdefault(member_id, []).append(done_at)
         return found
 
-    async def kudos_given(self, community_id: int, bounds: Sequence[datetime],
-                          tag: str | None = None) -> list[dict[int, int]]:
-        return await self._kudos_by(KudosRow.giver_id, community_id, bounds, tag)
-
-    async def kudos_received(self, community_id: int, bounds: Sequence[datetime],
-                             tag: str | None = None) -> list[dict[int, int]]:
-        return await self._kudos_by(KudosRow.receiver_id, community_id, bounds, tag)
-
-    async def _kudos_by(self, who, community_id: int, bounds: Sequence[datetime],
-                        tag: str | None) -> list[dict[int, int]]:
+    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[KudosFacts]:
         k = KudosRow
-        where = [k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= bounds[0],
-                 k.created_at < bounds[-1]]
+        where = self._live(community_id, bounds[0], bounds[-1], tag)
+        week = _bucket(k.created_at, bounds).label("week")
+        totals = {index: (int(n), int(g), int(r)) for index, n, g, r in await self.s.execute(
+            select(week, func.count(), func.count(distinct(k.giver_id)), func.count(distinct(k.receiver_id)))
+            .where(*where).group_by(week))}
+        per_receiver = select(week, k.receiver_id.label("member"), func.count().label("n")).where(*where) \
+            .group_by(week, k.receiver_id).subquery()
+        rank = func.row_number().over(partition_by=per_receiver.c.week,
+                                      order_by=(per_receiver.c.n.desc(), per_receiver.c.member)).label("rank")
+        ranked = select(per_receiver, rank).subquery()
+        top: list[dict[int, int]] = [{} for _ in bounds[1:]]
+        for index, member, n in await self.s.execute(
+                select(ranked.c.week, ranked.c.member, ranked.c.n).where(ranked.c.rank <= TOP_RECEIVERS)):
+            top[index][member] = int(n)
+        return [KudosFacts(*totals.get(i, (0, 0, 0)), top[i]) for i in range(len(bounds) - 1)]
+
+    async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        k = KudosRow
+        week = _bucket(k.created_at, bounds)
+        found: list[set[int]] = [set() for _ in bounds[1:]]
+        for index, member_id in await self.s.execute(
+                select(week, k.giver_id).distinct().where(*self._live(community_id, bounds[0], bounds[-1]))):
+            found[index].add(member_id)
+        return found
+
+    async def received(self, community_id: int, since: datetime, until: datetime, *,
+                       member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
+        k = KudosRow
+        query = select(k.receiver_id, func.count()).where(*self._live(community_id, since, until))
+        if member_ids is not None:
+            query = query.where(k.receiver_id.in_(list(member_ids)))
+        else:
+            query = query.limit(limit)
+        rows = await self.s.execute(query.group_by(k.receiver_id).order_by(func.count().desc(), k.receiver_id))
+        return [(member, int(n)) for member, n in rows]
+
+    def _live(self, community_id: int, since: datetime, until: datetime, tag: str | None = None) -> list:
+        k = KudosRow
+        where = [k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= since, k.created_at < until]
         if tag is not None:
             tagged = (select(KudosTagRow.kudos_id).join(TagRow, TagRow.id == KudosTagRow.tag_id)
                       .where(KudosTagRow.community_id == community_id, TagRow.community_id == community_id,
                              TagRow.name == tag))
             where.append(k.id.in_(tagged))
-        week = _bucket(k.created_at, bounds).label("week")
-        found: list[dict[int, int]] = [{} for _ in bounds[1:]]
-        for index, member_id, n in await self.s.execute(select(week, who, func.count()).where(*where)
-                                                        .group_by(week, who)):
-            found[index][member_id] = int(n)
-        return found
+        return where
 
     async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
         r = RsvpRow

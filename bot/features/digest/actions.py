@@ -44,8 +44,7 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
             lines.append(f"{m.name} (buddy: {buddy})" if buddy else m.name)
         actions.append(Action("not_activated", "Not active yet after joining: " + ", ".join(lines)
                               + ". A hello from their buddy helps.", tuple(m.id for m in waiting[:NAMED])))
-    thanked = history.weeks[-1].kudos.received
-    unthanked = [m for m, _ in top_helpers(history) if thanked.get(m, 0) == 0]
+    unthanked = [m for m, _ in top_helpers(history) if history.helpers_thanked.get(m, 0) == 0]
     if unthanked:
         names = [history.names.get(m, "?") for m in unthanked]
         actions.append(Action("unthanked", "Helped a lot, thanked by nobody this week: " + ", ".join(names)

@@ -48,6 +48,8 @@ class History:
     names: Mapping[int, str] = field(default_factory=dict)
     top_answerers: tuple[tuple[int, int], ...] = ()
     top_tags: tuple[tuple[str, int], ...] = ()
+    thanked_before: tuple[tuple[int, int], ...] = ()  # most thanked in the 4 weeks before, most first
+    helpers_thanked: Mapping[int, int] = field(default_factory=dict)  # kudos the top helpers got this week
 
 
 def activated(member: MemberFacts, required_steps: int) -> bool:
@@ -59,13 +61,12 @@ def activated(member: MemberFacts, required_steps: int) -> bool:
     return posted or onboarded
 
 
-def spread(received: Mapping[int, int]) -> float | None:
+def spread(kudos: KudosFacts) -> float | None:
     """Share of kudos received not going to the top 3 receivers (None: no kudos)."""
-    total = sum(received.values())
-    if not total:
+    if not kudos.given:
         return None
-    top = sum(sorted(received.values(), reverse=True)[:TOP])
-    return (total - top) / total
+    top = sum(sorted(kudos.received.values(), reverse=True)[:TOP])
+    return (kudos.given - top) / kudos.given
 
 
 def numbers(history: History, index: int) -> dict[str, float | int | None]:
@@ -84,8 +85,8 @@ def numbers(history: History, index: int) -> dict[str, float | int | None]:
         "left": len(this.left),
         "kudos_given": this.kudos.given,
         "kudos_givers": this.kudos.givers,
-        "kudos_receivers": len(this.kudos.received),
-        "recognition_spread": spread(this.kudos.received),
+        "kudos_receivers": this.kudos.receivers,
+        "recognition_spread": spread(this.kudos),
         "meetups_held": this.meetups.held,
         "rsvp_yes": this.meetups.said_yes,
         "came_after_yes": this.meetups.came_after_yes,
@@ -117,12 +118,7 @@ def top_helpers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
     if history.has_questions:
         ranked = [(m, n) for m, n in history.top_answerers if m not in history.opted_out]
     else:
-        totals: dict[int, int] = {}
-        for week in history.weeks[-LOOKBACK - 1:-1]:
-            for member, count in week.kudos.received.items():
-                totals[member] = totals.get(member, 0) + count
-        ranked = sorted(((m, n) for m, n in totals.items() if m not in history.opted_out),
-                        key=lambda x: (-x[1], x[0]))
+        ranked = [(m, n) for m, n in history.thanked_before if m not in history.opted_out]
     return ranked[:limit]
 
 
@@ -137,12 +133,8 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
     members = [_with_steps(m, steps.get(m.id, ())) for m in members]
     bounds = [w.start for w in span] + [week.end]
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
-    given = await uow.digest.kudos_given(community_id, bounds)
-    if tag is not None:
-        given = given[:LOOKBACK] + await uow.digest.kudos_given(community_id, shown_bounds, tag)
-    received = await uow.digest.kudos_received(community_id, shown_bounds, tag)
-    kudos = [KudosFacts()] * LOOKBACK + [KudosFacts(sum(g.values()), len(g), r)
-                                         for g, r in zip(given[LOOKBACK:], received, strict=True)]
+    given = await uow.digest.kudos_givers(community_id, bounds)
+    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
     bots = await uow.digest.bots(community_id)
     actors = [(set(g) | a) - bots for g, a in zip(given, await uow.digest.rsvp_actors(community_id, bounds),
                                                   strict=True)]
@@ -160,12 +152,15 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
             frozenset(active), kudos[k], meetups[k],
             await questions.question_week(community_id, w.start, w.end, tag) if questions and k >= LOOKBACK else None))
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
+    before = shifted(week, -LOOKBACK, zone).start
     history = History(tuple(data), required_steps, activity is not None, questions is not None,
                       frozenset(await uow.digest.opted_out(community_id)), top_answerers=answerers,
-                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)))
-    shown = sorted({m for m, _ in top_receivers(history)} | {m for m, _ in top_helpers(history)})
-    named = await uow.members.many(community_id, shown)  # only the few a digest names
-    return replace(history, names={i: m.name for i, m in named.items()})
+                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)),
+                      thanked_before=tuple(await uow.digest.received(community_id, before, week.start)))
+    helpers = [m for m, _ in top_helpers(history)]
+    thanked = dict(await uow.digest.received(community_id, week.start, week.end, member_ids=helpers))
+    named = await uow.members.many(community_id, sorted({m for m, _ in top_receivers(history)} | set(helpers)))
+    return replace(history, names={i: m.name for i, m in named.items()}, helpers_thanked=thanked)
 
 
 def _within(moment: datetime | None, week: Week) -> bool:

@@ -27,7 +27,11 @@ class MemberFacts:
 class KudosFacts:
     given: int = 0
     givers: int = 0
-    received: dict[int, int] = field(default_factory=dict)  # receiver -> live kudos in the week
+    receivers: int = 0
+    received: dict[int, int] = field(default_factory=dict)  # the top receivers (at most TOP_RECEIVERS) -> kudos
+
+
+TOP_RECEIVERS = 10
 
 
 @dataclass(frozen=True)
@@ -45,11 +49,14 @@ class DigestRepo(Protocol):
         """Members (not bots) who joined or left in [since, until)."""
     async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
         """When each member who joined in [since, until) did each onboarding step."""
-    # Per week [bounds[i], bounds[i + 1]): member -> live kudos given (received), and who answered an RSVP
-    async def kudos_given(self, community_id: int, bounds: Sequence[datetime],
-                          tag: str | None = None) -> list[dict[int, int]]: ...
-    async def kudos_received(self, community_id: int, bounds: Sequence[datetime],
-                             tag: str | None = None) -> list[dict[int, int]]: ...
+    # Per week [bounds[i], bounds[i + 1]) (live kudos only):
+    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[KudosFacts]:
+        """Given, distinct givers and receivers, and the top receivers."""
+    async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]: ...
+    async def received(self, community_id: int, since: datetime, until: datetime, *,
+                       member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
+        """(member, live kudos received) in [since, until), most first: of these members, or the top `limit`."""
     async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]: ...
     async def bots(self, community_id: int) -> set[int]: ...
     async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:

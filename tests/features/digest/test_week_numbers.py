@@ -100,6 +100,7 @@ async def test_opted_out_members_are_on_no_list_but_still_counted(app, week):
     digest, _ = await _digest(app, cid)
     assert top_receivers(digest.history) == [(m["bob"], 3), (m["carol"], 1), (m["dave"], 1)]
     assert m["frank"] in digest.history.weeks[-1].kudos.received  # counted in the numbers
+    assert series(digest.history)[-1]["kudos_receivers"] == 4
     assert [who for who, _ in top_helpers(digest.history)] == [m["bob"], m["carol"], m["kim"]]
 
 
