@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
@@ -42,22 +43,28 @@ class SqlDigest:
 
     async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
                           tag: str | None = None) -> list[KudosFacts]:
+        """One pass over the kudos: per week and receiver, then ranked and totalled per week by window functions;
+        distinct givers from `kudos_givers` unless a tag narrows the kudos."""
         k = KudosRow
         where = self._live(community_id, bounds[0], bounds[-1], tag)
         week = _bucket(k.created_at, bounds).label("week")
-        totals = {index: (int(n), int(g), int(r)) for index, n, g, r in await self.s.execute(
-            select(week, func.count(), func.count(distinct(k.giver_id)), func.count(distinct(k.receiver_id)))
-            .where(*where).group_by(week))}
-        per_receiver = select(week, k.receiver_id.label("member"), func.count().label("n")).where(*where) \
+        per = select(week, k.receiver_id.label("member"), func.count().label("n")).where(*where) \
             .group_by(week, k.receiver_id).subquery()
-        rank = func.row_number().over(partition_by=per_receiver.c.week,
-                                      order_by=(per_receiver.c.n.desc(), per_receiver.c.member)).label("rank")
-        ranked = select(per_receiver, rank).subquery()
-        top: list[dict[int, int]] = [{} for _ in bounds[1:]]
-        for index, member, n in await self.s.execute(
-                select(ranked.c.week, ranked.c.member, ranked.c.n).where(ranked.c.rank <= TOP_RECEIVERS)):
-            top[index][member] = int(n)
-        return [KudosFacts(*totals.get(i, (0, 0, 0)), top[i]) for i in range(len(bounds) - 1)]
+        by_week = {"partition_by": per.c.week}
+        ranked = select(per, func.row_number().over(**by_week, order_by=(per.c.n.desc(), per.c.member)).label("rank"),
+                        func.sum(per.c.n).over(**by_week).label("given"),
+                        func.count().over(**by_week).label("receivers")).subquery()
+        facts = [KudosFacts() for _ in bounds[1:]]
+        for index, member, n, given, receivers in await self.s.execute(
+                select(ranked.c.week, ranked.c.member, ranked.c.n, ranked.c.given, ranked.c.receivers)
+                .where(ranked.c.rank <= TOP_RECEIVERS)):
+            facts[index].received[member] = int(n)
+            facts[index] = replace(facts[index], given=int(given), receivers=int(receivers))
+        if tag is not None:
+            givers = dict((await self.s.execute(
+                select(week, func.count(distinct(k.giver_id))).where(*where).group_by(week))).all())
+            facts = [replace(f, givers=int(givers.get(i, 0))) for i, f in enumerate(facts)]
+        return facts
 
     async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
         k = KudosRow

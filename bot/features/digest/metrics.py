@@ -135,6 +135,8 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
     given = await uow.digest.kudos_givers(community_id, bounds)
     kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
+    if tag is None:
+        kudos = [replace(f, givers=len(g)) for f, g in zip(kudos, given, strict=True)]
     bots = await uow.digest.bots(community_id)
     actors = [(set(g) | a) - bots for g, a in zip(given, await uow.digest.rsvp_actors(community_id, bounds),
                                                   strict=True)]

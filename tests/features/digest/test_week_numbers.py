@@ -119,3 +119,14 @@ async def test_actions_come_from_the_data(app, week):
         actions = await plan_actions(uow, cid, digest.history, PULLED_AT)
     by_kind = {a.kind: a.people for a in actions}
     assert by_kind == {"not_activated": (m["max"], m["ivy"]), "unthanked": (m["kim"],), "no_show": (m["carol"],)}
+
+
+async def test_a_tag_narrows_the_kudos_numbers(app, week):
+    cid, m = week
+    async with app.core.uow_factory() as uow:
+        community = await uow.communities.get(cid)
+        digest = await build_digest(uow, community, parse_week("2026-W48", PULLED_AT, community.zone), PULLED_AT,
+                                    tag="seo", chart=False)
+    this = series(digest.history)[-1]
+    assert (this["kudos_given"], this["kudos_givers"], this["kudos_receivers"]) == (1, 1, 1)
+    assert this["active"] == 5  # activity is not narrowed by a tag
