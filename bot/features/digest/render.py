@@ -46,8 +46,10 @@ def change(key: str, now: float | int | None, before: float | int | None) -> str
         return f"{points:+d} points" if points else "no change"
     if now == before:
         return "no change"
-    if max(abs(now), abs(before)) < SMALL or before == 0:
+    if max(abs(now), abs(before)) < SMALL:
         return f"{shown(key, before)} → {shown(key, now)} (small numbers)"
+    if before == 0:  # no percentage of nothing
+        return f"{shown(key, before)} → {shown(key, now)}"
     return f"{round(100 * (now - before) / before):+d} %"
 
 
