@@ -52,7 +52,7 @@ def parse_week(text: str | None, now: datetime, zone_name: str) -> Week:
     if wanted == "last":
         return shifted(current, -1, zone_name)
     match = _ISO.fullmatch(wanted)
-    if match:
+    if match and 2000 <= int(match[1]) <= 2999:  # a digest reads 11 weeks back: year 1 would overflow
         try:
             return week_of(date.fromisocalendar(int(match[1]), int(match[2]), 1), zone_name)
         except ValueError:

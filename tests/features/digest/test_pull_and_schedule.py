@@ -60,7 +60,7 @@ async def test_the_digest_is_posted_in_the_channel_or_only_to_the_asker(console,
     assert "digest-2026-W49.png" in printed
 
 
-@pytest.mark.parametrize("typed", ["2026-W60", "someday", "2027-W02", "last this"])
+@pytest.mark.parametrize("typed", ["2026-W60", "someday", "2027-W02", "last this", "0001-W01", "9999-W52"])
 async def test_a_week_that_is_not_one_is_refused(console, clock, typed):
     await _community(console, clock)
     printed = await console.say(":as alice", f"/digest {typed}")
