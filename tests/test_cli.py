@@ -107,3 +107,27 @@ def test_secrets_and_passwords_never_reach_the_logs(tmp_path):
     result = copbot("db", "upgrade", "--config", str(tmp_path / "fast.toml"), env={"DATABASE_URL": url})
     assert result.returncode != 0
     assert "s3cret-pass" not in result.stdout + result.stderr
+
+
+def test_digest_writes_text_json_csv_and_the_chart(tmp_path):
+    import json
+    from datetime import UTC, datetime
+
+    db = tmp_path / "community.db"
+    copbot("console", "--db", str(db), stdin=":as alice\n/kudos @bob thanks #seo\n:as carol\n/kudos @bob thanks\n")
+    env = {"DATABASE_URL": f"sqlite+aiosqlite:///{db}"}
+    missing = copbot("digest", "--community", "nowhere", "--out", str(tmp_path / "out"), env=env)
+    assert missing.returncode == 1 and "nowhere" in missing.stderr
+    name = re.search(r"communities: ([^)]+)\)", missing.stderr)[1].split(", ")[0]
+    year, week, _ = datetime.now(UTC).isocalendar()
+    label = f"{year}-W{week:02d}"
+    result = copbot("digest", "--community", name, "--week", label, "--out", str(tmp_path / "out"), env=env)
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == [f"digest-{label}.{ext}" for ext in ("csv", "json", "png", "txt")]
+    assert all(str(tmp_path / "out" / f) in result.stdout for f in written)
+    data = json.loads((tmp_path / "out" / f"digest-{label}.json").read_text())
+    assert data["weeks"][-1]["kudos_given"] == 2 and data["weeks"][-1]["kudos_givers"] == 2
+    assert data["top_receivers"] == [{"name": "bob", "kudos": 2}]
+    assert f"{label},kudos_given,2" in (tmp_path / "out" / f"digest-{label}.csv").read_text().splitlines()
+    assert (tmp_path / "out" / f"digest-{label}.png").read_bytes()[:4] == b"\x89PNG"

@@ -104,6 +104,12 @@ def _parser() -> argparse.ArgumentParser:
     ics.add_argument("--out", metavar="FILE", help="where to write it (default: standard output)")
     ics.set_defaults(handler=_meetups_ics, log_level="WARNING")
 
+    digest = command("digest", "Write a community's weekly digest as text, JSON, CSV and a PNG chart.", _digest,
+                     log_level="WARNING")
+    digest.add_argument("--community", required=True, metavar="NAME", help="the community's name")
+    digest.add_argument("--week", metavar="YYYY-Www", help="an ISO week like 2026-W48 (default: last week)")
+    digest.add_argument("--out", required=True, metavar="DIR", help="the folder to write the files to")
+
     export = command("export", "Write one community's data as JSON to standard output (a backup, or a move).",
                      _export, log_level="WARNING")
     export.add_argument("--community", required=True, metavar="NAME", help="the community's name")
@@ -156,6 +162,36 @@ def _meetups_ics(args) -> int:
         print(f"wrote {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(feed)
+    return 0
+
+
+def _digest(args) -> int:
+    from adapters.app.bootstrap import build
+    from bot.errors import Refusal
+    from bot.features.digest.export import digest_files
+
+    async def go() -> dict[str, bytes]:
+        app = await build(_config(args))
+        try:
+            return await digest_files(app.core.uow_factory, args.community, args.week, app.core.clock.now())
+        finally:
+            await app.close()
+
+    try:
+        files = asyncio.run(go())
+    except Refusal as refusal:
+        print(f"copbot: {refusal.message}", file=sys.stderr)
+        return 1
+    try:
+        os.makedirs(args.out, exist_ok=True)
+        for name, content in files.items():
+            path = os.path.join(args.out, name)
+            with open(path, "wb") as out:
+                out.write(content)
+            print(f"wrote {path}")
+    except OSError as error:
+        raise StartupError(f"cannot write to {args.out}: {(error.strerror or str(error)).lower()}; "
+                           "give a folder you may write to") from None
     return 0
 
 

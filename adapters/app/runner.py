@@ -9,6 +9,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 import threading
 
 import aiohttp
@@ -31,7 +32,8 @@ STOP_DEADLINE = 9.0
 
 async def serve_console(config: Config, speaker: str = "you") -> int:
     app = await build(config)
-    console = ConsoleAdapter(app.core, app.dispatcher.run_due, zone=config.defaults.zone, speaker=speaker)
+    console = ConsoleAdapter(app.core, app.dispatcher.run_due, zone=config.defaults.zone, speaker=speaker,
+                             files_dir=os.path.join(tempfile.gettempdir(), "copbot-files"))
     app.outbound.add(CONSOLE, console)
     clock = DispatchClock(app.dispatcher, app.pruner)
     app.core.on_commit(clock.wake)

@@ -69,6 +69,7 @@ class ConsoleAdapter:
     workspace_name: str = "Local community"
     speaker: str = "you"
     channel: str = "general"
+    files_dir: str | None = None  # where attached files (a chart, an .ics) are written; None: only named
     messages: dict[str, Printed] = field(default_factory=dict)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _introduced: bool = False
@@ -224,7 +225,7 @@ class ConsoleAdapter:
                direct: bool = False, zone: str | None = None, thread: str | None = None) -> str:
         message_id = f"m{next(self._ids)}"
         self.messages[message_id] = Printed(author, channel, reply.text, reply.buttons, thread)
-        body = render(reply, zone or self.zone)
+        body = render(reply, zone or self.zone, self.files_dir)
         if direct or reply.visibility is Visibility.DIRECT:
             where = f"DM to {channel.lstrip('@') if direct else to}"
         elif reply.visibility is Visibility.EPHEMERAL:

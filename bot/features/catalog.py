@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from bot.context import Feature
 from bot.features import activity, kudos, leaderboard, members, welcome
+from bot.features.digest import feature as digest
 from bot.features.meetups import feature as meetups
 from bot.settings import compose_settings
 
 
 def all_features() -> list[Feature]:
-    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE, meetups.FEATURE,
-            activity.FEATURE]
+    return [
+        kudos.FEATURE,
+        leaderboard.FEATURE,
+        members.FEATURE,
+        welcome.FEATURE,
+        meetups.FEATURE,
+        activity.FEATURE,
+        digest.FEATURE,
+    ]
 
 
 # Every feature's settings section as the one flat model a community holds (and the store reads back).

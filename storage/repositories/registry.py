@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.activity import SqlActivity
+from storage.repositories.digest import SqlDigest
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.meetups import SqlMeetups
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
@@ -15,6 +16,7 @@ from storage.repositories.welcome import SqlInterests, SqlOnboarding
 FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "activity": SqlActivity,
     "kudos": SqlKudos,
+    "digest": SqlDigest,
     "meetups": SqlMeetups,
     "onboarding": SqlOnboarding,
     "interests": SqlInterests,

@@ -32,10 +32,10 @@ def command(name: str, **kw) -> dict:
 
 
 async def test_a_slow_command_defers_and_is_answered_from_the_outbox(app, fake, copbot, running, answer):
-    app.core.book.add(spec("digest", Reply.public("Here is your digest"), slow=True))
+    app.core.book.add(spec("report", Reply.public("Here is your digest"), slow=True))  # /digest is the feature's
     app.core.book.add(spec("quiet", Reply.ephemeral("just for you"), slow=True, visibility=Visibility.EPHEMERAL))
     async with running(copbot()):
-        loud = command("digest")
+        loud = command("report")
         deferred = await answer(loud)
         assert deferred["type"] == 5 and not deferred["data"].get("flags", 0) & EPHEMERAL
         quiet = command("quiet")

@@ -1,0 +1,76 @@
+"""At most 5 actions under the numbers, each naming the people involved and the command that acts on it.
+Every action comes from the data: no data, no action."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.features.digest.metrics import History, activated, top_helpers
+from bot.ports import UnitOfWork
+from bot.reply import stamp
+
+MAX_ACTIONS = 5
+WAITING = timedelta(hours=48)
+NAMED = 5  # people named in one action, at most
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str  # unanswered | not_activated | unthanked | no_show
+    text: str
+    people: tuple[int, ...]  # member ids involved
+    label: str = ""
+    command: str = ""  # a core command line a button runs
+
+
+async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now: datetime) -> list[Action]:
+    actions: list[Action] = []
+    questions = getattr(uow, "question_metrics", None)
+    if questions is not None:
+        for q in await questions.unanswered_since(community_id, now - WAITING, 2):
+            helper = await questions.suggested_helper(community_id, q.tags)
+            who = await _names(uow, community_id, [helper] if helper else [])
+            ask = f": ask {who[0]}" if who else ""
+            actions.append(Action("unanswered", f"Question #{q.number} “{q.title[:80]}” has had no answer since"
+                                  f" {stamp(q.asked_at, 'f')}{ask}.", (q.asker_id, *([helper] if helper else [])),
+                                  f"Question #{q.number}", f"question show {q.number}"))
+    waiting = [m for w in history.weeks[-2:] for m in w.joined
+               if m.left_at is None and not activated(m, history.required_steps)]
+    if waiting:
+        lines = []
+        for m in waiting[:NAMED]:
+            buddy = await _buddy(uow, community_id, m.id)
+            lines.append(f"{m.name} (buddy: {buddy})" if buddy else m.name)
+        actions.append(Action("not_activated", "Not active yet after joining: " + ", ".join(lines)
+                              + ". A hello from their buddy helps.", tuple(m.id for m in waiting[:NAMED])))
+    unthanked = [m for m, _ in top_helpers(history) if history.helpers_thanked.get(m, 0) == 0]
+    if unthanked:
+        names = [history.names.get(m, "?") for m in unthanked]
+        actions.append(Action("unthanked", "Helped a lot, thanked by nobody this week: " + ", ".join(names)
+                              + ". `/kudos` them?", tuple(unthanked), "Give kudos", "kudos"))
+    no_shows = history.weeks[-1].meetups.no_shows
+    if no_shows:
+        names = await _names(uow, community_id, list(no_shows[:NAMED]))
+        actions.append(Action("no_show", "Said yes and did not come: " + ", ".join(names)
+                              + ". Invite them to the next one.", tuple(no_shows[:NAMED]), "Meetups", "meetup list"))
+    return actions[:MAX_ACTIONS]
+
+
+async def _names(uow: UnitOfWork, community_id: int, ids: list[int]) -> list[str]:
+    found = await uow.members.many(community_id, ids)
+    return [found[i].name for i in ids if i in found]
+
+
+async def _buddy(uow: UnitOfWork, community_id: int, member_id: int) -> str | None:
+    """Their paired buddy, else someone active who follows one of their interests, else a champion."""
+    onboarding = await uow.onboarding.get(community_id, member_id)
+    if onboarding is not None and onboarding.buddy_id is not None:
+        return (await _names(uow, community_id, [onboarding.buddy_id]) or [None])[0]
+    tags = [t for name in await uow.interests.followed(community_id, member_id)
+            if (t := await uow.tags.find(community_id, name)) is not None]
+    sharing = [m for m in await uow.interests.followers(community_id, tags) if m.id != member_id
+               and m.first_message_at is not None] if tags else []
+    champions = [m for m in await uow.onboarding.champions(community_id) if m.id != member_id]
+    pick = (sharing or champions or [None])[0]
+    return pick.name if pick else None

@@ -1,0 +1,173 @@
+"""The digest's numbers: read once per week through the repositories, then computed by pure functions.
+
+Definitions (CHAOSS names where they exist), each for one local ISO week:
+- new: members who joined; activated: those of them who posted (first message) or finished onboarding within
+  7 days of joining; active: members with >= 1 message or a counted action (kudos given, RSVP, question or answer);
+- retained: members who joined 4 weeks earlier and are active this week; gone quiet: active 4 weeks earlier and
+  not since; left: members who left;
+- recognition spread: the share of kudos received that did not go to the week's top 3 receivers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from bot.features.digest.ports import KudosFacts, MeetupFacts, MemberFacts, QuestionWeek
+from bot.features.digest.weeks import Week, shifted
+from bot.ports import UnitOfWork
+
+ACTIVATION = timedelta(days=7)
+SHOWN_WEEKS = 8  # the chart's span; numbers are computed for each of these weeks
+LOOKBACK = 4  # retained and gone quiet look 4 weeks back
+TOP = 3
+
+
+@dataclass(frozen=True)
+class WeekData:
+    """Everything read for one week."""
+
+    week: Week
+    joined: tuple[MemberFacts, ...]
+    left: tuple[MemberFacts, ...]
+    active: frozenset[int]
+    kudos: KudosFacts = KudosFacts()
+    meetups: MeetupFacts = MeetupFacts()
+    questions: QuestionWeek | None = None
+
+
+@dataclass(frozen=True)
+class History:
+    """Weeks oldest first; the last is the digest's week. The first LOOKBACK weeks are only looked back at."""
+
+    weeks: tuple[WeekData, ...]
+    required_steps: int
+    has_activity: bool
+    has_questions: bool
+    opted_out: frozenset[int] = frozenset()
+    names: Mapping[int, str] = field(default_factory=dict)
+    top_answerers: tuple[tuple[int, int], ...] = ()
+    top_tags: tuple[tuple[str, int], ...] = ()
+    thanked_before: tuple[tuple[int, int], ...] = ()  # most thanked in the 4 weeks before, most first
+    helpers_thanked: Mapping[int, int] = field(default_factory=dict)  # kudos the top helpers got this week
+
+
+def activated(member: MemberFacts, required_steps: int) -> bool:
+    if member.joined_at is None:
+        return False
+    by = member.joined_at + ACTIVATION
+    posted = member.first_message_at is not None and member.first_message_at <= by
+    onboarded = required_steps > 0 and sum(1 for at in member.steps if at <= by) >= required_steps
+    return posted or onboarded
+
+
+def spread(kudos: KudosFacts) -> float | None:
+    """Share of kudos received not going to the top 3 receivers (None: no kudos)."""
+    if not kudos.given:
+        return None
+    top = sum(sorted(kudos.received.values(), reverse=True)[:TOP])
+    return (kudos.given - top) / kudos.given
+
+
+def numbers(history: History, index: int) -> dict[str, float | int | None]:
+    """The numbers of weeks[index] (index >= LOOKBACK)."""
+    weeks = history.weeks
+    this = weeks[index]
+    earlier = weeks[index - LOOKBACK]
+    since = frozenset().union(*(w.active for w in weeks[index - LOOKBACK + 1:index + 1]))
+    yes = this.meetups.yes_recorded
+    result: dict[str, float | int | None] = {
+        "new": len(this.joined),
+        "activated": sum(1 for m in this.joined if activated(m, history.required_steps)),
+        "active": len(this.active),
+        "retained": len({m.id for m in earlier.joined} & this.active),
+        "gone_quiet": len(earlier.active - since),
+        "left": len(this.left),
+        "kudos_given": this.kudos.given,
+        "kudos_givers": this.kudos.givers,
+        "kudos_receivers": this.kudos.receivers,
+        "recognition_spread": spread(this.kudos),
+        "meetups_held": this.meetups.held,
+        "rsvp_yes": this.meetups.said_yes,
+        "came_after_yes": this.meetups.came_after_yes,
+        "show_rate": this.meetups.came_after_yes / yes if yes else None,
+        "waitlist": this.meetups.waitlist,
+    }
+    q = this.questions
+    if q is not None:
+        result.update(questions_asked=q.asked, questions_answered=q.answered, questions_solved=q.solved,
+                      questions_unanswered=q.unanswered, first_response_minutes=q.median_first_response_minutes,
+                      solution_minutes=q.median_solution_minutes, deflected=q.deflected)
+    return result
+
+
+def series(history: History) -> list[dict[str, float | int | None]]:
+    """The numbers of every shown week, oldest first (the last is the digest's week)."""
+    return [numbers(history, i) for i in range(LOOKBACK, len(history.weeks))]
+
+
+def top_receivers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
+    """The week's most thanked members, leaderboard opt-outs left out."""
+    received = history.weeks[-1].kudos.received
+    ranked = sorted(((m, n) for m, n in received.items() if m not in history.opted_out), key=lambda x: (-x[1], x[0]))
+    return ranked[:limit]
+
+
+def top_helpers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
+    """Who answered most this week; without questions, who was thanked most over the 4 weeks before."""
+    if history.has_questions:
+        ranked = [(m, n) for m, n in history.top_answerers if m not in history.opted_out]
+    else:
+        ranked = [(m, n) for m, n in history.thanked_before if m not in history.opted_out]
+    return ranked[:limit]
+
+
+async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str, *, required_steps: int,
+                       tag: str | None = None) -> History:
+    """Read the digest's week, the 7 before it (the chart) and 4 more (retained, gone quiet)."""
+    span = [shifted(week, k, zone) for k in range(-(SHOWN_WEEKS + LOOKBACK - 1), 1)]
+    activity = getattr(uow, "activity", None)
+    questions = getattr(uow, "question_metrics", None)
+    members = await uow.digest.members_between(community_id, span[0].start, week.end)
+    steps = await uow.digest.steps_of(community_id, span[0].start, week.end)
+    members = [_with_steps(m, steps.get(m.id, ())) for m in members]
+    bounds = [w.start for w in span] + [week.end]
+    shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
+    given = await uow.digest.kudos_givers(community_id, bounds)
+    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
+    if tag is None:
+        kudos = [replace(f, givers=len(g)) for f, g in zip(kudos, given, strict=True)]
+    bots = await uow.digest.bots(community_id)
+    actors = [(set(g) | a) - bots for g, a in zip(given, await uow.digest.rsvp_actors(community_id, bounds),
+                                                  strict=True)]
+    meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
+    meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
+    data = []
+    for k, w in enumerate(span):
+        active = actors[k]
+        if activity is not None:
+            active |= set(await activity.active_members(community_id, *w.days))
+        if questions is not None:
+            active |= set(await questions.participants(community_id, w.start, w.end))
+        data.append(WeekData(
+            w, tuple(m for m in members if _within(m.joined_at, w)), tuple(m for m in members if _within(m.left_at, w)),
+            frozenset(active), kudos[k], meetups[k],
+            await questions.question_week(community_id, w.start, w.end, tag) if questions and k >= LOOKBACK else None))
+    answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
+    before = shifted(week, -LOOKBACK, zone).start
+    history = History(tuple(data), required_steps, activity is not None, questions is not None,
+                      frozenset(await uow.digest.opted_out(community_id)), top_answerers=answerers,
+                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)),
+                      thanked_before=tuple(await uow.digest.received(community_id, before, week.start)))
+    helpers = [m for m, _ in top_helpers(history)]
+    thanked = dict(await uow.digest.received(community_id, week.start, week.end, member_ids=helpers))
+    named = await uow.members.many(community_id, sorted({m for m, _ in top_receivers(history)} | set(helpers)))
+    return replace(history, names={i: m.name for i, m in named.items()}, helpers_thanked=thanked)
+
+
+def _within(moment: datetime | None, week: Week) -> bool:
+    return moment is not None and week.start <= moment < week.end
+
+
+def _with_steps(member: MemberFacts, steps: Sequence[datetime]) -> MemberFacts:
+    return replace(member, steps=tuple(steps))

@@ -1,0 +1,115 @@
+"""What the digest reads, as protocols: its own repository (storage/repositories/digest.py), and those of the
+activity and questions features, which the digest uses when the unit of work has them (`uow.activity`,
+`uow.question_metrics`) and goes without otherwise."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A member who joined or left in the span the digest reads (bots never)."""
+
+    id: int
+    name: str
+    joined_at: datetime | None
+    left_at: datetime | None
+    first_message_at: datetime | None
+    steps: tuple[datetime, ...] = ()  # when each onboarding step was done
+    opt_out: bool = False
+
+
+@dataclass(frozen=True)
+class KudosFacts:
+    given: int = 0
+    givers: int = 0
+    receivers: int = 0
+    received: dict[int, int] = field(default_factory=dict)  # the top receivers (at most TOP_RECEIVERS) -> kudos
+
+
+TOP_RECEIVERS = 10
+
+
+@dataclass(frozen=True)
+class MeetupFacts:
+    held: int = 0
+    said_yes: int = 0
+    yes_recorded: int = 0  # yes answers to meetups whose attendance was taken
+    came_after_yes: int = 0
+    waitlist: int = 0
+    no_shows: tuple[int, ...] = ()  # members who said yes and did not come
+
+
+class DigestRepo(Protocol):
+    async def members_between(self, community_id: int, since: datetime, until: datetime) -> list[MemberFacts]:
+        """Members (not bots) who joined or left in [since, until)."""
+    async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
+        """When each member who joined in [since, until) did each onboarding step."""
+    # Per week [bounds[i], bounds[i + 1]) (live kudos only):
+    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[KudosFacts]:
+        """Given, distinct receivers and the top receivers; distinct givers only with a tag (else 0: the
+        digest counts them from `kudos_givers`)."""
+    async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]: ...
+    async def received(self, community_id: int, since: datetime, until: datetime, *,
+                       member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
+        """(member, live kudos received) in [since, until), most first: of these members, or the top `limit`."""
+    async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]: ...
+    async def bots(self, community_id: int) -> set[int]: ...
+    async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
+        """Per week; `no_shows` left empty (see `no_shows`)."""
+    async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...
+    async def top_tags(self, community_id: int, since: datetime, until: datetime, limit: int) -> list[tuple[str, int]]:
+        """Tags of live kudos in [since, until), most used first."""
+    async def opted_out(self, community_id: int) -> set[int]:
+        """Members who are on no leaderboard: opted out, or erased."""
+
+
+class ActivityRepo(Protocol):
+    """Messages counted per member and local day (the activity feature)."""
+
+    async def active_members(self, community_id: int, since: date, until: date) -> dict[int, int]:
+        """Member id -> messages in [since, until) local days."""
+    async def daily_totals(self, community_id: int, since: date, until: date) -> dict[date, tuple[int, int]]:
+        """Local day -> (messages, distinct members)."""
+
+
+@dataclass(frozen=True)
+class QuestionWeek:
+    asked: int = 0
+    answered: int = 0
+    solved: int = 0
+    unanswered: int = 0
+    median_first_response_minutes: float | None = None  # a reply by someone other than the asker, no bots
+    median_solution_minutes: float | None = None
+    unanswered_by_tag: dict[str, int] = field(default_factory=dict)
+    deflected: int = 0  # askers who took the similar-question offer instead of asking
+
+
+@dataclass(frozen=True)
+class OpenQuestion:
+    number: int
+    title: str
+    asker_id: int
+    asked_at: datetime
+    tags: tuple[str, ...] = ()
+
+
+class QuestionMetricsRepo(Protocol):
+    """What the digest needs of the questions feature."""
+
+    async def question_week(self, community_id: int, since: datetime, until: datetime,
+                            tag: str | None = None) -> QuestionWeek: ...
+    async def participants(self, community_id: int, since: datetime, until: datetime) -> set[int]:
+        """Members who asked or answered in [since, until)."""
+    async def top_answerers(self, community_id: int, since: datetime, until: datetime,
+                            limit: int) -> list[tuple[int, int]]:
+        """(member id, answers) in [since, until), most first."""
+    async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:
+        """Open questions with no answer, asked before `asked_before`, oldest first."""
+    async def suggested_helper(self, community_id: int, tags: Sequence[str]) -> int | None:
+        """Who has answered most under these tags (None: nobody)."""

@@ -1,0 +1,166 @@
+"""The digest's reads: aggregates over members, kudos, meetups and onboarding, one week at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.features.digest.ports import TOP_RECEIVERS, KudosFacts, MeetupFacts, MemberFacts
+from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
+from storage.models_meetups import OccurrenceRow, RsvpRow
+from storage.models_welcome import OnboardingStepRow
+
+ANSWERED = ("yes", "maybe", "no", "waitlist")  # "none": attendance only, no answer given
+
+
+class SqlDigest:
+    def __init__(self, session: AsyncSession):
+        self.s = session
+
+    async def members_between(self, community_id: int, since: datetime, until: datetime) -> list[MemberFacts]:
+        m = MemberRow
+        rows = await self.s.execute(
+            select(m.id, m.name, m.joined_at, m.left_at, m.first_message_at, m.leaderboard_opt_out)
+            .where(m.community_id == community_id, m.is_bot.is_(False),
+                   or_(and_(m.joined_at >= since, m.joined_at < until),
+                       and_(m.left_at >= since, m.left_at < until)))
+            .order_by(m.joined_at, m.id))
+        return [MemberFacts(i, n, j, left, first, opt_out=bool(o)) for i, n, j, left, first, o in rows]
+
+    async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
+        st, m = OnboardingStepRow, MemberRow
+        found: dict[int, list[datetime]] = {}
+        for member_id, done_at in await self.s.execute(
+                select(st.member_id, st.done_at).join(m, m.id == st.member_id)
+                .where(st.community_id == community_id, m.community_id == community_id, m.joined_at >= since,
+                       m.joined_at < until)):
+            found.setdefault(member_id, []).append(done_at)
+        return found
+
+    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+                          tag: str | None = None) -> list[KudosFacts]:
+        """One pass over the kudos: per week and receiver, then ranked and totalled per week by window functions;
+        distinct givers from `kudos_givers` unless a tag narrows the kudos."""
+        k = KudosRow
+        where = self._live(community_id, bounds[0], bounds[-1], tag)
+        week = _bucket(k.created_at, bounds).label("week")
+        per = select(week, k.receiver_id.label("member"), func.count().label("n")).where(*where) \
+            .group_by(week, k.receiver_id).subquery()
+        by_week = {"partition_by": per.c.week}
+        ranked = select(per, func.row_number().over(**by_week, order_by=(per.c.n.desc(), per.c.member)).label("rank"),
+                        func.sum(per.c.n).over(**by_week).label("given"),
+                        func.count().over(**by_week).label("receivers")).subquery()
+        facts = [KudosFacts() for _ in bounds[1:]]
+        for index, member, n, given, receivers in await self.s.execute(
+                select(ranked.c.week, ranked.c.member, ranked.c.n, ranked.c.given, ranked.c.receivers)
+                .where(ranked.c.rank <= TOP_RECEIVERS)):
+            facts[index].received[member] = int(n)
+            facts[index] = replace(facts[index], given=int(given), receivers=int(receivers))
+        if tag is not None:
+            givers = dict((await self.s.execute(
+                select(week, func.count(distinct(k.giver_id))).where(*where).group_by(week))).all())
+            facts = [replace(f, givers=int(givers.get(i, 0))) for i, f in enumerate(facts)]
+        return facts
+
+    async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        k = KudosRow
+        week = _bucket(k.created_at, bounds)
+        found: list[set[int]] = [set() for _ in bounds[1:]]
+        for index, member_id in await self.s.execute(
+                select(week, k.giver_id).distinct().where(*self._live(community_id, bounds[0], bounds[-1]))):
+            found[index].add(member_id)
+        return found
+
+    async def received(self, community_id: int, since: datetime, until: datetime, *,
+                       member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
+        k = KudosRow
+        query = select(k.receiver_id, func.count()).where(*self._live(community_id, since, until))
+        if member_ids is not None:
+            query = query.where(k.receiver_id.in_(list(member_ids)))
+        else:
+            query = query.limit(limit)
+        rows = await self.s.execute(query.group_by(k.receiver_id).order_by(func.count().desc(), k.receiver_id))
+        return [(member, int(n)) for member, n in rows]
+
+    def _live(self, community_id: int, since: datetime, until: datetime, tag: str | None = None) -> list:
+        k = KudosRow
+        where = [k.community_id == community_id, k.revoked_at.is_(None), k.created_at >= since, k.created_at < until]
+        if tag is not None:
+            tagged = (select(KudosTagRow.kudos_id).join(TagRow, TagRow.id == KudosTagRow.tag_id)
+                      .where(KudosTagRow.community_id == community_id, TagRow.community_id == community_id,
+                             TagRow.name == tag))
+            where.append(k.id.in_(tagged))
+        return where
+
+    async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        r = RsvpRow
+        found: list[set[int]] = [set() for _ in bounds[1:]]
+        week = _bucket(r.answered_at, bounds)
+        for index, member_id in await self.s.execute(
+                select(week, r.member_id).distinct()
+                .where(r.community_id == community_id, r.status.in_(ANSWERED), r.answered_at >= bounds[0],
+                       r.answered_at < bounds[-1])):
+            found[index].add(member_id)
+        return found
+
+    async def bots(self, community_id: int) -> set[int]:
+        return set(await self.s.scalars(select(MemberRow.id).where(MemberRow.community_id == community_id,
+                                                                   MemberRow.is_bot.is_(True))))
+
+    async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
+        o, r = OccurrenceRow, RsvpRow
+        in_span = [o.community_id == community_id, o.cancelled_at.is_(None), o.start_at >= bounds[0],
+                   o.start_at < bounds[-1]]
+        week = _bucket(o.start_at, bounds).label("week")
+        held = dict((await self.s.execute(select(week, func.count()).where(*in_span).group_by(week))).all())
+        # an occurrence whose attendance was taken: someone is marked as having come
+        taken = (select(r.occurrence_id.label("id")).where(r.community_id == community_id, r.attended.is_(True))
+                 .distinct().subquery())
+        yes = r.status == "yes"
+        rows = await self.s.execute(
+            select(week, func.sum(case((yes, 1), else_=0)),
+                   func.sum(case((and_(yes, taken.c.id.is_not(None)), 1), else_=0)),
+                   func.sum(case((and_(yes, r.attended.is_(True)), 1), else_=0)),
+                   func.sum(case((r.status == "waitlist", 1), else_=0)))
+            .select_from(r).join(o, o.id == r.occurrence_id).outerjoin(taken, taken.c.id == o.id)
+            .where(r.community_id == community_id, *in_span).group_by(week))
+        sums = {index: [int(v or 0) for v in values] for index, *values in rows}
+        return [MeetupFacts(int(held.get(i, 0)), *sums.get(i, [0, 0, 0, 0])) for i in range(len(bounds) - 1)]
+
+    async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]:
+        """Members who said yes to a meetup held in [since, until) whose attendance was taken, and did not come."""
+        o, r = OccurrenceRow, RsvpRow
+        taken = select(r.occurrence_id).where(r.community_id == community_id, r.attended.is_(True))
+        rows = await self.s.scalars(
+            select(r.member_id).distinct().join(o, o.id == r.occurrence_id)
+            .where(r.community_id == community_id, o.community_id == community_id, o.cancelled_at.is_(None),
+                   o.start_at >= since, o.start_at < until, r.status == "yes", r.attended.is_(False),
+                   o.id.in_(taken))
+            .order_by(r.member_id))
+        return list(rows)
+
+    async def top_tags(self, community_id: int, since: datetime, until: datetime, limit: int) -> list[tuple[str, int]]:
+        k = KudosRow
+        rows = await self.s.execute(
+            select(TagRow.name, func.count().label("n")).select_from(KudosTagRow)
+            .join(k, k.id == KudosTagRow.kudos_id).join(TagRow, TagRow.id == KudosTagRow.tag_id)
+            .where(KudosTagRow.community_id == community_id, k.community_id == community_id,
+                   k.revoked_at.is_(None), k.created_at >= since, k.created_at < until)
+            .group_by(TagRow.name).order_by(func.count().desc(), TagRow.name).limit(limit))
+        return [(name, int(n)) for name, n in rows]
+
+    async def opted_out(self, community_id: int) -> set[int]:
+        return set(await self.s.scalars(
+            select(MemberRow.id).where(MemberRow.community_id == community_id,
+                                       or_(MemberRow.leaderboard_opt_out.is_(True), MemberRow.erased_at.is_not(None)))))
+
+
+def _bucket(column, bounds: Sequence[datetime]):
+    """Which of the weeks [bounds[i], bounds[i + 1]) a time falls in (the query keeps it within them)."""
+    if len(bounds) < 3:
+        return literal(0)
+    return case(*((column < bound, index) for index, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
