@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.kudos import SqlKudos
+from storage.repositories.linking import SqlLinking
 from storage.repositories.meetups import SqlMeetups
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
@@ -16,4 +17,5 @@ FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "meetups": SqlMeetups,
     "onboarding": SqlOnboarding,
     "interests": SqlInterests,
+    "linking": SqlLinking,
 }
