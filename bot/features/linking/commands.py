@@ -59,13 +59,13 @@ async def link(cmd: Link, ctx: Context) -> Reply:
     found = await redeem(ctx, cmd.code, LINK, community_id=ctx.community.id)
     if found is None:
         return Reply.ephemeral(WRONG_CODE)  # not a refusal: the try is recorded
-    if found.member_id == ctx.member.id:
+    other = await ctx.uow.members.get(ctx.community.id, found.member_id)  # linked since? the member it is in now
+    if other.id == ctx.member.id:
         return Reply.ephemeral("That code is yours, and these identities are already one member: nothing to do.")
-    if not await ctx.uow.linking.use_code(found.id, ctx.now):
-        return Reply.ephemeral(WRONG_CODE)
-    other = await ctx.uow.members.get(ctx.community.id, found.member_id)
     if other.erased or ctx.member.erased:
         raise Refusal("An erased member can't be linked.")
+    if not await ctx.uow.linking.use_code(found.id, ctx.now):
+        return Reply.ephemeral(WRONG_CODE)
     into = await merge_members(ctx, ctx.member.id, other.id)
     return Reply.ephemeral(f"Linked: your identities are now one member of {ctx.community.name}, with the kudos, "
                            f"interests and RSVPs of both{'' if into == ctx.member.id else ' (the older one leads)'}.")
@@ -113,9 +113,8 @@ async def unlink_member(cmd: UnlinkMember, ctx: Context) -> Reply:
 
 
 async def show_member(cmd: ShowMember, ctx: Context) -> Reply:
-    member = await ctx.uow.members.get(ctx.community.id, cmd.member.id)  # the member itself, not a view of it
-    others = await ctx.uow.members.identities(ctx.community.id, member.id)
-    holder = (await ctx.uow.members.many(ctx.community.id, [member.id]))[member.id]
+    holder = await ctx.uow.members.get(ctx.community.id, cmd.member.id)  # itself, not seen through an identity
+    others = await ctx.uow.members.identities(ctx.community.id, holder.id)
     fields = (
         Field("Role", effective_role(cmd.member, ctx.owners).label),
         Field("Identities", "; ".join(_identity(m) for m in (holder, *others))),
