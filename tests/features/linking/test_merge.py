@@ -113,3 +113,23 @@ async def test_linking_is_refused_while_a_feature_declares_no_merge_step(both, c
     reply = await link(both, ANN_S, ANN_D)
     assert reply.refused and "late" in reply.text
     assert await scalar(both, "SELECT count(*) FROM member_links") == 0
+
+
+async def test_a_third_identity_joins_the_member_the_first_two_became(both):
+    ann_again = slack("U7", "ann2")
+    await kudos(both, BOB_S, ann_again)
+    await link(both, ANN_S, ANN_D)
+    await link(both, ann_again, ANN_D)  # a code of the Slack account, used as the linked Discord identity
+    ids = {(await member_of(both, person)).id for person in (ANN_S, ANN_D, ann_again)}
+    assert len(ids) == 1 and await board(both) == {"ann2": 1}  # the oldest identity leads
+    assert await scalar(both, "SELECT count(*) FROM member_links") == 2
+    assert not (await say(both, ANN_S, "unlink")).refused
+    assert len({(await member_of(both, person)).id for person in (ANN_S, ANN_D, ann_again)}) == 3
+
+
+async def test_erasing_a_linked_member_erases_every_identity(both):
+    owner = slack("U0", "olga", role=Role.OWNER)
+    await link(both, ANN_S, ANN_D)
+    await say(both, owner, f"member erase <@{ANN_S.ref.user_id}|ann>")
+    assert await scalar(both, "SELECT count(*) FROM members WHERE name IN ('ann', 'ann_d')") == 0
+    assert await scalar(both, "SELECT count(*) FROM members WHERE erased_at IS NOT NULL") == 2
