@@ -77,7 +77,7 @@ class KudosRepo(Protocol):
         """Blank the reasons a member wrote (and what quotes them); the kudos stay, as anonymous counts."""
     async def merge(self, community_id: int, from_member_id: int, into_member_id: int, at: datetime) -> None:
         """Move one member's kudos onto another (linked identities). A kudos one gave the other stays, revoked
-        as kind "merge": in the audit, out of every count. The running totals are recounted."""
+        as kind "merge": in the audit, out of every count. The running totals of the two are recounted."""
 
 
 async def erase_kudos_reasons(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:

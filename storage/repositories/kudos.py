@@ -190,4 +190,4 @@ class SqlKudos:
             mine, KudosRow.giver_id == into_member_id, KudosRow.receiver_id == into_member_id,
             KudosRow.revoked_at.is_(None)).values(revoked_at=at, revoke_kind="merge", revoked_by_id=into_member_id))
         zone = await self.s.scalar(select(CommunityRow.zone).where(CommunityRow.id == community_id))
-        await totals.rebuild(self.s, community_id, zone, at)
+        await totals.rebuild(self.s, community_id, zone, at, member_ids=[from_member_id, into_member_id])

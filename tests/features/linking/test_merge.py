@@ -133,3 +133,30 @@ async def test_erasing_a_linked_member_erases_every_identity(both):
     await say(both, owner, f"member erase <@{ANN_S.ref.user_id}|ann>")
     assert await scalar(both, "SELECT count(*) FROM members WHERE name IN ('ann', 'ann_d')") == 0
     assert await scalar(both, "SELECT count(*) FROM members WHERE erased_at IS NOT NULL") == 2
+
+
+async def totals(app, now) -> list:
+    """The running totals of the periods running now (older ones are never shown, and a recount drops them)."""
+    from sqlalchemy import select
+
+    from storage.models import KudosTotalRow as T
+    from storage.repositories.kudos_totals import period_key
+
+    async with app.engine.connect() as connection:
+        rows = (await connection.execute(select(T.direction, T.period, T.period_start, T.tag_id, T.member_id,
+                                                T.count))).all()
+    return sorted(tuple(r) for r in rows if r.period_start == period_key(r.period, now, "UTC"))
+
+
+async def test_the_merge_recounts_the_two_members_totals_as_a_full_recount_would(both, clock):
+    for giver, receiver, reason in ((BOB_S, ANN_S, "a #seo"), (ANN_S, BOB_S, "b"), (CAROL_D, ANN_D, "c #seo"),
+                                    (ANN_D, DAN_D, "d"), (DAN_D, ANN_D, "e #ops")):
+        await kudos(both, giver, receiver, reason)
+        clock.advance(days=3)
+    await link(both, ANN_S, ANN_D)
+    merged = await totals(both, clock.now())
+    async with both.core.uow_factory() as uow:
+        community = await uow.communities.by_name("Both")
+        await uow.kudos.rebuild_totals(community.id, community.zone, clock.now())
+        await uow.commit()
+    assert merged and merged == await totals(both, clock.now())
