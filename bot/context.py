@@ -130,6 +130,16 @@ async def erases_nothing(uow: UnitOfWork, community_id: int, member_id: int, at:
     """The erase step of a feature that keeps no personal data beyond the member row (the core erases that)."""
 
 
+# merge step(uow, community_id, from_member_id, into_member_id, at): moves what this feature stores of one member
+# onto another (two linked identities of one person), without losing or double-counting any of it
+MergeStep = Callable[[UnitOfWork, int, int, int, datetime], Awaitable[None]]
+
+
+async def merges_nothing(uow: UnitOfWork, community_id: int, from_member_id: int, into_member_id: int,
+                         at: datetime) -> None:
+    """The merge step of a feature that stores nothing per member (the core merges the member rows)."""
+
+
 class _Undeclared:
     def __repr__(self) -> str:
         return "UNDECLARED"
@@ -154,7 +164,8 @@ class Feature:
     """What one feature module contributes to the core.
 
     Every feature states its settings section (`Settings` when it has none), its erase step (`erases_nothing`
-    when it keeps nothing personal) and its repositories: unit-of-work attribute -> Protocol, implemented in
+    when it keeps nothing personal), its merge step (`merges_nothing` when it stores nothing per member) and
+    its repositories: unit-of-work attribute -> Protocol, implemented in
     storage (storage/repositories/registry.py)."""
 
     name: str
@@ -167,6 +178,7 @@ class Feature:
     schedules: tuple[Schedule, ...] = ()  # recurring, per community: bot/schedules.py
     settings: type[Settings] = UNDECLARED
     erase: EraseStep = UNDECLARED
+    merge: MergeStep = UNDECLARED
     repositories: Mapping[str, type] = UNDECLARED
     message_actions: tuple[MessageActionSpec, ...] = ()  # handled in on_event[MessageAction]
 

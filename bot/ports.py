@@ -66,6 +66,14 @@ class MemberRepo(Protocol):
     async def lock(self, community_id: int, member_id: int) -> None: ...
     async def erase(self, community_id: int, member_id: int, *, at: datetime) -> None: ...
     async def many(self, community_id: int, member_ids: Sequence[int]) -> dict[int, Member]: ...
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, *, at: datetime) -> None:
+        """Link `from`'s identity (and those linked into it) into `into`, after every feature's merge step moved
+        its rows: `into` keeps the highest granted role, the earliest join; `from` is an identity of `into`."""
+    async def identities(self, community_id: int, member_id: int) -> list[Member]:
+        """The other identities linked into this member (each as its own row: ref, name, platform role)."""
+    async def unlink(self, community_id: int, member_id: int) -> list[Member]:
+        """Separate the identities linked into this member: each becomes a member of its own, without history.
+        Returns them."""
 
 
 class TagRepo(Protocol):

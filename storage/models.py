@@ -92,6 +92,19 @@ class MemberRow(Base):
     created_at: Mapped[datetime]
 
 
+class MemberLinkRow(Base):
+    """One person's identity on another platform (or workspace), linked into the member who holds their history.
+
+    The identity keeps its own members row (its ref, name and platform role); lookups by its ref, or by its id,
+    give the member it is linked into, seen through this identity (storage/repositories/communities.py)."""
+
+    __tablename__ = "member_links"
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)  # the linked identity
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    into_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)  # the member holding the history
+    linked_at: Mapped[datetime]
+
+
 class TagRow(Base):
     __tablename__ = "tags"
     __table_args__ = (UniqueConstraint("community_id", "name"),)

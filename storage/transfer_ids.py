@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 # Keys of outbox payloads and audit details that hold a row id, and the table it is an id of.
-ID_KEYS = {"member_id": "members", "buddy_id": "members", "meetup_id": "meetups",
+ID_KEYS = {"member_id": "members", "buddy_id": "members", "into_id": "members", "meetup_id": "meetups",
            "occurrence_id": "meetup_occurrences"}
 
 # The dedupe keys the bot writes that hold row ids (bot/features/meetups/service.py and reminders.py,
@@ -19,6 +19,7 @@ DEDUPE_KEYS = (
     (re.compile(r"^horizon:(\d+):"), ("meetups",)),
     (re.compile(r"^drip:(\d+):"), ("members",)),
     (re.compile(r"^greetings:(\d+):"), ("communities",)),
+    (re.compile(r"^schedule:[\w-]+:(\d+):"), ("communities",)),  # a feature's Schedule (bot/schedules.py)
 )
 
 

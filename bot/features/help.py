@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.commands import CommandBook, CommandSpec, Kind, Param
-from bot.context import Context, Feature, erases_nothing
+from bot.context import Context, Feature, erases_nothing, merges_nothing
 from bot.errors import Refusal
 from bot.identity import Role
 from bot.reply import Field, Reply, Section, Visibility
@@ -46,4 +46,5 @@ def help_feature(book: CommandBook) -> Feature:
     spec = CommandSpec("help", "What copbot can do", ShowHelp, show_help,
                        params=(Param("topic", Kind.WORD, "a command", optional=True, max_len=40),),
                        visibility=Visibility.EPHEMERAL, examples=("/help", "/help kudos"))
-    return Feature(name="help", commands=(spec,), settings=Settings, erase=erases_nothing, repositories={})
+    return Feature(name="help", commands=(spec,), settings=Settings, erase=erases_nothing,
+                   merge=merges_nothing, repositories={})

@@ -75,10 +75,17 @@ class KudosRepo(Protocol):
     async def received_times(self, community_id: int, member_id: int, since: datetime) -> list[datetime]: ...
     async def erase_reasons(self, community_id: int, member_id: int) -> None:
         """Blank the reasons a member wrote (and what quotes them); the kudos stay, as anonymous counts."""
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, at: datetime) -> None:
+        """Move one member's kudos onto another (linked identities). A kudos one gave the other stays, revoked
+        as kind "merge": in the audit, out of every count. The running totals of the two are recounted."""
 
 
 async def erase_kudos_reasons(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:
     await uow.kudos.erase_reasons(community_id, member_id)
+
+
+async def merge_kudos(uow: UnitOfWork, community_id: int, from_id: int, into_id: int, at: datetime) -> None:
+    await uow.kudos.merge(community_id, from_id, into_id, at)
 
 
 @dataclass(frozen=True)
@@ -283,5 +290,6 @@ FEATURE = Feature(
     on_event={MessagePosted: on_message, ReactionAdded: on_reaction, ReactionRemoved: on_reaction_removed},
     settings=KudosSettings,
     erase=erase_kudos_reasons,
+    merge=merge_kudos,
     repositories={"kudos": KudosRepo},
 )

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from bot.clock import local_midnight_utc, local_today
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature, erases_nothing
+from bot.context import Context, Feature, erases_nothing, merges_nothing
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.features.kudos import KudosRepo
@@ -137,5 +137,6 @@ FEATURE = Feature(
     ),
     settings=Settings,
     erase=erases_nothing,  # it only reads kudos, whose feature erases the reasons
+    merge=merges_nothing,  # likewise: the kudos feature merges them
     repositories={"kudos": KudosRepo},
 )

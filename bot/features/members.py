@@ -8,7 +8,7 @@ from pydantic import ValidationError
 
 from bot.clock import zone_name
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature, erases_nothing
+from bot.context import Context, Feature, erases_nothing, merges_nothing
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.events import MemberJoined, MemberLeft, MessagePosted
@@ -194,5 +194,6 @@ FEATURE = Feature(
     on_event={MemberJoined: on_join, MemberLeft: on_leave, MessagePosted: on_message},
     settings=Settings,
     erase=erases_nothing,  # the member row itself is the core's (uow.members.erase, above)
+    merge=merges_nothing,  # the member rows are the core's (uow.members.merge)
     repositories={},
 )

@@ -39,3 +39,11 @@ class SqlActivity:
 
     async def erase(self, community_id: int, member_id: int) -> None:
         await self.s.execute(delete(_A).where(_A.c.community_id == community_id, _A.c.member_id == member_id))
+
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int) -> None:
+        """Add one member's days onto another's (a day both posted on sums), then drop the first's rows."""
+        mine = (_A.c.community_id == community_id) & (_A.c.member_id == from_member_id)
+        days = (await self.s.execute(select(_A.c.day, _A.c.messages).where(mine))).all()
+        for day, messages in days:
+            await self.record(community_id, into_member_id, day, messages)
+        await self.s.execute(delete(_A).where(mine))

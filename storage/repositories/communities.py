@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, func, select, tuple_, update
+from sqlalchemy import bindparam, delete, func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Community, Member
 from bot.features.catalog import CommunitySettings
 from bot.identity import MemberRef, Person, Role
 from bot.settings import Settings
-from storage.models import BindingRow, CommunityRow, MemberRow, TagRow
+from storage.models import BindingRow, CommunityRow, MemberLinkRow, MemberRow, TagRow
 from storage.repositories.dialect import insert_or_ignore
 
 
@@ -31,17 +32,34 @@ def to_member(row) -> Member:
     )
 
 
+def through(holder, identity) -> Member:
+    """The member `holder` (who holds the history) as seen through one of their linked identities: its ref, name
+    and platform role; everything else is the holder's."""
+    return replace(to_member(holder), ref=MemberRef(identity.platform, identity.workspace_id, identity.user_id),
+                   name=identity.name, is_bot=identity.is_bot, platform_role=Role(identity.platform_role))
+
+
+async def seen(session: AsyncSession, rows: Sequence) -> list[Member]:
+    """Members rows (with `link_into`: the member an identity is linked into, if any) as the members they are."""
+    linked = {r.link_into for r in rows if r.link_into is not None}
+    holders = {h.id: h for h in await session.execute(select(_M).where(_M.c.id.in_(linked)))} if linked else {}
+    return [through(holders[r.link_into], r) if r.link_into is not None else to_member(r) for r in rows]
+
+
 # Every command reads these two, so they are built once, as Core selects of plain rows: building
 # a statement and loading ORM objects cost more than the query itself on SQLite.
 _C, _M, _B = CommunityRow.__table__, MemberRow.__table__, BindingRow.__table__
+_L = MemberLinkRow.__table__
 _WITH_MEMBERS = (
     select(_C.c.id.label("c_id"), _C.c.name.label("c_name"), _C.c.zone.label("c_zone"),
-           _C.c.settings.label("c_settings"), _M)
+           _C.c.settings.label("c_settings"), _M, _L.c.into_id.label("link_into"))
     .join(_B, _B.c.community_id == _C.c.id)
     .outerjoin(_M, (_M.c.community_id == _C.c.id)
                & tuple_(_M.c.platform, _M.c.workspace_id, _M.c.user_id).in_(bindparam("refs", expanding=True)))
+    .outerjoin(_L, _L.c.member_id == _M.c.id)
     .where(_B.c.platform == bindparam("platform"), _B.c.workspace_id == bindparam("workspace_id")))
-_MEMBER_BY_REF = select(_M).where(
+_SEEN = select(_M, _L.c.into_id.label("link_into")).outerjoin(_L, _L.c.member_id == _M.c.id)
+_MEMBER_BY_REF = _SEEN.where(
     _M.c.community_id == bindparam("community_id"), _M.c.platform == bindparam("platform"),
     _M.c.workspace_id == bindparam("workspace_id"), _M.c.user_id == bindparam("user_id"))
 
@@ -77,7 +95,7 @@ class SqlCommunities:
             return None
         c = rows[0]
         community = Community(c.c_id, c.c_name, c.c_zone, CommunitySettings.from_stored(c.c_settings))
-        return community, {m.ref: m for m in (to_member(r) for r in rows if r.id is not None)}
+        return community, {m.ref: m for m in await seen(self.s, [r for r in rows if r.id is not None])}
 
     async def by_name(self, name: str) -> Community | None:
         row = await self.s.scalar(select(CommunityRow).where(CommunityRow.name == name))
@@ -133,7 +151,7 @@ class SqlMembers:
         row = (await self.s.execute(_MEMBER_BY_REF, {
             "community_id": community_id, "platform": ref.platform, "workspace_id": ref.workspace_id,
             "user_id": ref.user_id})).first()
-        return to_member(row) if row else None
+        return (await seen(self.s, [row]))[0] if row else None
 
     async def _row(self, community_id: int, ref: MemberRef) -> MemberRow | None:
         return await self.s.scalar(self._in(community_id).where(
@@ -141,18 +159,21 @@ class SqlMembers:
             MemberRow.user_id == ref.user_id))
 
     async def get(self, community_id: int, member_id: int) -> Member:
-        return to_member(await self.s.scalar(self._in(community_id).where(MemberRow.id == member_id)))
+        """The member by id; the id of a linked identity gives the member it is linked into, seen through it."""
+        row = (await self.s.execute(_SEEN.where(_M.c.community_id == community_id, _M.c.id == member_id))).one()
+        return (await seen(self.s, [row]))[0]
 
     async def by_name(self, community_id: int, platform: str, name: str) -> list[Member]:
-        rows = await self.s.scalars(self._in(community_id).where(
-            MemberRow.platform == platform, func.lower(MemberRow.name) == name.lower(),
-            MemberRow.erased_at.is_(None)))
-        return [to_member(r) for r in rows]
+        rows = (await self.s.execute(_SEEN.where(
+            _M.c.community_id == community_id, _M.c.platform == platform,
+            func.lower(_M.c.name) == name.lower(), _M.c.erased_at.is_(None)))).all()
+        return list({m.id: m for m in await seen(self.s, rows)}.values())  # one person under two identities
 
     async def count(self, community_id: int) -> int:
-        """How many people (not bots) the community has."""
-        return await self.s.scalar(select(func.count()).select_from(MemberRow)
-                                   .where(MemberRow.community_id == community_id, MemberRow.is_bot.is_(False))) or 0
+        """How many people (not bots) the community has: linked identities count with their member."""
+        return await self.s.scalar(select(func.count()).select_from(_M).outerjoin(_L, _L.c.member_id == _M.c.id)
+                                   .where(_M.c.community_id == community_id, _M.c.is_bot.is_(False),
+                                          _L.c.member_id.is_(None))) or 0
 
     async def upsert(self, community_id: int, person: Person, *, now: datetime,
                      granted_role: Role | None = None) -> Member:
@@ -165,10 +186,12 @@ class SqlMembers:
                 is_bot=False, leaderboard_opt_out=False))
             row = await self._row(community_id, person.ref)
         row.name, row.is_bot, row.platform_role = person.name, person.is_bot, int(person.platform_role)
-        if person.zone and not row.zone:
-            row.zone = person.zone
+        into = await self.s.scalar(select(_L.c.into_id).where(_L.c.member_id == row.id))
+        holder = row if into is None else await self.s.get_one(MemberRow, into)
+        if person.zone and not holder.zone:
+            holder.zone = person.zone
         await self.s.flush()
-        return to_member(row)
+        return to_member(row) if into is None else through(holder, row)
 
     async def update(self, community_id: int, member_id: int, **fields) -> Member:
         if "granted_role" in fields:
@@ -192,19 +215,56 @@ class SqlMembers:
         from storage.repositories.outbox import forget_in_outbox
 
         member = await self.get(community_id, member_id)
-        await self.s.execute(update(MemberRow).where(MemberRow.community_id == community_id,
-                                                     MemberRow.id == member_id).values(
-            name="erased member", user_id=f"erased-{member_id}", zone=None, erased_at=at,
-            leaderboard_opt_out=True))
+        identities = await self.identities(community_id, member.id)
+        for one in (member, *identities):  # a linked identity names the same person
+            await self.s.execute(update(MemberRow).where(MemberRow.community_id == community_id,
+                                                         MemberRow.id == one.id).values(
+                name="erased member", user_id=f"erased-{one.id}", zone=None, erased_at=at,
+                leaderboard_opt_out=True))
+        actors = [member.id, *(i.id for i in identities)]
         for audit in await self.s.scalars(select(AuditRow).where(
-                AuditRow.community_id == community_id, AuditRow.actor_id == member_id)):
+                AuditRow.community_id == community_id, AuditRow.actor_id.in_(actors))):
             if "reason" in audit.detail:
                 audit.detail = {**audit.detail, "reason": ""}
-        await forget_in_outbox(self.s, community_id, words=[member.name], texts=[str(member.ref)])
+        await forget_in_outbox(self.s, community_id, words=[m.name for m in (member, *identities)],
+                               texts=[str(m.ref) for m in (member, *identities)])
 
     async def many(self, community_id: int, member_ids: Sequence[int]) -> dict[int, Member]:
-        rows = await self.s.scalars(self._in(community_id).where(MemberRow.id.in_(list(member_ids))))
-        return {r.id: to_member(r) for r in rows}
+        rows = (await self.s.execute(_SEEN.where(_M.c.community_id == community_id,
+                                                 _M.c.id.in_(list(member_ids))))).all()
+        return {r.id: m for r, m in zip(rows, await seen(self.s, rows), strict=True)}
+
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, *, at: datetime) -> None:
+        gone, kept = (await self.s.get_one(MemberRow, from_member_id), await self.s.get_one(MemberRow, into_member_id))
+        assert gone.community_id == kept.community_id == community_id and gone.id != kept.id
+        kept.granted_role = max(gone.granted_role, kept.granted_role)
+        kept.joined_at = _earliest(gone.joined_at, kept.joined_at)
+        kept.first_message_at = _earliest(gone.first_message_at, kept.first_message_at)
+        kept.zone = kept.zone or gone.zone
+        kept.leaderboard_opt_out = kept.leaderboard_opt_out or gone.leaderboard_opt_out
+        if gone.left_at is None or kept.left_at is None:
+            kept.left_at = None  # present on one platform is present
+        gone.granted_role = int(Role.MEMBER)  # the role lives on with the member it merged into
+        await self.s.execute(update(MemberLinkRow).where(MemberLinkRow.into_id == from_member_id)
+                             .values(into_id=into_member_id))
+        self.s.add(MemberLinkRow(member_id=from_member_id, community_id=community_id, into_id=into_member_id,
+                                 linked_at=at))
+        await self.s.flush()
+
+    async def identities(self, community_id: int, member_id: int) -> list[Member]:
+        rows = await self.s.scalars(self._in(community_id).join(MemberLinkRow, MemberLinkRow.member_id == MemberRow.id)
+                                    .where(MemberLinkRow.into_id == member_id).order_by(MemberRow.id))
+        return [to_member(r) for r in rows]
+
+    async def unlink(self, community_id: int, member_id: int) -> list[Member]:
+        separated = await self.identities(community_id, member_id)
+        await self.s.execute(delete(MemberLinkRow).where(MemberLinkRow.community_id == community_id,
+                                                         MemberLinkRow.into_id == member_id))
+        return separated
+
+
+def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:
+    return min(a, b) if a and b else a or b
 
 
 class SqlTags:

@@ -179,3 +179,15 @@ class SqlKudos:
         await self.s.execute(update(KudosRow).where(mine).values(reason=""))
         await self.s.execute(update(KudosRow).where(voided).values(revoke_reason=""))
         await forget_in_outbox(self.s, community_id, words=[], texts=sorted(reasons))
+
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, at: datetime) -> None:
+        mine = KudosRow.community_id == community_id
+        for column in (KudosRow.giver_id, KudosRow.receiver_id, KudosRow.revoked_by_id):
+            await self.s.execute(update(KudosRow).where(mine, column == from_member_id)
+                                 .values({column: into_member_id}))
+        # What one identity gave the other is now a self-kudos: kept (the audit), out of every count.
+        await self.s.execute(update(KudosRow).where(
+            mine, KudosRow.giver_id == into_member_id, KudosRow.receiver_id == into_member_id,
+            KudosRow.revoked_at.is_(None)).values(revoked_at=at, revoke_kind="merge", revoked_by_id=into_member_id))
+        zone = await self.s.scalar(select(CommunityRow.zone).where(CommunityRow.id == community_id))
+        await totals.rebuild(self.s, community_id, zone, at, member_ids=[from_member_id, into_member_id])

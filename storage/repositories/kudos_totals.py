@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, bindparam, delete, func, literal, or_, select, update
+from sqlalchemy import Date, and_, bindparam, delete, func, literal, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,12 +133,14 @@ async def remove(session: AsyncSession, community_id: int, zone: str, kudos: Seq
             await session.execute(update(_TOT).where(slice_).values(count=_TOT.c.count - n, reached_at=reached))
 
 
-def rebuild_statements(community_id: int, zone: str, now: datetime, periods: Sequence[str] = PERIODS) -> list:
+def rebuild_statements(community_id: int, zone: str, now: datetime, periods: Sequence[str] = PERIODS,
+                       member_ids: Sequence[int] | None = None) -> list:
     """Statements that recount a community's totals of those periods from its live kudos: the all-time rows and
     the rows of the periods running at `now` in `zone`. Plain SQL, so the 0007 migration runs them on its own
     connection. A zone change recounts LOCAL_PERIODS only: all-time totals don't depend on the zone, and they are
     the expensive ones (every kudos of the community)."""
-    statements = [delete(_TOT).where(_TOT.c.community_id == community_id, _TOT.c.period.in_(list(periods)))]
+    only = _TOT.c.member_id.in_(list(member_ids)) if member_ids is not None else true()
+    statements = [delete(_TOT).where(_TOT.c.community_id == community_id, _TOT.c.period.in_(list(periods)), only)]
     columns = ["community_id", "direction", "period", "period_start", "tag_id", "member_id", "count", "reached_at"]
     for period in periods:
         start = period_key(period, now, zone)
@@ -154,13 +156,16 @@ def rebuild_statements(community_id: int, zone: str, now: datetime, periods: Seq
                     query = query.join(_KT, _KT.c.kudos_id == _K.c.id)
                 if period != "all":
                     query = query.where(_K.c.created_at >= local_midnight_utc(start, zone))
+                if member_ids is not None:
+                    query = query.where(who.in_(list(member_ids)))
                 statements.append(_TOT.insert().from_select(columns, query))
     return statements
 
 
 async def rebuild(session: AsyncSession, community_id: int, zone: str, now: datetime,
-                  periods: Sequence[str] = PERIODS) -> None:
-    for statement in rebuild_statements(community_id, zone, now, periods):
+                  periods: Sequence[str] = PERIODS, member_ids: Sequence[int] | None = None) -> None:
+    """Recount the community's totals (only those of `member_ids`, when given: after two members merge)."""
+    for statement in rebuild_statements(community_id, zone, now, periods, member_ids):
         await session.execute(statement)
 
 

@@ -269,6 +269,37 @@ class SqlMeetups:
             .order_by(OccurrenceRow.start_at))
         return [AttendanceLine(m, t, s, int(y), int(a), int(w)) for m, t, s, y, a, w in rows]
 
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, at: datetime) -> None:
+        """Meetups either created; one RSVP per occurrence (a yes wins, then the kept member's answer; attended if
+        either attended); muted if either muted."""
+        await self.s.execute(update(MeetupRow).where(MeetupRow.community_id == community_id,
+                                                     MeetupRow.creator_id == from_member_id)
+                             .values(creator_id=into_member_id))
+        rows = list(await self.s.scalars(select(RsvpRow).where(
+            RsvpRow.community_id == community_id, RsvpRow.member_id.in_([from_member_id, into_member_id]))))
+        kept = {r.occurrence_id: r for r in rows if r.member_id == into_member_id}
+        for row in (r for r in rows if r.member_id == from_member_id):
+            twin = kept.get(row.occurrence_id)
+            if twin is None:
+                row.member_id = into_member_id
+                continue
+            if row.status == YES and twin.status != YES:
+                twin.status, twin.answered_at = row.status, row.answered_at
+            if row.attended and not twin.attended:
+                twin.attended, twin.attended_marked_at = True, row.attended_marked_at
+            await self.s.delete(row)
+        await self.s.flush()
+        mutes = {m.member_id: m for m in await self.s.scalars(select(MeetupMuteRow).where(
+            MeetupMuteRow.community_id == community_id,
+            MeetupMuteRow.member_id.in_([from_member_id, into_member_id])))}
+        if from_member_id in mutes:
+            await self.s.delete(mutes[from_member_id])
+            await self.s.flush()
+            if into_member_id not in mutes:
+                self.s.add(MeetupMuteRow(community_id=community_id, member_id=into_member_id,
+                                         muted_at=mutes[from_member_id].muted_at))
+                await self.s.flush()
+
 
 def _rsvp(row: RsvpRow) -> Rsvp:
     return Rsvp(row.occurrence_id, row.member_id, row.status, row.answered_at, row.attended)

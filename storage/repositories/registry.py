@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.repositories.activity import SqlActivity
 from storage.repositories.digest import SqlDigest
 from storage.repositories.kudos import SqlKudos
+from storage.repositories.linking import SqlLinking
 from storage.repositories.meetups import SqlMeetups
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
@@ -20,4 +21,5 @@ FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "meetups": SqlMeetups,
     "onboarding": SqlOnboarding,
     "interests": SqlInterests,
+    "linking": SqlLinking,
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Member
@@ -131,6 +131,30 @@ class SqlOnboarding:
                 OnboardingRow.buddy_paired_at >= since).group_by(OnboardingRow.buddy_id))
         return {buddy_id: count for buddy_id, count in rows}
 
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, at: datetime) -> None:
+        """One onboarding (the one kept by the member merged into, else theirs), every step either did, every join."""
+        ours = OnboardingRow.community_id == community_id
+        if await self._row(community_id, into_member_id) is not None:
+            await self.s.execute(delete(OnboardingRow).where(ours, OnboardingRow.member_id == from_member_id))
+        await self.s.execute(update(OnboardingRow).where(ours, OnboardingRow.member_id == from_member_id)
+                             .values(member_id=into_member_id))
+        await self.s.execute(update(OnboardingRow).where(ours, OnboardingRow.buddy_id == from_member_id)
+                             .values(buddy_id=into_member_id))
+        await self.s.execute(update(OnboardingRow).where(ours, OnboardingRow.buddy_id == OnboardingRow.member_id)
+                             .values(buddy_id=None, buddy_paired_at=None))
+        steps = OnboardingStepRow.community_id == community_id
+        done = select(OnboardingStepRow.step).where(steps, OnboardingStepRow.member_id == into_member_id)
+        await self.s.execute(delete(OnboardingStepRow).where(steps, OnboardingStepRow.member_id == from_member_id,
+                                                             OnboardingStepRow.step.in_(done)))
+        await self.s.execute(update(OnboardingStepRow).where(steps, OnboardingStepRow.member_id == from_member_id)
+                             .values(member_id=into_member_id))
+        await self.s.execute(update(WelcomeJoinRow).where(WelcomeJoinRow.community_id == community_id,
+                                                          WelcomeJoinRow.member_id == from_member_id)
+                             .values(member_id=into_member_id))
+        await self.s.execute(update(WelcomeTemplateRow).where(WelcomeTemplateRow.community_id == community_id,
+                                                              WelcomeTemplateRow.updated_by_id == from_member_id)
+                             .values(updated_by_id=into_member_id))
+
 
 class SqlInterests:
     """Tags members follow, in the shared `member_tags` table."""
@@ -171,3 +195,12 @@ class SqlInterests:
                     MemberTagRow.community_id == community_id, MemberTagRow.tag_id.in_(list(tag_ids)))))
             .order_by(MemberRow.id))
         return [to_member(r) for r in rows]
+
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int, at: datetime) -> None:
+        """Every tag either followed, once."""
+        ours = MemberTagRow.community_id == community_id
+        followed = select(MemberTagRow.tag_id).where(ours, MemberTagRow.member_id == into_member_id)
+        await self.s.execute(delete(MemberTagRow).where(ours, MemberTagRow.member_id == from_member_id,
+                                                        MemberTagRow.tag_id.in_(followed)))
+        await self.s.execute(update(MemberTagRow).where(ours, MemberTagRow.member_id == from_member_id)
+                             .values(member_id=into_member_id))

@@ -18,9 +18,10 @@ FEATURES = all_features()
 
 
 @pytest.mark.parametrize("feature", FEATURES, ids=lambda f: f.name)
-def test_every_feature_declares_settings_an_erase_step_and_its_repositories(feature):
+def test_every_feature_declares_settings_an_erase_step_a_merge_step_and_its_repositories(feature):
     assert feature.settings is not UNDECLARED and issubclass(feature.settings, Settings)
     assert feature.erase is not UNDECLARED and inspect.iscoroutinefunction(feature.erase)
+    assert feature.merge is not UNDECLARED and inspect.iscoroutinefunction(feature.merge)
     assert feature.repositories is not UNDECLARED
 
 

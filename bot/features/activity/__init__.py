@@ -33,6 +33,9 @@ class ActivityRepo(Protocol):
     async def erase(self, community_id: int, member_id: int) -> None:
         """Delete every counter of one member."""
 
+    async def merge(self, community_id: int, from_member_id: int, into_member_id: int) -> None:
+        """Move one member's counters onto another's, adding up the days both posted on."""
+
 
 async def count_message(event: MessagePosted, ctx: Context) -> None:
     if event.actor.is_bot or ctx.member.is_bot:  # ctx.member: the bot itself is a bot member (Core.know_bot)
@@ -44,10 +47,16 @@ async def erase_activity(uow: UnitOfWork, community_id: int, member_id: int, at:
     await uow.activity.erase(community_id, member_id)
 
 
+async def merge_activity(uow: UnitOfWork, community_id: int, from_member_id: int, into_member_id: int,
+                         at: datetime) -> None:
+    await uow.activity.merge(community_id, from_member_id, into_member_id)
+
+
 FEATURE = Feature(
     name="activity",
     on_event={MessagePosted: count_message},
     settings=Settings,
     erase=erase_activity,
+    merge=merge_activity,
     repositories={"activity": ActivityRepo},
 )

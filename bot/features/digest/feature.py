@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature, Plan, erases_nothing
+from bot.context import Context, Feature, Plan, erases_nothing, merges_nothing
 from bot.domain import Community, OutboxItem
 from bot.errors import Refusal
 from bot.features.digest.actions import plan_actions
@@ -119,5 +119,6 @@ FEATURE = Feature(
     schedules=(SCHEDULE,),
     settings=DigestSettings,
     erase=erases_nothing,  # the digest stores nothing of its own
+    merge=merges_nothing,
     repositories={"digest": DigestRepo},
 )

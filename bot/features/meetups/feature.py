@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.commands import CommandSpec, Kind, Param
 from bot.context import Context, Feature, OutboxKind, erases_nothing
@@ -27,6 +28,7 @@ from bot.features.meetups.service import FOLLOWUP, HORIZON, REMINDER
 from bot.features.meetups.settings import MeetupSettings
 from bot.features.meetups.syntax import EXAMPLE, MAX_DETAILS
 from bot.identity import Role
+from bot.ports import UnitOfWork
 from bot.reply import Attachment, Reply, Visibility
 
 LIST_LIMIT = 10
@@ -175,6 +177,10 @@ COMMANDS = (
                 params=(MEETUP,), visibility=Visibility.EPHEMERAL),
 )
 
+async def merge_meetups(uow: UnitOfWork, community_id: int, from_id: int, into_id: int, at: datetime) -> None:
+    await uow.meetups.merge(community_id, from_id, into_id, at)
+
+
 FEATURE = Feature(
     name="meetups",
     commands=COMMANDS,
@@ -182,5 +188,6 @@ FEATURE = Feature(
                   OutboxKind(FOLLOWUP, plan_followup), OutboxKind(HORIZON, top_up)),
     settings=MeetupSettings,
     erase=erases_nothing,  # RSVPs and meetups point at the member row, which the core erases
+    merge=merge_meetups,
     repositories={"meetups": MeetupRepo},
 )

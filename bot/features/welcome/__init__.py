@@ -3,6 +3,8 @@ a checklist of first steps, interests, reminders that name only what is left, an
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.context import Feature, OutboxKind, erases_nothing
 from bot.events import MemberJoined, MessagePosted
 from bot.features.welcome import commands, interests, onboarding
@@ -10,6 +12,13 @@ from bot.features.welcome.drip import DRIP, plan_drip
 from bot.features.welcome.flows import COMBINED_GREETING, on_member_joined, on_message, plan_combined_greeting
 from bot.features.welcome.ports import InterestRepo, OnboardingRepo
 from bot.features.welcome.settings import WelcomeSettings
+from bot.ports import UnitOfWork
+
+
+async def merge_welcome(uow: UnitOfWork, community_id: int, from_id: int, into_id: int, at: datetime) -> None:
+    await uow.onboarding.merge(community_id, from_id, into_id, at)
+    await uow.interests.merge(community_id, from_id, into_id, at)
+
 
 FEATURE = Feature(
     name="welcome",
@@ -18,5 +27,6 @@ FEATURE = Feature(
     outbox_kinds=(OutboxKind(DRIP, plan_drip), OutboxKind(COMBINED_GREETING, plan_combined_greeting)),
     settings=WelcomeSettings,
     erase=erases_nothing,  # onboarding steps and followed tags name no one once the member row is erased
+    merge=merge_welcome,
     repositories={"onboarding": OnboardingRepo, "interests": InterestRepo},
 )

@@ -84,3 +84,15 @@ async def test_erasing_a_member_removes_their_counters(console, clock):
     await console.say(":as alice", "again")
     await console.say(":as owner", "/member erase @alice")
     assert await rows(console.app) == {("bob", MON): 1}
+
+
+async def test_merging_two_members_adds_their_days(app):
+    """Linking two identities (docs/linking.md): a day both posted on sums, nothing counted twice or lost."""
+    for who in ("alice", "bob"):
+        await app.core.handle_event(MessagePosted(Person(MemberRef("console", "local", who), who), PLACE, None))
+    cid, ids = await community_id(app), await member_ids(app)
+    async with app.core.uow_factory() as uow:
+        await uow.activity.record(cid, ids["bob"], TUE, messages=3)
+        await uow.activity.merge(cid, ids["bob"], ids["alice"])
+        await uow.commit()
+    assert await rows(app) == {("alice", MON): 2, ("alice", TUE): 3}
