@@ -1,9 +1,10 @@
 """Must-show: three `copbot run` replicas on one PostgreSQL, Slack in HTTP mode behind a (round-robin) load balancer.
 
 The three start together and meet at the migration lock (the test holds it until all three wait for it): the
-schema is migrated once. Signed /kudos commands go round-robin to the three ports and a burst of meetup reminders
-falls due at once: every kudos is written once, every message reaches the fake Slack Web API once, and the
-/metrics of the three processes add up to what was sent."""
+schema is migrated once. Signed /kudos commands go round-robin to the three ports, one `@name++` message event
+reaches all three (Slack's retries land on any replica) and a burst of meetup reminders falls due at once: every
+kudos is written once, every message reaches the fake Slack Web API once, and the /metrics of the three processes
+add up to what was sent."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ pytestmark = pytest.mark.postgres
 COPBOT = Path(sys.executable).with_name("copbot")
 REPLICAS = 3
 KUDOS = 45  # from 45 different givers to 45 different receivers: no daily allowance refuses one
+PP_GIVER, PP_RECEIVER = "U0PPGIVE", "U0PPRECV"  # and one `@name++` message, delivered to every replica
+GIVEN = KUDOS + 1
 REMINDERS = 30
 SECRET = "replica-secret"
 KUDOS_CHANNEL = "C0KUDOS"
@@ -150,6 +153,8 @@ async def test_three_replicas_migrate_once_and_share_commands_and_reminders_with
     engine = make_engine(fresh_pg)
     replicas: list[Running] = []
     async with FakeSlack() as fake, aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PATIENCE)) as http:
+        fake.add_user(PP_GIVER, "ppgiver")
+        fake.add_user(PP_RECEIVER, "ppreceiver")
         for n in range(KUDOS):
             fake.add_user(giver(n), f"giver{n}")
             fake.add_user(receiver(n), f"receiver{n}")
@@ -198,7 +203,17 @@ async def test_three_replicas_migrate_once_and_share_commands_and_reminders_with
                     assert response.status == 200, await response.text()
                 sent_to[replica.port] += 1
 
-            await asyncio.gather(*(kudos(n) for n in range(KUDOS)))
+            async def plus_plus(replica: Running, retry: int) -> None:
+                """Slack redelivers an event it thinks was missed, and the load balancer picks any replica."""
+                body = sp.event_body(sp.message(PP_GIVER, f"<@{PP_RECEIVER}>++ for the migration",
+                                                ts="1700000000.000100"), event_id="EvREPLICA")
+                headers = {**sp.sign(body, SECRET), **(sp.retry_headers(retry) if retry else {})}
+                async with http.post(f"http://127.0.0.1:{replica.port}/slack/events", data=body,
+                                     headers=headers) as response:
+                    assert response.status == 200, await response.text()
+
+            await asyncio.gather(*(kudos(n) for n in range(KUDOS)),
+                                 *(plus_plus(replica, retry) for retry, replica in enumerate(replicas)))
 
             # Every outbox row settled (sent, none given up): nothing more can be sent.
             async def settled() -> bool:
@@ -206,7 +221,7 @@ async def test_three_replicas_migrate_once_and_share_commands_and_reminders_with
                     rows = (await connection.execute(text(
                         "SELECT kind, sent_at IS NOT NULL FROM outbox WHERE kind IN ('message', 'meetup_reminder')"
                     ))).all()
-                return len(rows) == 2 * KUDOS + REMINDERS and all(sent for _, sent in rows)
+                return len(rows) == 2 * GIVEN + REMINDERS and all(sent for _, sent in rows)
 
             await until(settled, "every outbox row sent", replicas)
 
@@ -215,16 +230,16 @@ async def test_three_replicas_migrate_once_and_share_commands_and_reminders_with
                 pairs = (await connection.execute(text(
                     "SELECT g.user_id, r.user_id FROM kudos k JOIN members g ON g.id = k.giver_id "
                     "JOIN members r ON r.id = k.receiver_id"))).all()
-            assert sorted(pairs) == sorted((giver(n), receiver(n)) for n in range(KUDOS))
+            assert sorted(pairs) == sorted([(giver(n), receiver(n)) for n in range(KUDOS)] + [(PP_GIVER, PP_RECEIVER)])
             posts = Counter(call.params["channel"] for call in fake.calls_to("chat.postMessage"))
             dm_channels = {call.params.get("users") for call in fake.calls_to("conversations.open")}
-            assert posts[KUDOS_CHANNEL] == KUDOS
+            assert posts[KUDOS_CHANNEL] == GIVEN
             assert all(posts[meetup_channel(i)] == 1 for i in range(REMINDERS)), posts
-            assert set(dm_channels) == {receiver(n) for n in range(KUDOS)}
+            assert dm_channels == {receiver(n) for n in range(KUDOS)} | {PP_RECEIVER}
             dms = {channel: count for channel, count in posts.items()
                    if channel != KUDOS_CHANNEL and not channel.startswith("C0MEET")}
-            assert len(dms) == KUDOS and set(dms.values()) == {1}, dms
-            assert sum(posts.values()) == 2 * KUDOS + REMINDERS
+            assert len(dms) == GIVEN and set(dms.values()) == {1}, dms
+            assert sum(posts.values()) == 2 * GIVEN + REMINDERS
 
             # The metrics of the three add up to what was sent, and each counted what reached it.
             scraped = [await scrape(http, r.port) for r in replicas]
@@ -236,7 +251,9 @@ async def test_three_replicas_migrate_once_and_share_commands_and_reminders_with
                 return sum(s.get(("copbot_dispatch_lag_seconds_count", (("kind", kind),)), 0) for s in scraped)
 
             assert delivered("meetup_reminder") == REMINDERS
-            assert delivered("message") == 2 * KUDOS
+            assert delivered("message") == 2 * GIVEN
+            deduplicated = ("copbot_events_deduplicated_total", (("platform", "slack"),))
+            assert sum(s.get(deduplicated, 0) for s in scraped) == REPLICAS - 1
             assert all(s.get(("copbot_outbox_due", ()), 0) == 0 for s in scraped)
             assert not any(key[0] == "copbot_errors_total" and value for s in scraped for key, value in s.items())
         finally:
