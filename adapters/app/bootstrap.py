@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.app.config import Config
@@ -64,6 +65,19 @@ def seeds(config: Config) -> list[CommunitySeed]:
     ]
 
 
+async def seed_communities(core: Core, declared: list[CommunitySeed], attempts: int = 3) -> None:
+    """Replicas that start together seed the same communities at once: the one that loses the race on a unique
+    name or binding finds the winner's rows on its next pass (and updates them, which changes nothing)."""
+    for attempt in range(1, attempts + 1):
+        try:
+            await core.seed_communities(declared)
+            return
+        except IntegrityError:
+            if attempt == attempts:
+                raise
+            log.info("another copbot process seeded the communities at the same moment; reading what it wrote")
+
+
 async def build(config: Config, *, clock: Clock | None = None, migrate: bool = True,
                 observer: Observer | None = None) -> App:
     url = config.database_url
@@ -82,7 +96,7 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     features = all_features()
     observer = observer or NoObserver()
     core = Core(uows, clock, features, core_config(config), observer=observer)
-    await core.seed_communities(seeds(config))
+    await seed_communities(core, seeds(config))
     await core.plan_schedules()
     outbound = OutboundRouter()
     dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands], observer=observer)

@@ -50,7 +50,25 @@ class DiscordConfig(Strict):
     guild_ids: list[str] = Field(default_factory=list)
     allowed_guilds: list[str] | None = None
     message_content: bool = False
-    shards: int | None = Field(None, ge=1)
+    # Sharding (discord.py's AutoShardedClient): shard_count alone runs every shard in this process; with
+    # shard_ids, this process runs only those, and other processes run the rest with the same shard_count.
+    shard_count: int | None = Field(None, ge=1, le=10000)
+    shard_ids: list[int] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _shards(self):
+        if self.shard_ids is None:
+            return self
+        if self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count (the total number of shards across "
+                             "every process), e.g. shard_ids = [0, 1] and shard_count = 4")
+        outside = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+        if outside:
+            raise ValueError(f"shard_ids: {outside[0]} is not a shard of shard_count = {self.shard_count} "
+                             f"(shard ids run from 0 to {self.shard_count - 1})")
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("shard_ids: a shard id is listed twice")
+        return self
 
 
 class HealthConfig(Strict):

@@ -90,12 +90,14 @@ class CopShardedClient(CopbotMixin, ApiBaseMixin, discord.AutoShardedClient):
 
 
 def make_client(core: Core, *, api_base: str | None = None, guild_ids: list[str] | None = None,
-                message_content: bool = False, shards: int | None = None, sync_state: Path | None = None,
-                **kwargs: Any) -> CopClient | CopShardedClient:
-    """``shards`` set: an ``AutoShardedClient`` with that many shards, for bots in many guilds."""
+                message_content: bool = False, shard_count: int | None = None, shard_ids: list[int] | None = None,
+                sync_state: Path | None = None, **kwargs: Any) -> CopClient | CopShardedClient:
+    """``shard_count`` set: an ``AutoShardedClient`` running that many shards, or only ``shard_ids`` of them
+    (the other shards run in other processes), for bots in many guilds."""
     if api_base is not None and api_base.rstrip("/") == "https://discord.com/api/v10":
         api_base = None  # the real Discord: leave discord.py's own addresses alone
     common = dict(api_base=api_base, guild_ids=guild_ids, message_content=message_content, sync_state=sync_state)
-    if shards:
-        return CopShardedClient(core, shard_count=shards, **common, **kwargs)
+    if shard_count:
+        sharded = {"shard_ids": list(shard_ids)} if shard_ids else {}
+        return CopShardedClient(core, shard_count=shard_count, **sharded, **common, **kwargs)
     return CopClient(core, **common, **kwargs)

@@ -78,11 +78,14 @@ async def start_discord(app, config: Config, stopping: asyncio.Event) -> Discord
         raise ConfigError("[discord] enabled = true needs the bot token in the DISCORD_TOKEN environment variable")
     settings = config.discord
     client = make_client(app.core, api_base=settings.api_base_url, guild_ids=settings.guild_ids,
-                         message_content=settings.message_content, shards=settings.shards,
+                         message_content=settings.message_content, shard_count=settings.shard_count,
+                         shard_ids=settings.shard_ids,
                          sync_state=state_file(config.database_url))
     app.outbound.add("discord", client.outbound)
     service = DiscordService(client, stopping, settings.message_content)
     service.start(token)
-    log.info("Discord adapter starting (%s)", "guild commands in " + ", ".join(settings.guild_ids)
-             if settings.guild_ids else "global commands")
+    shards = ("" if settings.shard_count is None else f", shards {settings.shard_ids or 'all'} of "
+              f"{settings.shard_count}")
+    log.info("Discord adapter starting (%s%s)", "guild commands in " + ", ".join(settings.guild_ids)
+             if settings.guild_ids else "global commands", shards)
     return service

@@ -507,6 +507,7 @@ class FakeDiscord:
                 self.gateway_received.append(payload)
                 handler = self._ops.get(payload.get("op"))
                 if handler is not None:
+                    self._conn = conn  # answers go back on the connection that spoke (one per shard)
                     await handler(self, payload.get("d"))
                 await self._notify()
         finally:
@@ -530,9 +531,12 @@ class FakeDiscord:
             await self.close_with(4014, "Disallowed intent(s).")
             return
         self._seq = 0
-        await self.dispatch("READY", p.ready(self.bot, self.session_id, self.gateway_url, list(self.guilds),
-                                             self.application_id, self.application_flags))
-        for g in self.guilds.values():
+        shard_id, shard_count = d.get("shard") or (0, 1)
+        # A sharded bot sees each guild on one shard: (guild_id >> 22) % shard_count, as Discord assigns them.
+        mine = [g for gid, g in self.guilds.items() if (int(gid) >> 22) % shard_count == shard_id]
+        await self.dispatch("READY", p.ready(self.bot, self.session_id, self.gateway_url, [g["id"] for g in mine],
+                                             self.application_id, self.application_flags, (shard_id, shard_count)))
+        for g in mine:
             await self.dispatch("GUILD_CREATE", g)
 
     async def _on_resume(self, _: dict) -> None:

@@ -187,14 +187,15 @@ def application(app_id: str, bot: dict, owner: dict, *, flags: int = 0, guild_co
 
 
 def ready(bot: dict, session_id: str, resume_gateway_url: str, guild_ids: Iterable[str], app_id: str,
-          app_flags: int) -> dict:
-    """READY: guilds arrive as unavailable stubs, each followed later by its GUILD_CREATE."""
+          app_flags: int, shard: tuple[int, int] = (0, 1)) -> dict:
+    """READY: guilds arrive as unavailable stubs, each followed later by its GUILD_CREATE. ``shard`` is
+    [shard_id, shard_count] as the IDENTIFY asked."""
     return {
         "v": 10, "user": bot, "session_id": session_id, "resume_gateway_url": resume_gateway_url,
         "guilds": [{"id": gid, "unavailable": True} for gid in guild_ids],
         "application": {"id": app_id, "flags": app_flags}, "private_channels": [], "relationships": [],
         "user_settings": {}, "presences": [], "guild_join_requests": [], "geo_ordered_rtc_regions": [],
-        "shard": [0, 1], "_trace": ["fake-discord"],
+        "shard": list(shard), "_trace": ["fake-discord"],
     }
 
 

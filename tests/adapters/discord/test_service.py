@@ -10,6 +10,7 @@ import pytest
 
 from adapters.app.config import Config, ConfigError, DatabaseConfig, DiscordConfig
 from adapters.discord import gateway
+from adapters.discord.client import make_client
 from adapters.discord.invite import SCOPES, application_id_from_token, invite_url, permissions
 from adapters.discord.service import EXIT_INTENTS, start_discord
 from bot.commands import CommandSpec
@@ -65,7 +66,7 @@ async def test_commands_are_synced_only_when_the_declarations_change(app, fake, 
 
 
 async def test_a_sharded_client_connects_too(app, fake, copbot, running):
-    client = copbot(shards=1)
+    client = copbot(shard_count=1)
     assert isinstance(client, discord.AutoShardedClient)
     async with running(client):
         assert client.get_guild(int(p.GUILD_ID)) is not None
@@ -80,3 +81,35 @@ def test_the_invite_url_asks_for_exactly_the_scopes_and_permissions_needed():
                                                   "embed_links", "attach_files", "read_message_history"}
     assert perms.view_channel and not perms.administrator  # view_channel is read_messages in discord.py
     assert application_id_from_token("MTIwMDAwMDAwMDAwMDAwMDAwMQ.x.y") == "1200000000000000001"
+
+
+async def test_shard_ids_and_shard_count_make_an_auto_sharded_client_identifying_only_those_shards(
+        app, fake, copbot, running):
+    client = copbot(shard_count=4, shard_ids=[0, 1])
+    assert isinstance(client, discord.AutoShardedClient)
+    assert client.shard_count == 4 and client.shard_ids == [0, 1]
+    async with running(client):
+        pass
+    assert sorted(tuple(identify["shard"]) for identify in fake.identifies) == [(0, 4), (1, 4)]
+
+
+def _guild_on_shard(n: int, shard: int, count: int = 4) -> str:
+    """A guild id Discord puts on `shard` of `count`: (id >> 22) % count."""
+    return str(((1000 + n * count + shard) << 22) | n)
+
+
+async def test_two_processes_with_shard_ids_split_the_guilds_between_them(app, running, tmp_path):
+    """[discord] shard_count = 4 in both; shard_ids = [0, 1] in one, [2, 3] in the other: each guild is served by
+    exactly one of them, the one whose shards hold it."""
+    guilds = {shard: [_guild_on_shard(n, shard) for n in range(2)] for shard in range(4)}
+    gateway.reset()
+    async with FakeDiscord(guilds=[p.guild(g) for ids in guilds.values() for g in ids]) as fake:
+        configs = [DiscordConfig(enabled=True, api_base_url=fake.api_base, shard_count=4, shard_ids=ids)
+                   for ids in ([0, 1], [2, 3])]
+        clients = [make_client(app.core, api_base=c.api_base_url, shard_count=c.shard_count, shard_ids=c.shard_ids,
+                               guild_ready_timeout=0.05) for c in configs]
+        async with running(clients[0]), running(clients[1]):
+            served = [{str(g.id) for g in client.guilds} for client in clients]
+    gateway.reset()
+    assert served[0] == set(guilds[0] + guilds[1])
+    assert served[1] == set(guilds[2] + guilds[3])
