@@ -52,6 +52,7 @@ from storage.models import (
     UtcDateTime,
 )
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
+from storage.models_topics import HelperPauseRow, TopicRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
 from storage.transfer_json import read_document
@@ -63,12 +64,14 @@ Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the f
 # In the order they are written and read back: a table comes after every table it refers to.
 SECTIONS: tuple[Table, ...] = tuple(model.__table__ for model in (
     BindingRow, MemberRow, TagRow, MemberTagRow, KudosRow, MeetupRow, OccurrenceRow, RsvpRow, MeetupMuteRow,
-    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, AuditRow, OutboxRow))
+    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, TopicRow, HelperPauseRow, AuditRow, OutboxRow))
 _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
 # Tables holding community rows that are not sections of their own, and why.
 NOT_SECTIONS = {
     "kudos_tags": "written inside each kudos as its list of tag ids",
     "processed_events": "platform event ids kept for retries; operational, and not tied to one community",
+    "topic_escalations": "who was asked about which question, for the weekly cap: operational, and it names"
+                         " questions by id",
     "kudos_totals": "running leaderboard totals derived from the kudos: recounted on import (_rebuild_derived)",
 }
 # What names a row within its community besides its id: new ids are looked up by it after each batch.

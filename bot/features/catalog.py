@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.context import Feature
-from bot.features import kudos, leaderboard, members, welcome
+from bot.features import kudos, leaderboard, members, topics, welcome
 from bot.features.meetups import feature as meetups
 from bot.settings import compose_settings
 
 
 def all_features() -> list[Feature]:
-    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE, meetups.FEATURE]
+    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE, meetups.FEATURE, topics.FEATURE]
 
 
 # Every feature's settings section as the one flat model a community holds (and the store reads back).

@@ -1,0 +1,24 @@
+"""Topics: the community's tag taxonomy (champions manage it, keywords suggest tags), members following topics,
+helpers pausing, and unanswered questions raised once to the members best placed to answer them."""
+
+from __future__ import annotations
+
+from bot.context import Feature
+from bot.features.topics import follow, taxonomy
+from bot.features.topics.ports import TopicRepo
+from bot.features.topics.settings import TopicsSettings
+from bot.ports import UnitOfWork
+
+
+async def erase_helper_data(uow: UnitOfWork, community_id: int, member_id: int, at) -> None:
+    """A pause says when someone is away: it goes with them. Escalations sent stay as anonymous counts."""
+    await uow.topics.pause(community_id, member_id, None)
+
+
+FEATURE = Feature(
+    name="topics",
+    commands=(*taxonomy.COMMANDS, *follow.COMMANDS),
+    settings=TopicsSettings,
+    erase=erase_helper_data,
+    repositories={"topics": TopicRepo},
+)
