@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Table, and_, delete, exists, func, literal, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.features.topics.escalation import Candidate
 from bot.features.topics.ports import Topic
-from storage.models import Base, TagRow
-from storage.models_topics import HelperPauseRow, TopicRow
+from storage.models import Base, KudosRow, KudosTagRow, MemberRow, MemberTagRow, TagRow
+from storage.models_topics import EscalationRow, HelperPauseRow, TopicRow
 from storage.repositories import kudos_totals
+from storage.repositories.communities import to_member
 from storage.repositories.dialect import insert_or_ignore
 
 _TAGS = TagRow.__table__
@@ -109,3 +111,38 @@ class SqlTopics:
     async def paused_until(self, community_id: int, member_id: int) -> datetime | None:
         return await self.s.scalar(select(HelperPauseRow.until).where(HelperPauseRow.community_id == community_id,
                                                                       HelperPauseRow.member_id == member_id))
+
+    async def helper_candidates(self, community_id: int, tag_ids: Sequence[int], accepted: Mapping[int, int], *,
+                                since: datetime, week_start: datetime, now: datetime) -> list[Candidate]:
+        tags = list(tag_ids)
+        kudos = dict((await self.s.execute(
+            select(KudosRow.receiver_id, func.count(func.distinct(KudosRow.id)))
+            .join(KudosTagRow, KudosTagRow.kudos_id == KudosRow.id)
+            .where(KudosRow.community_id == community_id, KudosTagRow.tag_id.in_(tags),
+                   KudosRow.revoked_at.is_(None), KudosRow.created_at >= since)
+            .group_by(KudosRow.receiver_id))).all())
+        followers = set(await self.s.scalars(select(MemberTagRow.member_id).where(
+            MemberTagRow.community_id == community_id, MemberTagRow.tag_id.in_(tags))))
+        ids = sorted(set(kudos) | followers | {m for m, n in accepted.items() if n > 0})
+        if not ids:
+            return []
+        members = await self.s.scalars(select(MemberRow).where(
+            MemberRow.community_id == community_id, MemberRow.id.in_(ids), MemberRow.is_bot.is_(False),
+            MemberRow.left_at.is_(None), MemberRow.erased_at.is_(None)))
+        pauses = dict((await self.s.execute(select(HelperPauseRow.member_id, HelperPauseRow.until).where(
+            HelperPauseRow.community_id == community_id, HelperPauseRow.member_id.in_(ids),
+            HelperPauseRow.until > now))).all())
+        asked = dict((await self.s.execute(
+            select(EscalationRow.member_id, func.count()).where(
+                EscalationRow.community_id == community_id, EscalationRow.member_id.in_(ids),
+                EscalationRow.level == "helpers", EscalationRow.sent_at >= week_start)
+            .group_by(EscalationRow.member_id))).all())
+        return [Candidate(to_member(row), accepted_answers=accepted.get(row.id, 0), kudos=kudos.get(row.id, 0),
+                          follows=row.id in followers, paused_until=pauses.get(row.id),
+                          escalations_this_week=asked.get(row.id, 0)) for row in members]
+
+    async def record_escalation(self, community_id: int, question_id: int, member_id: int, level: str,
+                                at: datetime) -> None:
+        self.s.add(EscalationRow(community_id=community_id, question_id=question_id, member_id=member_id,
+                                 level=level, sent_at=at))
+        await self.s.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot.context import Feature
 from bot.features.topics import follow, taxonomy
+from bot.features.topics.escalation import escalation_kind
 from bot.features.topics.ports import TopicRepo
 from bot.features.topics.settings import TopicsSettings
 from bot.ports import UnitOfWork
@@ -18,6 +19,7 @@ async def erase_helper_data(uow: UnitOfWork, community_id: int, member_id: int, 
 FEATURE = Feature(
     name="topics",
     commands=(*taxonomy.COMMANDS, *follow.COMMANDS),
+    outbox_kinds=(escalation_kind(),),
     settings=TopicsSettings,
     erase=erase_helper_data,
     repositories={"topics": TopicRepo},

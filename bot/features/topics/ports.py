@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.features.topics.escalation import Candidate
 
 
 @dataclass(frozen=True)
@@ -15,16 +18,6 @@ class Topic:
     tag_id: int
     name: str
     keywords: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class HelperStats:
-    """What ranks one candidate helper for a question's tags (bot/features/topics/escalation.py)."""
-
-    member_id: int
-    accepted_answers: int = 0
-    kudos: int = 0
-    follows: bool = False
 
 
 class TopicRepo(Protocol):
@@ -45,3 +38,10 @@ class TopicRepo(Protocol):
     async def pause(self, community_id: int, member_id: int, until: datetime | None) -> None:
         """Pause a helper until `until`; None resumes them."""
     async def paused_until(self, community_id: int, member_id: int) -> datetime | None: ...
+    async def helper_candidates(self, community_id: int, tag_ids: Sequence[int], accepted: Mapping[int, int], *,
+                                since: datetime, week_start: datetime, now: datetime) -> list[Candidate]:
+        """Members with kudos received in these tags since `since`, accepted answers (`accepted`: member id ->
+        count, from the questions feature) or a follow of one of them; with their pause and the escalations
+        they were sent since `week_start`. Active people only."""
+    async def record_escalation(self, community_id: int, question_id: int, member_id: int, level: str,
+                                at: datetime) -> None: ...
