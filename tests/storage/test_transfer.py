@@ -35,6 +35,8 @@ SCENARIO = """
 /settings kudos_daily_allowance 7
 /kudos @bob thanks for the audit #seo
 /kudos @carol great talk #ads #seo
+/tags add seo serp backlinks
+/tags add ads ppc
 /role grant @bob champion
 :as bob
 /kudos @carol helpful review #seo
@@ -55,6 +57,7 @@ SCENARIO = """
 /meetup rsvp 2 yes
 /leaderboard optout
 /meetup mute
+/helper pause 10
 :join frank
 :as frank
 /onboarding done intro
@@ -70,6 +73,7 @@ VIEWS = """
 /meetup list
 /meetup show 1
 /meetup show 2
+/tags
 :as frank
 /onboarding
 /interests

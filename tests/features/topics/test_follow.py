@@ -65,3 +65,14 @@ async def test_a_pause_is_one_day_to_a_year(community, days):
     out = await community.say(":as carol", f"/helper pause {days}")
     assert "Paused" not in out
     assert "You are not paused" in await community.say(":as carol", "/helper resume")
+
+
+async def test_erasing_a_member_forgets_their_pause(app, community):
+    await community.say(":as carol", "/helper pause 14")
+    async with app.core.uow_factory() as uow:
+        cid = (await uow.communities.by_name("Local community")).id
+        carol = (await uow.members.by_name(cid, "console", "carol"))[0].id
+        assert await uow.topics.paused_until(cid, carol) is not None
+    await community.say(":as alice", "/member erase @carol")
+    async with app.core.uow_factory() as uow:
+        assert await uow.topics.paused_until(cid, carol) is None
