@@ -148,3 +148,12 @@ def test_suggestions_are_explained_and_ordered_by_matches():
         ("seo", "matched keywords: seo, serp, backlinks"), ("analytics", "matched keywords: ga4")]
     assert suggest_tags(taxonomy, "nothing relevant, seoul") == []
     assert [t.name for t, _ in suggest_tags(taxonomy, "ppc ga4 serp", limit=2)] == ["ads", "analytics"]
+
+
+async def test_plus_plus_in_a_message_checks_the_list_too(community):
+    await community.say(":as alice", "/tags add seo")
+    out = await community.say(":as carol", "@bob++ for the audit #seoo")
+    assert "Did you mean #seo?" in out
+    assert "bob — 1" in await community.say("/leaderboard #seo")  # the fixture's one, nothing new
+    await community.say(":as carol", "@bob++ for the audit #seo")
+    assert "bob — 2" in await community.say("/leaderboard #seo")
