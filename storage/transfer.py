@@ -55,6 +55,7 @@ from storage.models import (
 from storage.models_activity import MemberDayActivityRow
 from storage.models_linking import LinkAttemptRow, LinkCodeRow  # noqa: F401 (their tables are known)
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
+from storage.models_topics import HelperPauseRow, TopicRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
 from storage.transfer_json import read_document
@@ -67,7 +68,7 @@ Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the f
 SECTIONS: tuple[Table, ...] = tuple(model.__table__ for model in (
     BindingRow, MemberRow, MemberLinkRow, TagRow, MemberTagRow, KudosRow, MeetupRow, OccurrenceRow, RsvpRow,
     MeetupMuteRow, WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, MemberDayActivityRow,
-    AuditRow, OutboxRow))
+    TopicRow, HelperPauseRow, AuditRow, OutboxRow))
 _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
 # Tables holding community rows that are not sections of their own, and why.
 NOT_SECTIONS = {
@@ -75,6 +76,8 @@ NOT_SECTIONS = {
     "processed_events": "platform event ids kept for retries; operational, and not tied to one community",
     "link_codes": "one-time linking codes, valid ten minutes: not worth carrying",
     "link_attempts": "recent tries at a linking code, kept for the hourly limit: operational",
+    "topic_escalations": "who was asked about which question, for the weekly cap: operational, and it names"
+                         " questions by id",
     "kudos_totals": "running leaderboard totals derived from the kudos: recounted on import (_rebuild_derived)",
 }
 # What names a row within its community besides its id: new ids are looked up by it after each batch.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import Feature
-from bot.features import activity, kudos, leaderboard, linking, members, welcome
+from bot.features import activity, kudos, leaderboard, linking, members, topics, welcome
 from bot.features.digest import feature as digest
 from bot.features.meetups import feature as meetups
 from bot.settings import compose_settings
@@ -19,6 +19,7 @@ def all_features() -> list[Feature]:
         activity.FEATURE,
         digest.FEATURE,
         linking.FEATURE,
+        topics.FEATURE,
     ]
 
 

@@ -17,6 +17,7 @@ from bot.context import Context, Feature
 from bot.domain import Kudos, KudosCounts, Member, Standing
 from bot.errors import Refusal
 from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.features.topics.check import known_tags
 from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
 from bot.ports import UnitOfWork
@@ -143,7 +144,7 @@ async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[st
                source_message: str | None = None) -> list[Kudos]:
     """Check every rule, then record the kudos. A refusal changes nothing."""
     await check_rules(ctx, receivers)
-    tag_ids = await ctx.uow.tags.ensure(ctx.community.id, tags)
+    tag_ids = await known_tags(ctx.uow, ctx.community.id, tags)
     place = {"platform": ctx.place.platform, "workspace_id": ctx.place.workspace_id,
              "channel_id": ctx.place.channel_id, "message_id": source_message}
     given = await ctx.uow.kudos.add(

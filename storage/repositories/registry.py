@@ -12,6 +12,7 @@ from storage.repositories.digest import SqlDigest
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.linking import SqlLinking
 from storage.repositories.meetups import SqlMeetups
+from storage.repositories.topics import SqlTopics
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
@@ -22,4 +23,5 @@ FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "onboarding": SqlOnboarding,
     "interests": SqlInterests,
     "linking": SqlLinking,
+    "topics": SqlTopics,
 }

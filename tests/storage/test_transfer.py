@@ -36,6 +36,8 @@ SCENARIO = """
 /settings kudos_daily_allowance 7
 /kudos @bob thanks for the audit #seo
 /kudos @carol great talk #ads #seo
+/tags add seo serp backlinks
+/tags add ads ppc
 /role grant @bob champion
 :as bob
 /kudos @carol helpful review #seo
@@ -59,6 +61,7 @@ and again
 /meetup rsvp 2 yes
 /leaderboard optout
 /meetup mute
+/helper pause 10
 :join frank
 :as frank
 /onboarding done intro
@@ -74,6 +77,7 @@ VIEWS = """
 /meetup list
 /meetup show 1
 /meetup show 2
+/tags
 :as frank
 /onboarding
 /interests

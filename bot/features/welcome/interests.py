@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.commands import CommandSpec, Kind, Param
 from bot.context import Context
 from bot.errors import Refusal
+from bot.features.topics.check import known_tags, topic_names
 from bot.features.welcome.buddy import pair_with_buddy
 from bot.features.welcome.checklist import INTERESTS, MAX_BUTTONS
 from bot.features.welcome.onboarding import step_reply
@@ -34,7 +35,7 @@ class DropInterests:
 
 async def show_interests(cmd: ShowInterests, ctx: Context) -> Reply:
     cid = ctx.community.id
-    topics = await ctx.uow.tags.names(cid)
+    topics = await topic_names(ctx.uow, cid)
     if not topics:
         return Reply.ephemeral("This community has no topics yet. Champions add them; any #tag given with"
                                " /kudos becomes one too.")
@@ -76,14 +77,8 @@ async def _known_topics(ctx: Context, text: str) -> tuple[list[str], list[int]]:
     names = list(dict.fromkeys(normalise_tag(word) for word in text.replace(",", " ").split()))
     if len(names) > MAX_PICKS:
         raise Refusal(f"{MAX_PICKS} topics at a time, please.")
-    ids = []
-    for name in names:
-        tag_id = await ctx.uow.tags.find(ctx.community.id, name)
-        if tag_id is None:
-            topics = _tags(await ctx.uow.tags.names(ctx.community.id)) or "none yet"
-            raise Refusal(f"#{name} isn't one of this community's topics. Topics here: {topics}.")
-        ids.append(tag_id)
-    return names, ids
+    ids = await known_tags(ctx.uow, ctx.community.id, names, create=False)
+    return names, [ids[n] for n in names]
 
 
 def _tags(names: list[str]) -> str:
