@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.meetups import SqlMeetups
+from storage.repositories.questions import SqlQuestions
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
@@ -16,4 +17,5 @@ FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "meetups": SqlMeetups,
     "onboarding": SqlOnboarding,
     "interests": SqlInterests,
+    "questions": SqlQuestions,
 }
