@@ -6,6 +6,7 @@ Lines:  /command args   run a slash command
         :leave NAME     NAME leaves
         :react EMOJI ID react to message ID          :unreact EMOJI ID  remove the reaction
         :reply ID text  answer in message ID's thread
+        :mark ID        the "mark as solution" action on message ID   :delete ID  delete message ID
         :press ID N     press button N of message ID
         :in #channel    talk in another channel
         anything else   a plain message in the current channel"""
@@ -22,7 +23,15 @@ from dataclasses import dataclass, field
 
 from adapters.console.render import render
 from bot.core import Core, Invocation
-from bot.events import MemberJoined, MemberLeft, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.events import (
+    MemberJoined,
+    MemberLeft,
+    MessageAction,
+    MessageDeleted,
+    MessagePosted,
+    ReactionAdded,
+    ReactionRemoved,
+)
 from bot.identity import BotIdentity, ChannelTarget, MemberRef, MemberTarget, Person, Place, Posted
 from bot.reply import Button, Reply, Visibility
 
@@ -126,10 +135,12 @@ class ConsoleAdapter:
         elif verb == "reply" and len(rest.split(None, 1)) == 2:
             message_id, text = rest.split(None, 1)
             await self._message(text, thread=message_id)
+        elif verb in ("mark", "delete") and len(rest.split()) == 1:
+            await self._on_message(verb, rest)
         elif verb == "press" and len(rest.split()) == 2:
             await self._press(*rest.split())
         else:
-            self.out(f"(unknown console line '{line[:40]}': try :as, :join, :leave, :react, :reply, :press, :in)")
+            self.out(f"(unknown console line '{line[:40]}': try :as, :join, :leave, :react, :reply, :mark, :delete, :press, :in)")
 
     async def _command(self, text: str) -> None:
         line = canonical_mentions(text)
@@ -157,6 +168,19 @@ class ConsoleAdapter:
         author = MemberRef(PLATFORM, WORKSPACE, original.author.lower())
         kind = ReactionAdded if added else ReactionRemoved
         await self._event(kind(self._person(self.speaker), place, None, emoji=emoji, message_author=author))
+
+    async def _on_message(self, verb: str, message_id: str) -> None:
+        original = self.messages.get(message_id)
+        if original is None:
+            self.out(f"(there is no message {message_id})")
+            return
+        place = Place(PLATFORM, WORKSPACE, original.channel, message_id, None, self.workspace_name)
+        if verb == "delete":
+            await self._event(MessageDeleted(self._person(self.speaker), place, None))
+            return
+        author = MemberRef(PLATFORM, WORKSPACE, original.author.lower())
+        await self._event(MessageAction(self._person(self.speaker), place, None, action="mark-solution",
+                                        message_author=author, message_text=original.text))
 
     async def _press(self, message_id: str, number: str) -> None:
         original = self.messages.get(message_id)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from bot.context import Feature
 from bot.features import kudos, leaderboard, members, welcome
 from bot.features.meetups import feature as meetups
+from bot.features.questions import feature as questions
 from bot.settings import compose_settings
 
 
 def all_features() -> list[Feature]:
-    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE, meetups.FEATURE]
+    return [kudos.FEATURE, leaderboard.FEATURE, members.FEATURE, welcome.FEATURE, meetups.FEATURE,
+            questions.FEATURE]
 
 
 # Every feature's settings section as the one flat model a community holds (and the store reads back).
