@@ -3,7 +3,7 @@
 `search_text` is what /search finds a question by: its text and its accepted answers' texts while it is posted,
 empty otherwise (a draft, a deflected or deleted question). The repository keeps it in the writes' own
 transaction; the full-text index over it is the store's own (migration 0008): an FTS5 table kept by triggers on
-SQLite, a GIN expression index on PostgreSQL. Neither is a modelled table (see `UNMODELLED`)."""
+SQLite, a generated tsvector column with a GIN index on PostgreSQL. Neither is a modelled table (see `UNMODELLED`)."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from storage.models import Base, Id
 
 SEARCH_FTS = "questions_fts"  # SQLite: the FTS5 table (and its shadow tables, questions_fts_*)
-SEARCH_GIN = "ix_questions_search"  # PostgreSQL: GIN over to_tsvector('english', search_text)
+SEARCH_VECTOR = "search_vector"  # PostgreSQL: a generated column, to_tsvector('english', search_text)
+SEARCH_GIN = "ix_questions_search"  # PostgreSQL: GIN over it
 # The schema objects the store makes that are not models: a schema comparison leaves them out.
 UNMODELLED = Base.metadata.info.setdefault("unmodelled", set())
-UNMODELLED.update({SEARCH_FTS, SEARCH_GIN})
+UNMODELLED.update({SEARCH_FTS, SEARCH_VECTOR, SEARCH_GIN})
 
 
 class QuestionRow(Base):

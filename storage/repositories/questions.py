@@ -2,7 +2,7 @@
 
 Both stores index `questions.search_text` (see storage/models_questions.py): this module writes it whenever a
 question's status, text or accepted answers change, in the same transaction, and the store's index follows it
-(SQLite's triggers, PostgreSQL's GIN expression index)."""
+(SQLite's triggers, PostgreSQL's generated column and its GIN index)."""
 
 from __future__ import annotations
 
@@ -31,25 +31,35 @@ def to_answer(row: AnswerRow) -> Answer:
 
 _TAG_FILTER = ("EXISTS (SELECT 1 FROM question_tags qt WHERE qt.question_id = q.id AND qt.tag_id = :tag_id)")
 
-# SQLite: bm25 is lower for better matches; the snippet comes from the FTS5 table itself.
+# Words common enough to match most questions would make ranking read them all: the ranking is among the newest
+# RANKED matches (every match, for the words people tell questions apart by). bench/search.py measures it.
+RANKED = 1000
+
+# SQLite: the rowid of the RANKED-th newest match (FTS5 walks its doclists newest first and stops there) ...
+_SQLITE_FLOOR = """
+SELECT q.id FROM questions_fts JOIN questions q ON q.id = questions_fts.rowid
+WHERE questions_fts MATCH :query AND q.community_id = :community_id {filters}
+ORDER BY questions_fts.rowid DESC LIMIT 1 OFFSET :ranked"""
+# ... then bm25 (lower is better) over the matches from there on; the snippet comes from the FTS5 table itself.
 _SQLITE_SEARCH = """
 SELECT q.id, snippet(questions_fts, 0, '«', '»', '…', 16) AS snip
 FROM questions_fts JOIN questions q ON q.id = questions_fts.rowid
-WHERE questions_fts MATCH :query AND q.community_id = :community_id {filters}
+WHERE questions_fts MATCH :query AND questions_fts.rowid >= :floor AND q.community_id = :community_id {filters}
 ORDER BY bm25(questions_fts), q.id DESC
 LIMIT :limit"""
 
-# PostgreSQL: rank the matches, then make headlines for the few kept (ts_headline reads the whole text).
+# PostgreSQL: the newest RANKED matches, ranked, then headlines for the few kept (ts_headline reads the text).
 _POSTGRES_SEARCH = """
-SELECT ranked.id, ts_headline('english', ranked.search_text, to_tsquery('english', :query),
+WITH matched AS (
+    SELECT q.id, q.search_vector FROM questions q
+    WHERE q.search_vector @@ to_tsquery('english', :query) AND q.community_id = :community_id {filters}
+    ORDER BY q.id DESC LIMIT :ranked),
+ranked AS (
+    SELECT id, ts_rank_cd(search_vector, to_tsquery('english', :query)) AS rank FROM matched
+    ORDER BY rank DESC, id DESC LIMIT :limit)
+SELECT ranked.id, ts_headline('english', q.search_text, to_tsquery('english', :query),
        'StartSel=«, StopSel=», MaxWords=24, MinWords=8, ShortWord=2, MaxFragments=1') AS snip
-FROM (SELECT q.id, q.search_text,
-             ts_rank_cd(to_tsvector('english', q.search_text), to_tsquery('english', :query)) AS rank
-      FROM questions q
-      WHERE to_tsvector('english', q.search_text) @@ to_tsquery('english', :query)
-        AND q.community_id = :community_id {filters}
-      ORDER BY rank DESC, q.id DESC
-      LIMIT :limit) AS ranked
+FROM ranked JOIN questions q ON q.id = ranked.id
 ORDER BY ranked.rank DESC, ranked.id DESC"""
 
 
@@ -213,10 +223,16 @@ class SqlQuestions:
         else:
             query = (" OR " if any_word else " ").join(f'"{w}"' for w in words)
         filters = (f" AND q.status = '{SOLVED}'" if solved_only else "") + (f" AND {_TAG_FILTER}" if tag_id else "")
-        statement = text((_POSTGRES_SEARCH if postgres else _SQLITE_SEARCH).format(filters=filters))
-        params = {"query": query, "community_id": community_id, "limit": limit}
+        params = {"query": query, "community_id": community_id, "limit": limit, "ranked": RANKED}
         if tag_id:
             params["tag_id"] = tag_id
+        if postgres:
+            statement = text(_POSTGRES_SEARCH.format(filters=filters))
+        else:
+            params["ranked"] = RANKED - 1  # the offset of the last one ranked
+            floor = await self.s.scalar(text(_SQLITE_FLOOR.format(filters=filters)), params)
+            params["floor"] = floor or 0
+            statement = text(_SQLITE_SEARCH.format(filters=filters))
         found = [(qid, snip) for qid, snip in await self.s.execute(statement, params)]
         if not found:
             return []
