@@ -131,7 +131,7 @@ async def write_path(app, community_id: int, writer: Writer, place: Place) -> tu
     """ms per question inserted and committed, with and without its search text; /ask's p50 through the core."""
     async def one_by_one(indexed: bool) -> float:
         start = time.perf_counter()
-        for i in range(300):
+        for _ in range(300):
             question = writer.sentence(20, 40)
             async with app.engine.begin() as db:
                 last = (await db.execute(select(func.max(QuestionRow.number)))).scalar_one()

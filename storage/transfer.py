@@ -52,6 +52,7 @@ from storage.models import (
     UtcDateTime,
 )
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
+from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
 from storage.transfer_json import read_document
@@ -63,7 +64,8 @@ Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the f
 # In the order they are written and read back: a table comes after every table it refers to.
 SECTIONS: tuple[Table, ...] = tuple(model.__table__ for model in (
     BindingRow, MemberRow, TagRow, MemberTagRow, KudosRow, MeetupRow, OccurrenceRow, RsvpRow, MeetupMuteRow,
-    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, AuditRow, OutboxRow))
+    WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, QuestionRow, QuestionTagRow, AnswerRow,
+    AuditRow, OutboxRow))
 _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
 # Tables holding community rows that are not sections of their own, and why.
 NOT_SECTIONS = {
@@ -73,7 +75,8 @@ NOT_SECTIONS = {
 }
 # What names a row within its community besides its id: new ids are looked up by it after each batch.
 NATURAL_KEYS = {"members": ("platform", "workspace_id", "user_id"), "tags": ("name",), "kudos": ("number",),
-                "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start")}
+                "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start"),
+                "questions": ("number",)}
 _COMMUNITY_FIELDS = ("id", "name", "zone", "settings", "created_at", "last_kudos_number", "last_meetup_number")
 _OUTBOX_STATE = {"lease_until", "lease_owner", "sent_at", "failed_at"}  # only pending rows travel; state resets
 

@@ -246,12 +246,6 @@ class SqlQuestions:
             accepted.setdefault(row.question_id, []).append(to_answer(row))
         return [SearchHit(questions[qid], snip or "", tuple(accepted.get(qid, ()))) for qid, snip in found]
 
-    async def quiet_since(self, community_id: int, before: datetime, limit: int) -> list[Question]:
-        rows = await self.s.scalars(select(QuestionRow).where(
-            QuestionRow.community_id == community_id, QuestionRow.status == "open",
-            QuestionRow.last_activity_at < before).order_by(QuestionRow.last_activity_at).limit(limit))
-        return await self._many(list(rows))
-
     async def helpers_for(self, community_id: int, tag_ids: Sequence[int],
                           since: datetime) -> list[tuple[int, int]]:
         if not tag_ids:

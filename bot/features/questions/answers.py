@@ -12,7 +12,7 @@ from bot.domain import OutboxItem
 from bot.errors import Refusal
 from bot.events import KudosGiven, MessageAction, MessageDeleted, MessagePosted, ReactionAdded
 from bot.features.questions import views
-from bot.features.questions.ask import MAX_TEXT, MAY_CLOSE
+from bot.features.questions.ask import MAX_TEXT, MAY_CLOSE, plan_stale
 from bot.features.questions.model import DELETED, OPEN, POSTED, SOLVED, STALE, Answer, Question
 from bot.identity import ChannelTarget, MemberTarget
 from bot.ports import UnitOfWork
@@ -23,7 +23,6 @@ SOLUTION_EMOJI = frozenset({"white_check_mark", "✅", "heavy_check_mark", "✔�
 MARK_SOLUTION = "mark-solution"  # the MessageAction adapters send (Slack's shortcut, Discord's context menu)
 NUDGE = "questions.nudge"
 SOLUTION_SOURCE = "solution"  # kudos from an accepted answer: outside the giver's daily allowance
-STALE_SCAN = 500  # questions closed per community per daily pass
 
 
 @dataclass(frozen=True)
@@ -60,6 +59,7 @@ async def on_message(event: MessagePosted, ctx: Context) -> None:
     changes: dict = {"last_activity_at": ctx.now}
     if question.status == STALE:  # an answer brings a quiet question back
         changes.update(status=OPEN, closed_at=None)
+        plan_stale(ctx.uow, cid, question.id, ctx.now + timedelta(days=ctx.settings.questions_stale_days))
     if question.first_answer_at is None and ctx.member.id != question.asker_id:
         changes["first_answer_at"] = ctx.now
         ctx.uow.outbox.add(cid, NUDGE, {"question_id": question.id},
@@ -193,6 +193,7 @@ async def reopen(cmd: Reopen, ctx: Context) -> Reply:
         raise Refusal(f"Question #{question.number} is already open.")
     await repo.unaccept_all(cid, question.id)
     await repo.update(cid, question.id, status=OPEN, solved_at=None, closed_at=None, last_activity_at=ctx.now)
+    plan_stale(ctx.uow, cid, question.id, ctx.now + timedelta(days=ctx.settings.questions_stale_days))
     ctx.send_later(thread_of(question), Reply.public(
         f"Question #{question.number} is open again ({ctx.member.name} reopened it): answers welcome."))
     return Reply.ephemeral(f"Question #{question.number} is open again.")
@@ -219,13 +220,19 @@ async def decide_nudge(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Plan
     return [(MemberTarget(asker.ref, fallback=thread_of(question)), Reply.direct(text, buttons=buttons))]
 
 
-async def close_stale(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Plan:
-    community = await uow.communities.get(item.community_id)
-    days = community.settings.questions_stale_days
-    plan: Plan = []
-    for question in await uow.questions.quiet_since(community.id, now - timedelta(days=days), STALE_SCAN):
-        await uow.questions.update(community.id, question.id, status=STALE, closed_at=now)
-        plan.append((thread_of(question), Reply.public(
-            f"Question #{question.number} had no activity for {days} days, so I closed it as stale. An answer "
-            f"here, or `/reopen {question.number}`, opens it again.")))
-    return plan
+async def decide_stale(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Plan:
+    """Closes an open question quiet for `questions_stale_days`, with a note in its thread; one with activity
+    since is looked at again when it could be quiet long enough (the setting as it is then)."""
+    cid = item.community_id
+    question = await uow.questions.by_id(cid, item.payload["question_id"])
+    if question is None or question.status != OPEN:
+        return []
+    days = (await uow.communities.get(cid)).settings.questions_stale_days
+    quiet_until = question.last_activity_at + timedelta(days=days)
+    if quiet_until > now:
+        plan_stale(uow, cid, question.id, quiet_until)
+        return []
+    await uow.questions.update(cid, question.id, status=STALE, closed_at=now)
+    return [(thread_of(question), Reply.public(
+        f"Question #{question.number} had no activity for {days} days, so I closed it as stale. An answer "
+        f"here, or `/reopen {question.number}`, opens it again."))]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.commands import Form, FormField
 from bot.context import Context
@@ -23,6 +23,7 @@ MAX_TEXT = 3000  # what a Slack section and a Discord message both carry, with t
 MAX_TAGS = 5  # Discord's forum posts take five tags
 MAX_SIMILAR = 3
 POST = "questions.post"
+STALE = "questions.stale"
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,13 @@ async def draft_tags(cmd: DraftTags, ctx: Context) -> Reply:
 def plan_post(ctx: Context, question: Question) -> None:
     ctx.uow.outbox.add(ctx.community.id, POST, {"question_id": question.id}, due_at=ctx.now,
                        key=f"{POST}:{question.id}", if_absent=True)
+    plan_stale(ctx.uow, ctx.community.id, question.id, ctx.now + timedelta(days=ctx.settings.questions_stale_days))
+
+
+def plan_stale(uow: UnitOfWork, community_id: int, question_id: int, due_at: datetime) -> None:
+    """One row per open question, looked at when it could be quiet long enough (answers/questions.decide_stale)."""
+    uow.outbox.add(community_id, STALE, {"question_id": question_id}, due_at=due_at,
+                   key=f"{STALE}:{question_id}:{due_at.isoformat()}", if_absent=True)
 
 
 async def decide_post(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list:

@@ -1,4 +1,4 @@
-"""The questions feature, declared once: its commands, events, outbox kinds, schedule, settings, erase step and
+"""The questions feature, declared once: its commands, events, outbox kinds, settings, erase step and
 repository."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from bot.features.questions.model import QuestionRepo
 from bot.features.questions.settings import QuestionsSettings
 from bot.ports import UnitOfWork
 from bot.reply import Visibility
-from bot.schedules import Schedule
 
 
 async def erase_questions(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:
@@ -61,8 +60,7 @@ FEATURE = Feature(
     on_event={MessagePosted: answers.on_message, ReactionAdded: answers.on_reaction,
               MessageAction: answers.on_action, MessageDeleted: answers.on_deleted},
     outbox_kinds=(OutboxKind(ask.POST, ask.decide_post, posted=ask.record_posted),
-                  OutboxKind(answers.NUDGE, answers.decide_nudge)),
-    schedules=(Schedule("questions-stale", "daily 04:00", answers.close_stale),),
+                  OutboxKind(answers.NUDGE, answers.decide_nudge), OutboxKind(ask.STALE, answers.decide_stale)),
     settings=QuestionsSettings,
     erase=erase_questions,
     repositories={"questions": QuestionRepo, "kudos": KudosRepo},

@@ -80,8 +80,6 @@ class QuestionRepo(Protocol):
     async def search(self, community_id: int, words: Sequence[str], *, any_word: bool = False,
                      tag_id: int | None = None, solved_only: bool = False, limit: int = 5) -> list[SearchHit]:
         """Posted questions ranked by their text and accepted answers (all the words, or any of them)."""
-    async def quiet_since(self, community_id: int, before: datetime, limit: int) -> list[Question]:
-        """Open questions with no activity since `before`, oldest first."""
     async def helpers_for(self, community_id: int, tag_ids: Sequence[int],
                           since: datetime) -> list[tuple[int, int]]:
         """(member id, score) best first: accepted answers in questions with these tags, plus kudos received

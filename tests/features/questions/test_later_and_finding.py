@@ -60,6 +60,19 @@ async def test_a_quiet_question_is_closed_as_stale_with_a_note_and_an_answer_reo
     assert (await questions(qa.app))[0].status == "open"
 
 
+async def test_activity_puts_off_the_stale_closing(qa, clock):
+    await qa.say(":as alice", "/settings questions_stale_days 3")
+    post = await asked(qa)
+    clock.advance(days=2)
+    await answered(qa, post, "dan", "Resubmit it.")
+    clock.advance(days=1, hours=1)  # three days after asking, one after the answer
+    await qa.say("/help")
+    assert (await questions(qa.app))[0].status == "open"
+    clock.advance(days=2)  # three days after the answer
+    out = await qa.say("/help")
+    assert (await questions(qa.app))[0].status == "stale" and "closed it as stale" in out
+
+
 async def test_questions_lists_by_status_asker_and_tag(qa):
     post = await asked(qa)  # bob, #seo #tech
     await qa.say(":as dan", "/ask Which dashboard for ads? #ads")
