@@ -132,3 +132,13 @@ async def test_erasing_a_member_blanks_their_questions_and_answers_and_search_fo
     q = (await questions(qa.app))[0]
     assert q.text == "" and q.search_text == ""
     assert "No question matches" in await qa.say("/search sitemap")
+
+
+async def test_very_common_words_are_ranked_among_the_newest_matches(qa, monkeypatch):
+    import storage.repositories.questions as repository
+
+    monkeypatch.setattr(repository, "RANKED", 2)
+    for n in range(3):
+        await asked(qa, f"/ask Sitemap question number {n}")
+    out = await qa.say("/search sitemap")
+    assert "#3 in" in out and "#2 in" in out and "#1 in" not in out
