@@ -93,7 +93,7 @@ async def offer(ctx: Context, question: Question, similar: list[SearchHit],
         names = await _names(ctx, [a.author_id for h in similar for a in h.accepted])
         sections += [views.hit_section(h, names) for h in similar]
         buttons.append(Button("Post my question anyway", f"question post {n}", "primary"))
-        buttons += [Button(f"#{h.question.number} answers it", f"question answered {n} {h.question.number}")
+        buttons += [Button(f"This answers it (#{h.question.number})", f"question answered {n} {h.question.number}")
                     for h in similar]
     if suggested:
         why = ", ".join(f"#{tag} (you wrote “{word}”)" for tag, word in suggested)
