@@ -182,15 +182,14 @@ async def _names(ctx: Context, member_ids: list[int]) -> dict[int, str]:
 
 ASK_FORM = Form(
     fields=(
-        FormField("title", "Your question", "How do I get my sitemap re-crawled?", max_len=200),
+        FormField("text", "Your question", "How do I get my sitemap re-crawled?", max_len=200),
         FormField("details", "Details (optional)", "What you tried, what you saw", required=False,
                   max_len=MAX_TEXT - 200, multiline=True),
         FormField("tags", "Tags (optional, up to 5)", "seo analytics", required=False, max_len=200),
     ),
     to_line=lambda answers: " ".join(part for part in (
-        answers.get("title", ""), answers.get("details", ""),
+        answers.get("text", ""), answers.get("details", ""),
         " ".join("#" + t.lstrip("#") for t in answers.get("tags", "").replace(",", " ").split())) if part),
-    blame={"text": "title"},
 )
 
 MAY_CLOSE = Role.CHAMPION  # besides the asker

@@ -27,3 +27,12 @@ def test_close_enough_needs_two_shared_words_or_the_only_one():
     assert close_enough("Google won't crawl the sitemap", solved)
     assert not close_enough("Where is my sitemap file?", solved)
     assert close_enough("sitemaps", solved)
+
+
+def test_the_ask_form_becomes_the_typed_line():
+    from bot.commands import parse_args
+    from bot.features.questions.feature import COMMANDS
+
+    ask = COMMANDS[0]
+    line = ask.declared_form.line("ask", {"text": "Why no crawl?", "details": "Since May.", "tags": "seo, #Tech"})
+    assert parse_args(ask, line.removeprefix("ask ")) == {"text": "Why no crawl? Since May.", "tags": ["seo", "tech"]}
