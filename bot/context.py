@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.commands import CommandSpec
 from bot.domain import Community, Member
-from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, ResponseTarget, Role, Target
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Place, Posted, ResponseTarget, Role, Target
 from bot.ports import UnitOfWork
 from bot.reply import Reply
 from bot.settings import Settings
@@ -120,6 +120,9 @@ class OutboxKind:
     name: str
     decide: Callable[[Any, UnitOfWork, datetime], Awaitable[Plan]]
     decide_many: Callable[[Any, UnitOfWork, datetime], Awaitable[dict[int, Plan]]] | None = None
+    # posted(item, [what each message of the plan became], uow, now): told once the row's plan is sent, in a unit
+    # of work of its own (e.g. a question keeps the reference of its posted message, whose thread holds answers)
+    posted: Callable[[Any, list[Posted | None], UnitOfWork, datetime], Awaitable[None]] | None = None
 
 
 # erase step(uow, community_id, member_id, at): removes what this feature stores of one member

@@ -116,10 +116,11 @@ class Dispatcher:
             if await self._wait_if_rate_limited(item, plan):
                 continue
             scope = None
+            posted: list[Posted | None] = []
             try:
                 for target, reply, key in plan:
                     scope = rate_limit_scope(target)
-                    await self._send(target, reply, key=key)
+                    posted.append(await self._send(target, reply, key=key))
             except RateLimited as limit:
                 self._waiting[scope] = self.clock.now() + timedelta(
                     seconds=max(limit.retry_after, MIN_RATE_LIMIT_WAIT))
@@ -129,6 +130,7 @@ class Dispatcher:
                 await self._retry(item, error)
                 continue
             sent.append(item.id)
+            await self._tell_posted(item, posted)
             self.observer.delivered(item.kind, (self.clock.now() - item.due_at).total_seconds())
             if time.monotonic() - marked_at > MARK_EVERY:
                 await self._mark_sent(sent)
@@ -193,6 +195,18 @@ class Dispatcher:
         except Exception as error:  # noqa: BLE001 - recorded and retried
             return error
 
+    async def _tell_posted(self, item: OutboxItem, posted: list[Posted | None]) -> None:
+        kind = self.kinds.get(item.kind)
+        if kind is None or kind.posted is None:
+            return
+        try:
+            async with self.uow_factory() as uow:
+                await kind.posted(item, posted, uow, self.clock.now())
+                await uow.commit()
+        except Exception:  # the message is out: it is not sent again for this
+            self.observer.error("outbox")
+            log.exception("outbox %s (%s): recording what was posted failed", item.id, item.kind)
+
     async def _extend_lease(self, item_ids: list[int]) -> set[int]:
         async with self.uow_factory() as uow:
             held = await uow.outbox.extend_lease(item_ids, self.clock.now() + timedelta(seconds=self.lease_seconds),
@@ -219,8 +233,8 @@ class Dispatcher:
                                          owner=self.owner)
             await uow.commit()
 
-    async def _send(self, target, reply: Reply, *, key: str) -> None:
-        await deliver(self.outbound, target, reply, key=key)
+    async def _send(self, target, reply: Reply, *, key: str) -> Posted | None:
+        return await deliver(self.outbound, target, reply, key=key)
 
 
 class OutboundRouter:

@@ -48,6 +48,12 @@ class Base(DeclarativeBase):
     type_annotation_map = {datetime: UtcDateTime}
 
 
+def modelled(_object, name, _type, _reflected, _compare_to) -> bool:
+    """For schema comparisons (Alembic's include_object): False for what the store makes that is no model,
+    named in `Base.metadata.info["unmodelled"]` (a full-text index and its shadow tables)."""
+    return not any(name == n or (name or "").startswith(n + "_") for n in Base.metadata.info.get("unmodelled", ()))
+
+
 class CommunityRow(Base):
     __tablename__ = "communities"
     id: Mapped[int] = mapped_column(Id, primary_key=True)
@@ -139,7 +145,7 @@ class KudosRow(Base):
     giver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     receiver_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     reason: Mapped[str] = mapped_column(Text, default="")
-    source: Mapped[str] = mapped_column(String(16))  # command | message | reaction
+    source: Mapped[str] = mapped_column(String(16))  # command | message | reaction | solution
     platform: Mapped[str] = mapped_column(String(16))
     workspace_id: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str] = mapped_column(String(64))

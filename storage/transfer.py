@@ -55,6 +55,7 @@ from storage.models import (
 from storage.models_activity import MemberDayActivityRow
 from storage.models_linking import LinkAttemptRow, LinkCodeRow  # noqa: F401 (their tables are known)
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
+from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
 from storage.models_topics import HelperPauseRow, TopicRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
@@ -68,7 +69,7 @@ Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the f
 SECTIONS: tuple[Table, ...] = tuple(model.__table__ for model in (
     BindingRow, MemberRow, MemberLinkRow, TagRow, MemberTagRow, KudosRow, MeetupRow, OccurrenceRow, RsvpRow,
     MeetupMuteRow, WelcomeTemplateRow, OnboardingRow, OnboardingStepRow, WelcomeJoinRow, MemberDayActivityRow,
-    TopicRow, HelperPauseRow, AuditRow, OutboxRow))
+    TopicRow, HelperPauseRow, QuestionRow, QuestionTagRow, AnswerRow, AuditRow, OutboxRow))
 _KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
 # Tables holding community rows that are not sections of their own, and why.
 NOT_SECTIONS = {
@@ -82,7 +83,8 @@ NOT_SECTIONS = {
 }
 # What names a row within its community besides its id: new ids are looked up by it after each batch.
 NATURAL_KEYS = {"members": ("platform", "workspace_id", "user_id"), "tags": ("name",), "kudos": ("number",),
-                "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start")}
+                "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start"),
+                "questions": ("number",)}
 _COMMUNITY_FIELDS = ("id", "name", "zone", "settings", "created_at", "last_kudos_number", "last_meetup_number")
 _OUTBOX_STATE = {"lease_until", "lease_owner", "sent_at", "failed_at"}  # only pending rows travel; state resets
 

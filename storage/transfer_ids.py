@@ -8,18 +8,20 @@ from dataclasses import dataclass
 
 # Keys of outbox payloads and audit details that hold a row id, and the table it is an id of.
 ID_KEYS = {"member_id": "members", "buddy_id": "members", "into_id": "members", "meetup_id": "meetups",
-           "occurrence_id": "meetup_occurrences"}
+           "occurrence_id": "meetup_occurrences", "question_id": "questions"}
 
 # The dedupe keys the bot writes that hold row ids (bot/features/meetups/service.py and reminders.py,
-# bot/features/welcome/drip.py and flows.py). A key of any other shape is kept, prefixed with the new
-# community's id so it cannot collide with a key of another community in the target store.
+# bot/features/welcome/drip.py and flows.py, bot/features/questions). A key of any other shape is kept, prefixed
+# with the new community's id so it cannot collide with a key of another community in the target store.
 DEDUPE_KEYS = (
     (re.compile(r"^(?:reminder|followup):(\d+)@"), ("meetup_occurrences",)),
     (re.compile(r"^reminder-dm:(\d+)@[^:]*:[^:]*:(\d+)$"), ("meetup_occurrences", "members")),
     (re.compile(r"^horizon:(\d+):"), ("meetups",)),
     (re.compile(r"^drip:(\d+):"), ("members",)),
     (re.compile(r"^greetings:(\d+):"), ("communities",)),
+    (re.compile(r"^escalate:(\d+):(\d+):"), ("communities", "questions")),
     (re.compile(r"^schedule:[\w-]+:(\d+):"), ("communities",)),  # a feature's Schedule (bot/schedules.py)
+    (re.compile(r"^questions\.(?:post|nudge|stale):(\d+)(?::|$)"), ("questions",)),
 )
 
 

@@ -6,6 +6,7 @@ from bot.context import Feature
 from bot.features import activity, kudos, leaderboard, linking, members, topics, welcome
 from bot.features.digest import feature as digest
 from bot.features.meetups import feature as meetups
+from bot.features.questions import feature as questions
 from bot.settings import compose_settings
 
 
@@ -20,6 +21,7 @@ def all_features() -> list[Feature]:
         digest.FEATURE,
         linking.FEATURE,
         topics.FEATURE,
+        questions.FEATURE,
     ]
 
 

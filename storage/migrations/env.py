@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 import storage.repositories.registry  # noqa: F401  (every feature's repository, and so its tables)
 from storage.engine import DEFAULT_URL, make_engine
-from storage.models import Base
+from storage.models import Base, modelled
 
 config = context.config
 target_metadata = Base.metadata
@@ -19,7 +19,8 @@ target_metadata = Base.metadata
 
 def run_with(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_object=modelled)
     with context.begin_transaction():
         context.run_migrations()
 

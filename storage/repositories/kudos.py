@@ -15,6 +15,10 @@ from storage.repositories import kudos_totals as totals
 from storage.repositories.kudos_totals import Counted
 from storage.repositories.outbox import forget_in_outbox
 
+# Kudos given with an accepted answer (bot/features/questions): thanks from the question, not from the giver's
+# daily allowance, so the daily rules do not count them.
+OUTSIDE_ALLOWANCE = "solution"
+
 
 def to_kudos(row: KudosRow, tags: Sequence[str] = ()) -> Kudos:
     return Kudos(row.id, row.number, row.community_id, row.batch, row.giver_id, row.receiver_id, row.reason,
@@ -34,7 +38,8 @@ _TAKE_NUMBERS = (update(_C).where(_C.c.id == bindparam("community_id"))
 _GIVEN_SINCE = (
     select(_K.c.receiver_id, func.count())
     .where(_K.c.community_id == bindparam("community_id"), _K.c.revoked_at.is_(None),
-           _K.c.giver_id == bindparam("giver_id"), _K.c.created_at >= bindparam("since"))
+           _K.c.giver_id == bindparam("giver_id"), _K.c.created_at >= bindparam("since"),
+           _K.c.source != OUTSIDE_ALLOWANCE)
     .group_by(_K.c.receiver_id))
 
 # The profile's reads, and the leaderboard's, built once too. A profile's four counts (received and given, this

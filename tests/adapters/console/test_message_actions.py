@@ -31,9 +31,10 @@ async def test_the_whole_name_works_and_unknown_messages_change_nothing(app, con
     assert probe.of(MessageDeleted) == []
 
 
-async def test_mark_is_unknown_while_no_feature_declares_it(console):
+async def test_only_declared_actions_are_console_verbs(console):
     await console.say("a question")
-    assert "unknown console line" in await console.say(":mark m1")
+    assert [a.name for a in console.app.core.message_actions()] == ["mark-solution"]  # the questions feature's
+    assert "unknown console line" in await console.say(":pin m1")
 
 
 async def test_delete_tells_the_core(app, console):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.features.topics.suggest import suggest_tags
-
 
 @pytest.fixture
 async def community(console):
@@ -137,17 +135,6 @@ async def test_bad_input_changes_nothing(community, line, expected):
     out = await community.say(":as alice", line)
     assert expected in out
     assert await topics(community) == before
-
-
-def test_suggestions_are_explained_and_ordered_by_matches():
-    from bot.features.topics.ports import Topic
-    taxonomy = [Topic(1, "seo", ("serp", "backlinks")), Topic(2, "analytics", ("ga4", "looker", "core web vitals")),
-                Topic(3, "ads", ("ppc",))]
-    found = suggest_tags(taxonomy, "My SERP dropped after backlinks; GA4 shows it. #seo")
-    assert [(t.name, why) for t, why in found] == [
-        ("seo", "matched keywords: seo, serp, backlinks"), ("analytics", "matched keywords: ga4")]
-    assert suggest_tags(taxonomy, "nothing relevant, seoul") == []
-    assert [t.name for t, _ in suggest_tags(taxonomy, "ppc ga4 serp", limit=2)] == ["ads", "analytics"]
 
 
 async def test_plus_plus_in_a_message_checks_the_list_too(community):

@@ -1,0 +1,1 @@
+"""Questions: ask, answer in threads, mark solutions, search past answers (see feature.py)."""

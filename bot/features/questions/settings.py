@@ -1,0 +1,21 @@
+"""The questions feature's settings (keys prefixed `questions_`)."""
+
+from __future__ import annotations
+
+from pydantic import Field, field_validator
+
+from bot.settings import Settings, channel_id
+
+
+class QuestionsSettings(Settings):
+    questions_channel: str | None = Field(None, description="channel id where questions are posted (default: where "
+                                          "asked); slack:ID or discord:ID when the community spans platforms")
+    questions_nudge_hours: int = Field(24, ge=1, le=336, description="hours after the first answer before the asker "
+                                       "is asked, once, to mark a solution")
+    questions_stale_days: int = Field(14, ge=1, le=365, description="days without activity before an open question "
+                                      "is closed as stale")
+
+    @field_validator("questions_channel", mode="before")
+    @classmethod
+    def _questions_channel(cls, value):
+        return channel_id(value)

@@ -1,0 +1,48 @@
+"""How questions read in chat: the posted question, references to them, listings and search hits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bot.features.questions.model import Answer, Question, SearchHit
+from bot.reply import Field, Section
+from bot.text import one_line
+
+CHECK = "✅"
+STATUS = {"open": "open", "solved": "solved", "stale": "closed as stale", "draft": "not posted",
+          "deflected": "answered before posting", "deleted": "deleted"}
+
+
+def channel_ref(platform: str, channel_id: str) -> str:
+    """A channel as text each platform links: Slack and Discord turn <#ID> into a link, the console shows #name."""
+    return f"#{channel_id}" if platform == "console" else f"<#{channel_id}>"
+
+
+def reference(question: Question) -> str:
+    """Where a question is, as text the adapters can link: "#3 in #general"."""
+    return f"#{question.number} in {channel_ref(question.platform, question.channel_id)}"
+
+
+def tag_text(tags: Sequence[str]) -> str:
+    return " ".join(f"#{t}" for t in tags)
+
+
+def posted_text(question: Question, asker: str) -> str:
+    tags = f" {tag_text(question.tags)}" if question.tags else ""
+    return (f"❓ Question #{question.number} from {asker}{tags}:\n{question.text}\n"
+            f"Answer in this thread; {asker} (or a champion) marks the answer that solves it with {CHECK}.")
+
+
+def question_line(question: Question, extra: str = "") -> str:
+    tags = f" {tag_text(question.tags)}" if question.tags else ""
+    return f"{reference(question)}: {one_line(question.text, 100)}{tags} ({STATUS.get(question.status, '?')}{extra})"
+
+
+def accepted_fields(answers: Sequence[Answer], names: Mapping[int, str]) -> tuple[Field, ...]:
+    return tuple(Field(f"{CHECK} answer {a.number} by {names.get(a.author_id, 'someone')}", one_line(a.text, 200))
+                 for a in answers)
+
+
+def hit_section(hit: SearchHit, names: Mapping[int, str]) -> Section:
+    snippet = f"\n{one_line(hit.snippet, 240)}" if hit.snippet else ""
+    return Section(question_line(hit.question) + snippet, accepted_fields(hit.accepted, names))
