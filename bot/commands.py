@@ -129,7 +129,6 @@ class CommandSpec:
     params: tuple[Param, ...] = ()
     role: Role = Role.MEMBER
     visibility: Visibility = Visibility.PUBLIC
-    slow: bool = False
     # Typed with no arguments, Slack and Discord open a form (modal): True = one field per param; a Form = its fields.
     form: bool | Form = False
     examples: tuple[str, ...] = ()

@@ -37,7 +37,6 @@ class Context:
     place: Place
     now: datetime
     owners: frozenset[str] = frozenset()
-    published: list[Any] = field(default_factory=list)
     features: tuple[Feature, ...] = ()  # what the core runs: a step over every feature (erasure) walks these
 
     @property
@@ -47,10 +46,6 @@ class Context:
     @property
     def settings(self):
         return self.community.settings
-
-    def publish(self, event: Any) -> None:
-        """A domain event for listeners, dispatched only once this unit of work commits."""
-        self.published.append(event)
 
     def here(self) -> ChannelTarget:
         """Where this happened; if the bot may not post there, the person who asked is told instead."""
@@ -150,8 +145,6 @@ class Feature:
     commands: tuple[CommandSpec, ...] = ()
     # platform event type -> handler(event, ctx) -> Reply | None
     on_event: Mapping[type, Callable[[Any, Context], Awaitable[Reply | None]]] = field(default_factory=dict)
-    # domain event type -> listener(event, core), called after commit
-    listeners: Mapping[type, Callable[[Any, Any], Awaitable[None]]] = field(default_factory=dict)
     outbox_kinds: tuple[OutboxKind, ...] = ()
     schedules: tuple[Schedule, ...] = ()  # recurring, per community: bot/schedules.py
     settings: type[Settings] = UNDECLARED

@@ -6,16 +6,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
-from bot.context import Context, Feature, Lookup, OutboxKind, json_target, target_json
+from bot.context import Context, Feature, Lookup
 from bot.domain import Community, Member
 from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
-from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
+from bot.identity import BotIdentity, MemberRef, Person, Place, Role
 from bot.observe import FAILED, HANDLED, REFUSED, NoObserver, Observer, in_community, request
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
@@ -34,7 +34,7 @@ class Invocation:
 
     `people` carries what the platform told us about the speaker's mentions (names, bots).
     `request_id` is the platform's id for this one request (Slack's trigger_id): recorded in the same transaction
-    as the command's effect, so a replayed request runs once. A queued command does not carry it."""
+    as the command's effect, so a replayed request runs once."""
 
     actor: Person
     place: Place
@@ -60,27 +60,6 @@ class CoreConfig:
     # platform -> workspace ids allowed to create a community; a platform absent here allows any
     allowed: dict[str, frozenset[str]] = field(default_factory=dict)
     owners: frozenset[str] = frozenset()  # "slack:T1:U1" style member refs
-
-
-QUEUED_COMMAND = "command"
-
-
-def invocation_json(inv: Invocation) -> dict:
-    def person(p: Person) -> dict:
-        return {"ref": str(p.ref), "name": p.name, "is_bot": p.is_bot, "platform_role": int(p.platform_role),
-                "zone": p.zone}
-
-    return {"actor": {**person(inv.actor), "verified": inv.actor.verified}, "place": asdict(inv.place),
-            "line": inv.line, "people": [person(p) for p in inv.people]}
-
-
-def invocation_from_json(data: dict) -> Invocation:
-    def person(d: dict) -> Person:
-        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"],
-                      verified=d.get("verified", True))
-
-    return Invocation(person(data["actor"]), Place(**data["place"]), data["line"],
-                      tuple(person(p) for p in data["people"]))
 
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
@@ -141,7 +120,7 @@ class Core:
                 args = await self._resolve_members(ctx, spec, args, inv.people, known)
                 reply = await spec.handler(spec.command(**args), ctx)
                 await uow.commit()
-            await self._after_commit(ctx)
+            self._on_commit()
             return name, HANDLED, reply
         except Refusal as refusal:
             return name, REFUSED, Reply.refusal(refusal.message, concerns=refusal.field)
@@ -173,32 +152,10 @@ class Core:
                 found = [Suggestion(n, n) for n in await uow.tags.names(community.id) if n.startswith(wanted)]
         return found[:limit]
 
-    async def enqueue(self, inv: Invocation, reply_to: Target) -> bool:
-        """Accept a slow command: record it first (so a crash cannot lose it), run it from the
-        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up).
-        False: this request was accepted before (a replay), and nothing was queued."""
-        payload = {"invocation": invocation_json(inv), "target": target_json(reply_to)}
-        async with self.uow_factory() as uow:
-            if not await self._first_time(uow, inv):
-                return False
-            uow.outbox.add(None, QUEUED_COMMAND, payload, due_at=self.clock.now())
-            await uow.commit()
-        self._on_commit()
-        return True
-
     async def _first_time(self, uow: UnitOfWork, inv: Invocation) -> bool:
         """Records the request id in this unit of work (it commits with the effect, or not at all)."""
         return not inv.request_id or await uow.events.first_time(inv.place.platform, inv.request_id,
                                                                  self.clock.now())
-
-    async def _run_queued(self, item, _uow, _now) -> list[tuple[Target, Reply]]:
-        reply = await self.handle(invocation_from_json(item.payload["invocation"]))
-        return [(json_target(item.payload["target"]), reply)]
-
-    @property
-    def queued_commands(self) -> Feature:
-        """The outbox kind that runs slow commands; the dispatcher is given it with the features."""
-        return Feature(name="queued commands", outbox_kinds=(OutboxKind(QUEUED_COMMAND, self._run_queued),))
 
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
@@ -245,7 +202,7 @@ class Core:
                     if reply is not None:
                         replies.append(reply)
                 await uow.commit()
-            await self._after_commit(ctx)
+            self._on_commit()
         except Exception:
             # Not committed: the platform's retry will bring the event back.
             self.observer.error("event")
@@ -347,21 +304,6 @@ class Core:
     async def _record_bot(self, uow: UnitOfWork, community_id: int, platform: str, workspace_id: str) -> None:
         if (bot := self.bots.get(platform)) is not None:
             await uow.members.upsert(community_id, bot.member(workspace_id), now=self.clock.now())
-
-    # After commit -------------------------------------------------------------------------
-
-    async def _after_commit(self, ctx: Context) -> None:
-        self._on_commit()
-        for event in ctx.published:
-            for feature in self.features:
-                listener = feature.listeners.get(type(event))
-                if listener is None:
-                    continue
-                try:
-                    await listener(event, self)
-                except Exception:
-                    self.observer.error("listener")
-                    log.exception("listener %s for %s failed", feature.name, type(event).__name__)
 
 
 def _mentioned(spec: CommandSpec, args: dict, place: Place) -> list[MemberRef]:

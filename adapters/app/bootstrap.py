@@ -85,5 +85,5 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     await core.seed_communities(seeds(config))
     await core.plan_schedules()
     outbound = OutboundRouter()
-    dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands], observer=observer)
+    dispatcher = Dispatcher(uows, outbound, clock, features, observer=observer)
     return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock), observer)

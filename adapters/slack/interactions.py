@@ -1,8 +1,7 @@
 """Slash commands, button presses and modal submissions: Slack payloads in, core invocations, replies out.
 
 A command runs through the core (milliseconds) and is acknowledged with its reply once the core has committed.
-A command declared slow is recorded first (core.enqueue) and acknowledged at once; its reply goes to the
-response_url later. Replies through the acknowledgement or response_url work in channels the bot never joined.
+Replies through the acknowledgement or response_url work in channels the bot never joined.
 
 Slack must hear back within 3 s, and Bolt (process_before_response) answers only when the listener returns, so
 everything before that has a deadline: profile lookups get `SlackPeople.budget`, and whatever is still running at
@@ -27,9 +26,9 @@ from adapters.slack.people import PLATFORM, SlackPeople
 from adapters.slack.render import render, response_type
 from adapters.slack.text import from_slack
 from bot.commands import CommandSpec
-from bot.core import REPEATED_TEXT, Core, Invocation
+from bot.core import Core, Invocation
 from bot.errors import Refusal
-from bot.identity import Place, ResponseTarget
+from bot.identity import Place
 from bot.ports import DeliveryRefused
 from bot.reply import Reply, Visibility
 
@@ -61,11 +60,6 @@ class SlackInteractions:
             return
         actor, people = await self.people.speaker_and_mentioned(team, user, body.get("user_name"), text)
         inv = Invocation(actor, place, line, people, request_id=request_id(body))
-        if spec is not None and spec.slow and response_url:
-            target = ResponseTarget(PLATFORM, team, channel, response_url, user)
-            accepted = await self.core.enqueue(inv, target)  # recorded before Slack hears "received"
-            await ack(text=WORKING_NOTE if accepted else REPEATED_TEXT, response_type="ephemeral")
-            return
         task = asyncio.ensure_future(self.core.handle(inv))
         if not await _in_time(task, deadline):
             log.warning("/%s had no answer after %.1f s: answering later", line.split(" ", 1)[0], ACK_DEADLINE)

@@ -16,7 +16,7 @@ from bot.commands import CommandSpec, Kind, Mention, Param, as_mention
 from bot.context import Context, Feature
 from bot.domain import Kudos, KudosCounts, Member, Standing
 from bot.errors import Refusal
-from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.events import MessagePosted, ReactionAdded, ReactionRemoved
 from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
 from bot.ports import UnitOfWork
@@ -143,7 +143,6 @@ async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[st
         ctx.community.id, batch=uuid.uuid4().hex, giver_id=ctx.member.id,
         receiver_ids=[r.id for r in receivers], reason=reason, tag_ids=list(tag_ids.values()),
         source=source, place=place, at=ctx.now)
-    ctx.publish(KudosGiven(ctx.community.id, tuple(k.id for k in given)))
     if ctx.settings.kudos_dm_receiver:
         tell_receivers(ctx, receivers, reason)
     return given

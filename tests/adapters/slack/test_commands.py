@@ -99,27 +99,6 @@ async def test_a_reply_longer_than_one_message_is_split_across_the_ack_and_the_r
     assert "were cut" in json.dumps(rest[-1]["blocks"][-1])  # 3,000 fields do not fit five messages: said so
 
 
-async def test_a_slow_command_is_recorded_acknowledged_at_once_and_answered_through_the_response_url(make_rig):
-    from dataclasses import dataclass
-
-    from bot.commands import CommandSpec
-    from bot.reply import Reply
-
-    @dataclass(frozen=True)
-    class Crunch:
-        pass
-
-    async def crunch(cmd, ctx):
-        return Reply.public(f"crunched for {ctx.member.name}")
-
-    rig = await make_rig(extra_specs=(CommandSpec("crunch", "Slow work", Crunch, crunch, slow=True),))
-    ack = await rig.command("/crunch", "", response_url=rig.fake.response_url("crunch"))
-    assert ack["response_type"] == "ephemeral" and "On it" in ack["text"]
-    await rig.drain()
-    answer = await rig.fake.wait_for_response("crunch")
-    assert answer["text"] == "crunched for alice" and answer["response_type"] == "in_channel"
-
-
 async def test_a_form_command_typed_bare_opens_a_modal_and_its_submission_runs_the_command(make_rig):
     from dataclasses import dataclass
 
