@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.app.config import Config
 from adapters.app.database import wait_for_database
 from bot.clock import Clock, SystemClock
-from bot.core import CommunitySeed, Core, CoreConfig
+from bot.communities import CommunitySeed
+from bot.core import Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter
 from bot.features.catalog import all_features
 from bot.observe import NoObserver, Observer
@@ -82,8 +83,8 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     features = all_features()
     observer = observer or NoObserver()
     core = Core(uows, clock, features, core_config(config), observer=observer)
-    await core.seed_communities(seeds(config))
-    await core.plan_schedules()
+    await core.communities.seed(seeds(config))
+    await core.communities.plan_schedules()
     outbound = OutboundRouter()
     dispatcher = Dispatcher(uows, outbound, clock, features, observer=observer)
     return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock), observer)
