@@ -14,12 +14,12 @@ import uuid
 import discord
 
 from adapters.discord import facts
-from adapters.discord.lines import build_line
 from adapters.discord.outbound import DiscordOutbound, send_followups
 from adapters.discord.render import NO_PINGS, render
 from adapters.discord.views import FormModal
 from bot.commands import CommandSpec
 from bot.core import ERROR_TEXT, Core, Invocation
+from bot.errors import Refusal
 from bot.identity import MemberTarget, Person
 from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
@@ -61,8 +61,12 @@ class Interactions:
         await interaction.response.send_modal(FormModal(spec))
 
     async def form_submitted(self, interaction: discord.Interaction, spec: CommandSpec, values: dict[str, str]) -> None:
-        form = spec.declared_form
-        await self.command(interaction, spec, form.line(spec.name, values) if form else build_line(spec, dict(values)))
+        try:
+            line = spec.line(values)
+        except Refusal as refusal:
+            await self.respond(interaction, Reply.refusal(refusal.message))
+            return
+        await self.command(interaction, spec, line)
 
     async def failed(self, interaction: discord.Interaction, error: BaseException) -> None:
         """Last resort for anything that escaped: an ephemeral apology, as the first response or a follow-up."""

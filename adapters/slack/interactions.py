@@ -19,7 +19,7 @@ from dataclasses import replace
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.background import Background
-from adapters.slack.forms import form_errors, form_metadata, form_view, line_from_form
+from adapters.slack.forms import form_errors, form_metadata, form_values, form_view
 from adapters.slack.gate import RECEIVED_AT
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.people import PLATFORM, SlackPeople
@@ -138,7 +138,11 @@ class SlackInteractions:
             await ack(response_action="errors", errors={})
             return
         team, user = body["team"]["id"], body["user"]["id"]
-        line = line_from_form(spec, view["state"]["values"])
+        try:
+            line = spec.line(form_values(spec, view["state"]["values"]))
+        except Refusal as refusal:  # a value the line cannot carry: said next to its input
+            await ack(response_action="errors", errors=form_errors(spec, refusal.field, refusal.message) or {})
+            return
         place = Place(PLATFORM, team, meta.get("channel") or "", workspace_name=body["team"].get("domain"))
 
         async def submit() -> Reply:

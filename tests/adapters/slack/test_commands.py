@@ -151,3 +151,35 @@ async def test_commands_run_concurrently_without_losing_any(rig: SlackRig):
     assert all(a["response_type"] == "in_channel" for a in acks)
     numbers = sorted(int(a["text"].rsplit("#", 1)[1].rstrip(")")) for a in acks)
     assert numbers == list(range(1, 21))
+
+
+async def test_a_form_value_the_line_cannot_carry_comes_back_next_to_its_input_and_runs_nothing(make_rig):
+    from dataclasses import dataclass
+
+    from bot.commands import CommandSpec, Param
+    from bot.reply import Reply
+
+    runs: list[str] = []
+
+    @dataclass(frozen=True)
+    class Label:
+        word: str
+        note: str
+
+    async def label(cmd, ctx):
+        runs.append(cmd.word)
+        return Reply.public("labelled")
+
+    spec = CommandSpec("label", "Label", Label, label, form=True,
+                       params=(Param("word", Kind.WORD, "a label"), Param("note", Kind.TEXT, "a note")))
+    rig = await make_rig(extra_specs=(spec,))
+    await rig.command("/label", "", response_url=rig.fake.response_url("label"))
+    view = rig.fake.calls_to("views.open")[0].params["view"]
+    status, body = await rig.interact(sp.view_submission(view["callback_id"], {
+        "word": {"value": "two words"}, "note": {"value": "n"}}, private_metadata=view["private_metadata"]))
+    assert status == 200 and list(json.loads(body)["errors"]) == ["word"]
+    assert await rig.interact(sp.view_submission(view["callback_id"], {
+        "word": {"value": "one"}, "note": {"value": "two words"}}, private_metadata=view["private_metadata"])) \
+        == (200, "")
+    await rig.fake.wait_for_response("label")
+    assert runs == ["one"]
