@@ -6,12 +6,12 @@ from datetime import UTC, datetime
 
 from adapters.discord.outbound import nonce
 from adapters.discord.render import CONTENT_MAX, MAX_MESSAGES, TRUNCATED, render, split_text
-from bot.reply import Attachment, Button, Field, Reply, Section, stamp
+from bot.reply import Attachment, Button, Field, Reply, Section, TimeStyle, stamp
 
 
 def test_stamps_become_viewer_local_discord_times():
     moment = datetime(2025, 3, 30, 16, 0, tzinfo=UTC)
-    [message] = render(Reply.public(f"Meetup {stamp(moment)} ({stamp(moment, 'R')})"))
+    [message] = render(Reply.public(f"Meetup {stamp(moment)} ({stamp(moment, TimeStyle.RELATIVE)})"))
     assert message.content == f"Meetup <t:{int(moment.timestamp())}:F> (<t:{int(moment.timestamp())}:R>)"
 
 
