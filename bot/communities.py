@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from bot.clock import Clock
-from bot.context import Feature
+from bot.context import Feature, change_zone
 from bot.domain import Community
 from bot.errors import Refusal
 from bot.identity import BotIdentity, Place
@@ -71,8 +71,9 @@ class Communities:
                 else:
                     # Keys the operator wrote in config win; the rest keep what managers set in chat.
                     merged = {**community.settings.model_dump(), **seed.settings}
-                    await uow.communities.update(community.id, zone=seed.zone,
-                                                 settings=self.settings_model(**merged))
+                    await uow.communities.update(community.id, settings=self.settings_model(**merged))
+                    if seed.zone is not None and seed.zone != community.zone:
+                        await change_zone(uow, community.id, seed.zone, self.clock.now(), self.features)
                 bound = set(await uow.communities.bindings(community.id))
                 for platform, workspace_id in seed.bindings:
                     if (platform, workspace_id) not in bound:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -125,6 +125,20 @@ async def erases_nothing(uow: UnitOfWork, community_id: int, member_id: int, at:
     """The erase step of a feature that keeps no personal data beyond the member row (the core erases that)."""
 
 
+# zone step(uow, community_id, zone, now): what a feature recomputes when its community's zone changes
+ZoneStep = Callable[[UnitOfWork, int, str, datetime], Awaitable[None]]
+
+
+async def change_zone(uow: UnitOfWork, community_id: int, zone: str, now: datetime,
+                      features: Iterable[Feature]) -> None:
+    """Set a community's zone and run every feature's zone step in the same unit of work (from /settings or
+    from the config's seeds alike)."""
+    await uow.communities.update(community_id, zone=zone)
+    for feature in features:
+        if feature.on_zone_changed is not None:
+            await feature.on_zone_changed(uow, community_id, zone, now)
+
+
 class _Undeclared:
     def __repr__(self) -> str:
         return "UNDECLARED"
@@ -150,6 +164,7 @@ class Feature:
     settings: type[Settings] = UNDECLARED
     erase: EraseStep = UNDECLARED
     repositories: Mapping[str, type] = UNDECLARED
+    on_zone_changed: ZoneStep | None = None  # a feature that keeps anything by local day or week
 
     def every_outbox_kind(self) -> tuple[OutboxKind, ...]:
         return (*self.outbox_kinds, *(schedule.outbox_kind() for schedule in self.schedules))

@@ -19,6 +19,7 @@ from bot.errors import Refusal
 from bot.events import MessagePosted, ReactionAdded, ReactionRemoved
 from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
+from bot.periods import LOCAL_PERIODS
 from bot.ports import UnitOfWork
 from bot.reply import Reply, Visibility
 from bot.settings import Settings, channel_here, channel_id, words
@@ -79,6 +80,11 @@ class KudosRepo(Protocol):
 
 async def erase_kudos_reasons(uow: UnitOfWork, community_id: int, member_id: int, at: datetime) -> None:
     await uow.kudos.erase_reasons(community_id, member_id)
+
+
+async def rebuild_kudos_totals(uow: UnitOfWork, community_id: int, zone: str, now: datetime) -> None:
+    """Weeks, months and quarters begin at a local midnight: a new zone moves them."""
+    await uow.kudos.rebuild_totals(community_id, zone, now, LOCAL_PERIODS)
 
 
 @dataclass(frozen=True)
@@ -283,4 +289,5 @@ FEATURE = Feature(
     settings=KudosSettings,
     erase=erase_kudos_reasons,
     repositories={"kudos": KudosRepo},
+    on_zone_changed=rebuild_kudos_totals,
 )
