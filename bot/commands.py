@@ -74,7 +74,7 @@ class Param:
 
 @dataclass(frozen=True)
 class Mention:
-    """An @mention as typed: a platform user id (`<@U123|bob>`) or, failing that, a bare name."""
+    """An @mention as typed: a platform user id (the core's token `<@id>` or `<@id|bob>`) or, failing that, a bare name."""
 
     user_id: str | None
     name: str | None = None
@@ -168,7 +168,7 @@ class CommandSpec:
 
     def line(self, values: Mapping[str, Typed]) -> str:
         """The command line that values typed into a form or a platform's options spell, as if typed in full:
-        `kudos <@U2> <@U3> thanks a lot #seo`. Keyed by param name (or, for a declared `Form`, by field name);
+        `kudos <@2> <@3> thanks a lot #seo`. Keyed by param name (or, for a declared `Form`, by field name);
         None or blank is absent. A member is a `Mention` picked on the platform (or text typed for it); tags are
         "seo, #tech" or a list. The line has no quoting, so a one-word value holding spaces is refused rather
         than read as the next parameter."""

@@ -31,7 +31,7 @@ CONSOLE = "console"  # the local sandbox platform: its first member owns the com
 
 @dataclass(frozen=True)
 class Invocation:
-    """A command as typed: `line` is "kudos <@U1|bob> thanks #seo" (without the slash).
+    """A command as typed: `line` is "kudos <@1|bob> thanks #seo" (without the slash).
 
     `people` carries what the platform told us about the speaker's mentions (names, bots).
     `request_id` is the platform's id for this one request (Slack's trigger_id): recorded in the same transaction

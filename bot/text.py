@@ -11,7 +11,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 
 # Slack's special mentions (<!channel>, <!here|here>, <!everyone>, <!subteam^ID>) and the plain
 # @everyone / @here / @channel that Discord and Slack ping on.
-# The closing ">" is optional: a mention cut short ("<@U1|<!channel>" ends the outer one first) is defused too.
+# The closing ">" is optional: a mention cut short ("<@1|<!channel>" ends the outer one first) is defused too.
 _SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>?", re.IGNORECASE)
 _PLAIN_MASS = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
