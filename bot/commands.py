@@ -263,7 +263,7 @@ def _take(param: Param, rest: str, spec: CommandSpec) -> tuple[Any, str]:
         if not found:
             if param.optional:
                 return (None if param.kind is Kind.MEMBER else []), rest
-            if first and first.lstrip("@").lower() in {"everyone", "here", "channel"} or "<!" in (first or ""):
+            if first and first.lstrip("@").lower() in {"everyone", "here", "channel"}:
                 raise Refusal("Kudos and commands go to people, not to everyone at once: mention someone by name.")
             raise missing()
         limit = 1 if param.kind is Kind.MEMBER else param.max_items

@@ -45,9 +45,7 @@ _PLATFORM_SYNTAX = re.compile(
     r"|tTdDfFR"  # Discord's timestamp letters as a set
     r"|stamp\([^)]*,\s*[\"'][tTdDfFR][\"']"  # one Discord letter as a stamp's style
 )
-# Known gap: the core still defuses Slack's special mentions itself (they should be decoded by the Slack adapter
-# into plain @channel/@here, which the core defuses for every platform). Shrink this, never grow it.
-_STILL_KNOWN = {"bot/text.py": 3, "bot/commands.py": 1}
+_STILL_KNOWN: dict[str, int] = {}  # known exceptions: shrink this, never grow it
 
 
 def test_the_core_names_no_platform_syntax():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from adapters.slack.text import specials
 from bot.commands import CommandSpec, FormField, Kind, Mention, Param, Typed
 
 FORM_CALLBACK = "copbot.form"
@@ -71,7 +72,7 @@ def form_metadata(view: dict) -> dict:
 def form_values(spec: CommandSpec, values: dict) -> dict[str, Typed]:
     """The typed values of a submitted modal, keyed as `CommandSpec.line` reads them."""
     if form := spec.declared_form:
-        return {f.name: _typed(values, f.name) for f in form.fields}
+        return {f.name: specials(_typed(values, f.name)) for f in form.fields}
     typed: dict[str, Typed] = {}
     for param in spec.params:
         state = (values.get(param.name) or {}).get(VALUE) or {}
@@ -82,7 +83,7 @@ def form_values(spec: CommandSpec, values: dict) -> dict[str, Typed]:
         elif param.kind is Kind.CHOICE:
             typed[param.name] = (state.get("selected_option") or {}).get("value")
         else:
-            typed[param.name] = state.get("value")
+            typed[param.name] = specials(state.get("value") or "")
     return typed
 
 
