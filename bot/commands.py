@@ -74,13 +74,26 @@ class Param:
 
 @dataclass(frozen=True)
 class Mention:
-    """An @mention as typed: a platform user id (`<@U123|bob>`) or, failing that, a bare name."""
+    """An @mention as typed: a platform user id (the core's token `<@id>` or `<@id|bob>`) or, failing that, a bare name."""
 
     user_id: str | None
     name: str | None = None
 
 
 Handler = Callable[[Any, Any], Awaitable[Any]]
+Typed = str | int | Mention | Sequence[str | Mention] | None  # one typed value: see CommandSpec.line
+
+
+def mention_token(mention: Mention) -> str:
+    """The core's token for a member picked on a platform (what the parser reads back as a Mention)."""
+    return f"<@{mention.user_id}>"
+
+
+def _items(value: Typed) -> list:
+    """A typed value as its non-blank items: text stripped, mentions as they are."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    return [v if isinstance(v, Mention) else str(v).strip() for v in values
+            if isinstance(v, Mention) or (v is not None and str(v).strip())]
 
 
 @dataclass(frozen=True)
@@ -129,7 +142,6 @@ class CommandSpec:
     params: tuple[Param, ...] = ()
     role: Role = Role.MEMBER
     visibility: Visibility = Visibility.PUBLIC
-    slow: bool = False
     # Typed with no arguments, Slack and Discord open a form (modal): True = one field per param; a Form = its fields.
     form: bool | Form = False
     examples: tuple[str, ...] = ()
@@ -154,6 +166,29 @@ class CommandSpec:
     def opens_form(self) -> bool:
         return self.declared_form is not None or (self.form is True and bool(self.params))
 
+    def line(self, values: Mapping[str, Typed]) -> str:
+        """The command line that values typed into a form or a platform's options spell, as if typed in full:
+        `kudos <@2> <@3> thanks a lot #seo`. Keyed by param name (or, for a declared `Form`, by field name);
+        None or blank is absent. A member is a `Mention` picked on the platform (or text typed for it); tags are
+        "seo, #tech" or a list. The line has no quoting, so a one-word value holding spaces is refused rather
+        than read as the next parameter."""
+        if form := self.declared_form:
+            return form.line(self.name, {f.name: " ".join(_items(values.get(f.name))) for f in form.fields})
+        words, tags = [self.name], []
+        for param in self.params:
+            items = _items(values.get(param.name))
+            if param.kind in (Kind.MEMBER, Kind.MEMBERS):
+                words += dict.fromkeys(mention_token(v) if isinstance(v, Mention) else v for v in items)
+            elif param.kind is Kind.TAGS:
+                tags += [f"#{w.lstrip('#')}" for v in items for w in _TAG_SPLIT.split(v) if w.strip("#")]
+            elif param.kind is Kind.TEXT:
+                words += items
+            elif items:
+                if len(items) > 1 or len(items[0].split()) > 1:
+                    raise Refusal(f"Please give {param.help} as one word.", field=param.name)
+                words += items
+        return " ".join(words + tags)
+
     def suggester(self, name: str) -> Suggester | None:
         """The suggestions for the param or form field called `name`, if the declaration offers some."""
         fields = self.declared_form.fields if self.declared_form else ()
@@ -161,6 +196,7 @@ class CommandSpec:
         return found.suggest if found else None
 
 
+_TAG_SPLIT = re.compile(r"[\s,]+")
 _TOKEN = re.compile(r"<[^>\s][^>]*>|\S+")
 _MENTION = re.compile(r"^<@!?([\w.\-]+)(?:\|([^>]*))?>$")
 _BARE_MENTION = re.compile(r"^@([\w.\-]+)$")
@@ -227,7 +263,7 @@ def _take(param: Param, rest: str, spec: CommandSpec) -> tuple[Any, str]:
         if not found:
             if param.optional:
                 return (None if param.kind is Kind.MEMBER else []), rest
-            if first and first.lstrip("@").lower() in {"everyone", "here", "channel"} or "<!" in (first or ""):
+            if first and first.lstrip("@").lower() in {"everyone", "here", "channel"}:
                 raise Refusal("Kudos and commands go to people, not to everyone at once: mention someone by name.")
             raise missing()
         limit = 1 if param.kind is Kind.MEMBER else param.max_items

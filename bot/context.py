@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,6 @@ class Context:
     place: Place
     now: datetime
     owners: frozenset[str] = frozenset()
-    published: list[Any] = field(default_factory=list)
     features: tuple[Feature, ...] = ()  # what the core runs: a step over every feature (erasure) walks these
 
     @property
@@ -47,10 +46,6 @@ class Context:
     @property
     def settings(self):
         return self.community.settings
-
-    def publish(self, event: Any) -> None:
-        """A domain event for listeners, dispatched only once this unit of work commits."""
-        self.published.append(event)
 
     def here(self) -> ChannelTarget:
         """Where this happened; if the bot may not post there, the person who asked is told instead."""
@@ -143,6 +138,20 @@ async def merges_nothing(uow: UnitOfWork, community_id: int, from_member_id: int
     """The merge step of a feature that stores nothing per member (the core merges the member rows)."""
 
 
+# zone step(uow, community_id, zone, now): what a feature recomputes when its community's zone changes
+ZoneStep = Callable[[UnitOfWork, int, str, datetime], Awaitable[None]]
+
+
+async def change_zone(uow: UnitOfWork, community_id: int, zone: str, now: datetime,
+                      features: Iterable[Feature]) -> None:
+    """Set a community's zone and run every feature's zone step in the same unit of work (from /settings or
+    from the config's seeds alike)."""
+    await uow.communities.update(community_id, zone=zone)
+    for feature in features:
+        if feature.on_zone_changed is not None:
+            await feature.on_zone_changed(uow, community_id, zone, now)
+
+
 class _Undeclared:
     def __repr__(self) -> str:
         return "UNDECLARED"
@@ -175,8 +184,6 @@ class Feature:
     commands: tuple[CommandSpec, ...] = ()
     # platform event type -> handler(event, ctx) -> Reply | None
     on_event: Mapping[type, Callable[[Any, Context], Awaitable[Reply | None]]] = field(default_factory=dict)
-    # domain event type -> listener(event, core), called after commit
-    listeners: Mapping[type, Callable[[Any, Any], Awaitable[None]]] = field(default_factory=dict)
     outbox_kinds: tuple[OutboxKind, ...] = ()
     schedules: tuple[Schedule, ...] = ()  # recurring, per community: bot/schedules.py
     settings: type[Settings] = UNDECLARED
@@ -184,6 +191,9 @@ class Feature:
     merge: MergeStep = UNDECLARED
     repositories: Mapping[str, type] = UNDECLARED
     message_actions: tuple[MessageActionSpec, ...] = ()  # handled in on_event[MessageAction]
+
+
+    on_zone_changed: ZoneStep | None = None  # a feature that keeps anything by local day or week
 
     def every_outbox_kind(self) -> tuple[OutboxKind, ...]:
         return (*self.outbox_kinds, *(schedule.outbox_kind() for schedule in self.schedules))

@@ -6,21 +6,22 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from bot.clock import Clock
 from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, parse_args
-from bot.context import Context, Feature, Lookup, MessageActionSpec, OutboxKind, json_target, target_json
-from bot.domain import Community, Member
+from bot.communities import Communities
+from bot.context import Context, Feature, Lookup, MessageActionSpec
+from bot.domain import Member
 from bot.errors import Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
-from bot.identity import BotIdentity, MemberRef, Person, Place, Role, Target
+from bot.identity import MemberRef, Person, Place, Role
 from bot.observe import FAILED, HANDLED, REFUSED, NoObserver, Observer, in_community, request
 from bot.people import effective_role, resolve_mention
 from bot.ports import UnitOfWork
 from bot.reply import Reply
-from bot.settings import Settings, compose_settings
+from bot.settings import compose_settings
 from bot.text import clean_name
 
 log = logging.getLogger("copbot.core")
@@ -30,27 +31,17 @@ CONSOLE = "console"  # the local sandbox platform: its first member owns the com
 
 @dataclass(frozen=True)
 class Invocation:
-    """A command as typed: `line` is "kudos <@U1|bob> thanks #seo" (without the slash).
+    """A command as typed: `line` is "kudos <@1|bob> thanks #seo" (without the slash).
 
     `people` carries what the platform told us about the speaker's mentions (names, bots).
     `request_id` is the platform's id for this one request (Slack's trigger_id): recorded in the same transaction
-    as the command's effect, so a replayed request runs once. A queued command does not carry it."""
+    as the command's effect, so a replayed request runs once."""
 
     actor: Person
     place: Place
     line: str
     people: tuple[Person, ...] = ()
     request_id: str | None = None
-
-
-@dataclass(frozen=True)
-class CommunitySeed:
-    """A community declared in config: bound to its workspaces before any event arrives."""
-
-    name: str
-    zone: str | None  # None: the default zone for a new community, and leave an existing one as it is
-    bindings: tuple[tuple[str, str], ...]
-    settings: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -60,27 +51,6 @@ class CoreConfig:
     # platform -> workspace ids allowed to create a community; a platform absent here allows any
     allowed: dict[str, frozenset[str]] = field(default_factory=dict)
     owners: frozenset[str] = frozenset()  # "slack:T1:U1" style member refs
-
-
-QUEUED_COMMAND = "command"
-
-
-def invocation_json(inv: Invocation) -> dict:
-    def person(p: Person) -> dict:
-        return {"ref": str(p.ref), "name": p.name, "is_bot": p.is_bot, "platform_role": int(p.platform_role),
-                "zone": p.zone}
-
-    return {"actor": {**person(inv.actor), "verified": inv.actor.verified}, "place": asdict(inv.place),
-            "line": inv.line, "people": [person(p) for p in inv.people]}
-
-
-def invocation_from_json(data: dict) -> Invocation:
-    def person(d: dict) -> Person:
-        return Person(MemberRef.parse(d["ref"]), d["name"], d["is_bot"], Role(d["platform_role"]), d["zone"],
-                      verified=d.get("verified", True))
-
-    return Invocation(person(data["actor"]), Place(**data["place"]), data["line"],
-                      tuple(person(p) for p in data["people"]))
 
 
 ERROR_TEXT = "Sorry, something went wrong on my side and nothing was changed. (reference {ref})"
@@ -100,7 +70,9 @@ class Core:
         self.features = (*features, help_feature(self.book))
         self.settings_model = compose_settings(f.settings for f in self.features)
         self._on_commit = on_commit or (lambda: None)
-        self.bots: dict[str, BotIdentity] = {}  # platform -> the bot's own user there
+        self.communities = Communities(uow_factory, clock, self.features, self.settings_model,
+                                       default_zone=self.config.default_zone,
+                                       default_settings=self.config.default_settings, allowed=self.config.allowed)
         for feature in self.features:
             for spec in feature.commands:
                 self.book.add(spec)
@@ -149,7 +121,7 @@ class Core:
                 args = await self._resolve_members(ctx, spec, args, inv.people, known)
                 reply = await spec.handler(spec.command(**args), ctx)
                 await uow.commit()
-            await self._after_commit(ctx)
+            self._on_commit()
             return name, HANDLED, reply
         except Refusal as refusal:
             return name, REFUSED, Reply.refusal(refusal.message, concerns=refusal.field)
@@ -181,32 +153,10 @@ class Core:
                 found = [Suggestion(n, n) for n in await uow.tags.names(community.id) if n.startswith(wanted)]
         return found[:limit]
 
-    async def enqueue(self, inv: Invocation, reply_to: Target) -> bool:
-        """Accept a slow command: record it first (so a crash cannot lose it), run it from the
-        outbox, and send its reply to `reply_to` (Slack's response_url, Discord's follow-up).
-        False: this request was accepted before (a replay), and nothing was queued."""
-        payload = {"invocation": invocation_json(inv), "target": target_json(reply_to)}
-        async with self.uow_factory() as uow:
-            if not await self._first_time(uow, inv):
-                return False
-            uow.outbox.add(None, QUEUED_COMMAND, payload, due_at=self.clock.now())
-            await uow.commit()
-        self._on_commit()
-        return True
-
     async def _first_time(self, uow: UnitOfWork, inv: Invocation) -> bool:
         """Records the request id in this unit of work (it commits with the effect, or not at all)."""
         return not inv.request_id or await uow.events.first_time(inv.place.platform, inv.request_id,
                                                                  self.clock.now())
-
-    async def _run_queued(self, item, _uow, _now) -> list[tuple[Target, Reply]]:
-        reply = await self.handle(invocation_from_json(item.payload["invocation"]))
-        return [(json_target(item.payload["target"]), reply)]
-
-    @property
-    def queued_commands(self) -> Feature:
-        """The outbox kind that runs slow commands; the dispatcher is given it with the features."""
-        return Feature(name="queued commands", outbox_kinds=(OutboxKind(QUEUED_COMMAND, self._run_queued),))
 
     async def _resolve_members(self, ctx: Context, spec: CommandSpec, args: dict,
                                people: Sequence[Person], known: Mapping[MemberRef, Member]) -> dict:
@@ -253,7 +203,7 @@ class Core:
                     if reply is not None:
                         replies.append(reply)
                 await uow.commit()
-            await self._after_commit(ctx)
+            self._on_commit()
         except Exception:
             # Not committed: the platform's retry will bring the event back.
             self.observer.error("event")
@@ -261,7 +211,7 @@ class Core:
             raise
         return replies
 
-    # Communities and members --------------------------------------------------------------
+    # Members --------------------------------------------------------------
 
     async def reader_zone(self, platform: str, workspace_id: str, reader: MemberRef | None = None) -> str | None:
         """The zone to show times in to this reader: theirs (/timezone), else their community's; None for a
@@ -281,7 +231,7 @@ class Core:
         now = self.clock.now()
         actor = replace(actor, name=clean_name(actor.name))
         found = await uow.communities.with_members(place.platform, place.workspace_id, [actor.ref, *mentioned])
-        community, known = found if found else (await self._new_community(uow, place), {})
+        community, known = found if found else (await self.communities.create(uow, place), {})
         member = known.pop(actor.ref, None)  # popped: the speaker may be updated below
         first = member is None and place.platform == CONSOLE and await uow.members.count(community.id) == 0
         # An unverified actor (the platform could not be asked in time) is only a name hint: the store's facts win.
@@ -291,85 +241,6 @@ class Core:
         owners = self.config.owners
         return Context(uow, community, member, effective_role(member, owners), place, now, owners,
                        features=self.features), known
-
-    async def _new_community(self, uow: UnitOfWork, place: Place) -> Community:
-        allowed = self.config.allowed.get(place.platform)
-        if allowed is not None and place.workspace_id not in allowed:
-            raise Refusal("Sorry, this copbot only serves the communities its operator configured, not this one.")
-        name = place.workspace_name or f"{place.platform} {place.workspace_id}"
-        while await uow.communities.by_name(name):
-            name = f"{name} ({place.platform} {place.workspace_id})" if "(" not in name else f"{name}+"
-        community = await uow.communities.create(name, self.config.default_zone, self.default_settings())
-        await uow.communities.bind(community.id, place.platform, place.workspace_id)
-        await self._record_bot(uow, community.id, place.platform, place.workspace_id)
-        self._plan_schedules(uow, community)
-        log.info("created community %r for %s workspace %s", name, place.platform, place.workspace_id)
-        return community
-
-    def default_settings(self, overrides: dict | None = None) -> Settings:
-        return self.settings_model(**{**self.config.default_settings, **(overrides or {})})
-
-    async def seed_communities(self, seeds: Iterable[CommunitySeed]) -> None:
-        """Create or update the communities declared in config and bind their workspaces."""
-        async with self.uow_factory() as uow:
-            for seed in seeds:
-                community = await uow.communities.by_name(seed.name)
-                settings = self.default_settings(seed.settings)
-                if community is None:
-                    community = await uow.communities.create(seed.name, seed.zone or self.config.default_zone,
-                                                             settings)
-                else:
-                    # Keys the operator wrote in config win; the rest keep what managers set in chat.
-                    merged = {**community.settings.model_dump(), **seed.settings}
-                    await uow.communities.update(community.id, zone=seed.zone,
-                                                 settings=self.settings_model(**merged))
-                bound = set(await uow.communities.bindings(community.id))
-                for platform, workspace_id in seed.bindings:
-                    if (platform, workspace_id) not in bound:
-                        await uow.communities.bind(community.id, platform, workspace_id)
-                        await self._record_bot(uow, community.id, platform, workspace_id)
-            await uow.commit()
-
-    async def plan_schedules(self) -> None:
-        """The next occurrence of every feature's schedule, for every community (at start: a row already
-        planned stays as it is)."""
-        async with self.uow_factory() as uow:
-            for community in await uow.communities.all():
-                self._plan_schedules(uow, community)
-            await uow.commit()
-
-    def _plan_schedules(self, uow: UnitOfWork, community: Community) -> None:
-        for feature in self.features:
-            for schedule in feature.schedules:
-                schedule.plan_next(uow, community, self.clock.now())
-
-    async def know_bot(self, bot: BotIdentity) -> None:
-        """An adapter tells who the bot itself is on its platform: it becomes a bot member of every community
-        bound there now, and of every community bound there later."""
-        self.bots[bot.platform] = bot
-        async with self.uow_factory() as uow:
-            for community_id, workspace_id in await uow.communities.bound_on(bot.platform):
-                await self._record_bot(uow, community_id, bot.platform, workspace_id)
-            await uow.commit()
-
-    async def _record_bot(self, uow: UnitOfWork, community_id: int, platform: str, workspace_id: str) -> None:
-        if (bot := self.bots.get(platform)) is not None:
-            await uow.members.upsert(community_id, bot.member(workspace_id), now=self.clock.now())
-
-    # After commit -------------------------------------------------------------------------
-
-    async def _after_commit(self, ctx: Context) -> None:
-        self._on_commit()
-        for event in ctx.published:
-            for feature in self.features:
-                listener = feature.listeners.get(type(event))
-                if listener is None:
-                    continue
-                try:
-                    await listener(event, self)
-                except Exception:
-                    self.observer.error("listener")
-                    log.exception("listener %s for %s failed", feature.name, type(event).__name__)
 
 
 def _mentioned(spec: CommandSpec, args: dict, place: Place) -> list[MemberRef]:

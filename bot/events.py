@@ -59,12 +59,3 @@ class MessageAction(PlatformEvent):
 @dataclass(frozen=True)
 class MessageDeleted(PlatformEvent):
     """A message (`place.message_id`) was deleted; a thread's parent going means the thread went with it."""
-
-
-# Domain events, dispatched to listeners after the transaction that caused them commits.
-
-
-@dataclass(frozen=True)
-class KudosGiven:
-    community_id: int
-    kudos_ids: tuple[int, ...]

@@ -114,30 +114,44 @@ class Reply:
         )
 
 
-# A moment in time inside reply text. Each adapter renders it in the reader's own zone
-# (Slack <!date^...>, Discord <t:...>); the console prints it in the community's zone.
+# A moment in time inside reply text. Each adapter renders it in the reader's own zone where its platform
+# can; the console prints it in the community's zone.
 #
 # A stamp is framed by two control characters (STX ... ETX). The core strips every control character
 # from what people type (bot/text.py: clean_text, clean_name), so no user text can ever form a stamp:
-# a kudos reason or a display name holding "[[t:...]]" or "<t:...>" is shown exactly as typed.
+# a kudos reason or a display name holding "[[t:...]]" is shown exactly as typed.
 STAMP_OPEN, STAMP_CLOSE = "\x02", "\x03"
-STYLES = frozenset("tTdDfFR")  # Discord's styles; Slack and the console map each of them
-_STAMP = re.compile(f"{STAMP_OPEN}t:(-?[0-9]+)(?::([A-Za-z]))?{STAMP_CLOSE}")
+
+
+class TimeStyle(StrEnum):
+    """How a stamp shows its moment; each adapter maps every style to what its platform offers."""
+
+    TIME = "time"  # 18:00
+    TIME_SECONDS = "time_seconds"  # 18:00:00
+    DATE = "date"  # 06/12/2026
+    DATE_LONG = "date_long"  # 6 December 2026
+    DATETIME = "datetime"  # 6 December 2026 18:00
+    DATETIME_LONG = "datetime_long"  # Sunday, 6 December 2026 18:00
+    RELATIVE = "relative"  # in 2 hours
+
+
+_STAMP = re.compile(f"{STAMP_OPEN}t:(-?[0-9]+)(?::([A-Za-z_]+))?{STAMP_CLOSE}")
 UNKNOWN_TIME = "(unknown time)"
 
 
-def stamp(moment: datetime, style: str = "F") -> str:
+def stamp(moment: datetime, style: TimeStyle = TimeStyle.DATETIME_LONG) -> str:
     return f"{STAMP_OPEN}t:{int(moment.timestamp())}:{style}{STAMP_CLOSE}"
 
 
-def render_stamps(text: str, render: Callable[[datetime, str], str]) -> str:
+def render_stamps(text: str, render: Callable[[datetime, TimeStyle], str]) -> str:
     """Replace every stamp with render(datetime_utc, style).
 
     Never raises: a stamp no calendar can show (a stored row from elsewhere, a time past year 9999)
-    becomes UNKNOWN_TIME, and a stray frame character is dropped rather than sent to a platform."""
+    becomes UNKNOWN_TIME, a style no longer known is shown as the default one, and a stray frame character is
+    dropped rather than sent to a platform."""
 
     def one(match: re.Match) -> str:
-        style = match[2] if match[2] in STYLES else "F"
+        style = TimeStyle(match[2]) if match[2] in TimeStyle._value2member_map_ else TimeStyle.DATETIME_LONG
         try:
             return render(datetime.fromtimestamp(int(match[1]), UTC), style)
         except (ValueError, OverflowError, OSError):

@@ -65,11 +65,12 @@ def words(value) -> list:
 
 
 def channel_id(value) -> str | None:
-    """`<#C123|kudos>` (a Slack channel mention) and `#kudos` (the console's names) are the channel's id."""
+    """A channel token `<#id|kudos>` (as the adapters hand channel references over) and `#kudos` (the console's
+    names) are the channel's id."""
     if value is None:
         return None
     text = str(value).strip()
-    if mention := re.fullmatch(r"<#([A-Z0-9]+)(?:\|[^>]*)?>", text):
+    if mention := re.fullmatch(r"<#([\w.\-]+)(?:\|[^>]*)?>", text):
         return mention[1]
     return text.lstrip("#") or None
 

@@ -7,17 +7,16 @@ import re
 from bot.errors import Refusal
 
 MAX_TAG_LEN = 40
-_SLACK_CHANNEL = re.compile(r"^<#[A-Z0-9]+\|([^>]*)>$")
+_CHANNEL_TOKEN = re.compile(r"^<#[\w.\-]+\|([^>]*)>$")  # a channel reference, by the name it showed
 _ALLOWED = re.compile(r"^[\w][\w\-+.]*$")  # \w is Unicode-aware: tags may be written in any script
-TAG_TOKEN = re.compile(r"(?<![\w&])#[\w][\w\-+.]*|<#[A-Z0-9]+\|[^>]+>")
+TAG_TOKEN = re.compile(r"(?<![\w&])#[\w][\w\-+.]*|<#[\w.\-]+\|[^>]+>")
 
 
 def normalise_tag(raw: str) -> str:
-    """`#SEO`, ` seo `, `<#C123|seo>` and `Seo` are all the tag `seo`. Spaces become dashes."""
+    """`#SEO`, ` seo `, `<#id|seo>` and `Seo` are all the tag `seo`. Spaces become dashes."""
     text = raw.strip()
-    slack = _SLACK_CHANNEL.match(text)
-    if slack:
-        text = slack[1]
+    if channel := _CHANNEL_TOKEN.match(text):
+        text = channel[1]
     text = text.lstrip("#").strip().casefold()
     text = re.sub(r"\s+", "-", text).strip(".-")
     if not text or not _ALLOWED.match(text) or len(text) > MAX_TAG_LEN:

@@ -9,17 +9,14 @@ from bot.errors import Refusal
 
 ZERO_WIDTH_SPACE = "\u200b"
 
-# Slack's special mentions (<!channel>, <!here|here>, <!everyone>, <!subteam^ID>) and the plain
-# @everyone / @here / @channel that Discord and Slack ping on.
-# The closing ">" is optional: a mention cut short ("<@U1|<!channel>" ends the outer one first) is defused too.
-_SLACK_SPECIAL = re.compile(r"<!(channel|here|everyone|subteam\^[A-Z0-9]+)(?:\|[^>]*)?>?", re.IGNORECASE)
+# The plain @everyone / @here / @channel that platforms ping on (each adapter decodes its own special syntax
+# into these words first: adapters/slack/text.py).
 _PLAIN_MASS = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
 _ROLE_MENTION = re.compile(r"<@&(\d+)>")
 
 
 def defuse_mentions(text: str) -> str:
     """Make mass and role mentions inert while keeping them readable."""
-    text = _SLACK_SPECIAL.sub(lambda m: f"@{ZERO_WIDTH_SPACE}{m[1].split('^')[0].lower()}", text)
     text = _PLAIN_MASS.sub(lambda m: f"@{ZERO_WIDTH_SPACE}{m[1]}", text)
     return _ROLE_MENTION.sub(lambda m: f"@{ZERO_WIDTH_SPACE}role{m[1]}", text)
 

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.app.config import Config
 from adapters.app.database import wait_for_database
 from bot.clock import Clock, SystemClock
-from bot.core import CommunitySeed, Core, CoreConfig
+from bot.communities import CommunitySeed
+from bot.core import Core, CoreConfig
 from bot.dispatch import Dispatcher, OutboundRouter
 from bot.features.catalog import all_features
 from bot.observe import NoObserver, Observer
@@ -70,7 +71,7 @@ async def seed_communities(core: Core, declared: list[CommunitySeed], attempts: 
     name or binding finds the winner's rows on its next pass (and updates them, which changes nothing)."""
     for attempt in range(1, attempts + 1):
         try:
-            await core.seed_communities(declared)
+            await core.communities.seed(declared)
             return
         except IntegrityError:
             if attempt == attempts:
@@ -97,7 +98,7 @@ async def build(config: Config, *, clock: Clock | None = None, migrate: bool = T
     observer = observer or NoObserver()
     core = Core(uows, clock, features, core_config(config), observer=observer)
     await seed_communities(core, seeds(config))
-    await core.plan_schedules()
+    await core.communities.plan_schedules()
     outbound = OutboundRouter()
-    dispatcher = Dispatcher(uows, outbound, clock, [*features, core.queued_commands], observer=observer)
+    dispatcher = Dispatcher(uows, outbound, clock, features, observer=observer)
     return App(config, engine, core, dispatcher, outbound, Pruner(uows, clock), observer)

@@ -105,7 +105,7 @@ class ConsoleAdapter:
             return
         try:
             if not self._introduced:  # the console's start-up: who the bot is here
-                await self.core.know_bot(BotIdentity(PLATFORM, BOT_NAME, BOT_NAME))
+                await self.core.communities.know_bot(BotIdentity(PLATFORM, BOT_NAME, BOT_NAME))
                 self._introduced = True
             await self._dispatch(line)
         except Exception:  # the console never dies on one bad line

@@ -6,15 +6,19 @@ import os
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.reply import Attachment, Reply, render_links, render_stamps
+from bot.reply import Attachment, Reply, TimeStyle, render_links, render_stamps
+
+_FULL = "%a %d %b %Y %H:%M"  # the console shows relative times as the moment itself
+_FORMATS = {TimeStyle.TIME: "%H:%M", TimeStyle.TIME_SECONDS: "%H:%M:%S", TimeStyle.DATE: "%a %d %b %Y",
+            TimeStyle.DATE_LONG: "%a %d %b %Y"}
 
 
 def render(reply: Reply, zone_name: str = "UTC", files_dir: str | None = None) -> str:
     zone = ZoneInfo(zone_name)
 
-    def moment(when: datetime, style: str) -> str:
+    def moment(when: datetime, style: TimeStyle) -> str:
         local = when.astimezone(zone)
-        return f"{local:%a %d %b %Y %H:%M} {local.tzname()}"
+        return f"{local:{_FORMATS.get(style, _FULL)}} {local.tzname()}"
 
     text = render_stamps(render_links(reply.plain_text(), lambda link: f"{link.label} (message {link.message_id})"),
                          moment)

@@ -50,7 +50,7 @@ class CopbotMixin:
         self.add_dynamic_items(CommandButton)  # type: ignore[attr-defined]
         me = self.user  # type: ignore[attr-defined]
         if me is not None:  # login has read /users/@me
-            await self.core.know_bot(BotIdentity(PLATFORM, str(me.id), me.display_name))
+            await self.core.communities.know_bot(BotIdentity(PLATFORM, str(me.id), me.display_name))
         if self.sync_state is None:
             return
         try:

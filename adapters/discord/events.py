@@ -100,7 +100,7 @@ class GatewayEvents:
 
     async def deleted(self, payload: discord.RawMessageDeleteEvent) -> None:
         """A deleted message; Discord does not say by whom, so the bot itself tells the core."""
-        bot = self.core.bots.get(facts.PLATFORM)
+        bot = self.core.communities.bots.get(facts.PLATFORM)
         if payload.guild_id is None or bot is None:
             return
         guild = self.client.get_guild(payload.guild_id)

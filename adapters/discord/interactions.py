@@ -2,8 +2,6 @@
 
 * A command runs ``core.handle`` (milliseconds) and answers with the rendered reply.  Should the core be slower
   than ``DEADLINE`` (a locked database), the interaction is deferred first and answered by follow-up.
-* A command declared ``slow`` is deferred at once with the visibility the core declares, recorded in the outbox
-  (``core.enqueue``) and answered later by the dispatcher through the interaction's follow-up webhook.
 * A reply the core marks DIRECT goes by DM with a short ephemeral note; closed DMs get it ephemerally here.
 * Whatever fails after the first response is said in an ephemeral follow-up."""
 
@@ -17,14 +15,14 @@ from dataclasses import replace
 import discord
 
 from adapters.discord import facts
-from adapters.discord.lines import build_line
 from adapters.discord.outbound import DiscordOutbound, send_followups
 from adapters.discord.render import NO_PINGS, render
 from adapters.discord.views import FormModal
 from bot.commands import CommandSpec
 from bot.core import ERROR_TEXT, Core, Invocation
+from bot.errors import Refusal
 from bot.events import MessageAction
-from bot.identity import MemberRef, MemberTarget, Person, ResponseTarget
+from bot.identity import MemberRef, MemberTarget, Person
 from bot.ports import DeliveryRefused, RateLimited
 from bot.reply import Reply, Visibility
 
@@ -50,20 +48,11 @@ class Interactions:
             await interaction.response.send_message(GUILD_ONLY, ephemeral=True, allowed_mentions=NO_PINGS)
             return
         inv = Invocation(facts.interaction_actor(interaction), facts.interaction_place(interaction), line, people)
-        if spec.slow:
-            await self._enqueue(interaction, inv, ephemeral=spec.visibility is Visibility.EPHEMERAL)
-        else:
-            await self._answer(interaction, inv, ephemeral=spec.visibility is Visibility.EPHEMERAL)
+        await self._answer(interaction, inv, ephemeral=spec.visibility is Visibility.EPHEMERAL)
 
     async def press(self, interaction: discord.Interaction, command: str) -> None:
         """A button: the presser runs the command line the button carries."""
         spec = self.core.spec_for(command)
-        if spec is not None and spec.slow:
-            await self.command(interaction, spec, command)
-        else:
-            await self._press(interaction, command, spec)
-
-    async def _press(self, interaction: discord.Interaction, command: str, spec: CommandSpec | None) -> None:
         if interaction.guild_id is None:
             await interaction.response.send_message(GUILD_ONLY, ephemeral=True, allowed_mentions=NO_PINGS)
             return
@@ -75,8 +64,12 @@ class Interactions:
         await interaction.response.send_modal(FormModal(spec))
 
     async def form_submitted(self, interaction: discord.Interaction, spec: CommandSpec, values: dict[str, str]) -> None:
-        form = spec.declared_form
-        await self.command(interaction, spec, form.line(spec.name, values) if form else build_line(spec, dict(values)))
+        try:
+            line = spec.line(values)
+        except Refusal as refusal:
+            await self.respond(interaction, Reply.refusal(refusal.message))
+            return
+        await self.command(interaction, spec, line)
 
     async def message_action(self, interaction: discord.Interaction, action: str, message: discord.Message) -> None:
         """A message context-menu command: the core's MessageAction on the message the interaction carries (its
@@ -112,15 +105,6 @@ class Interactions:
             log.warning("the core took over %.1f s for /%s: deferring", DEADLINE, inv.line.split(" ", 1)[0])
             await interaction.response.defer(ephemeral=ephemeral, thinking=True)
         await self.respond(interaction, await task, deferred_ephemeral=ephemeral)
-
-    async def _enqueue(self, interaction: discord.Interaction, inv: Invocation, *, ephemeral: bool) -> None:
-        await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-        target = ResponseTarget(facts.PLATFORM, inv.place.workspace_id, inv.place.channel_id, interaction.token,
-                                str(interaction.user.id))
-        try:
-            await self.core.enqueue(inv, target)
-        except Exception as error:  # noqa: BLE001 - the person must hear that it did not work
-            await self.failed(interaction, error)
 
     async def respond(self, interaction: discord.Interaction, reply: Reply, *,
                       deferred_ephemeral: bool | None = None) -> None:

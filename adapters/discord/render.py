@@ -16,7 +16,7 @@ from datetime import datetime
 import discord
 
 from adapters.discord.views import command_view
-from bot.reply import MessageLink, Reply, Section, render_links, render_stamps
+from bot.reply import MessageLink, Reply, Section, TimeStyle, render_links, render_stamps
 
 CONTENT_MAX = 2000
 EMBEDS_PER_MESSAGE = 10
@@ -51,9 +51,13 @@ class Outgoing:
         return kw
 
 
-def discord_time(moment: datetime, style: str) -> str:
+_LETTERS = {TimeStyle.TIME: "t", TimeStyle.TIME_SECONDS: "T", TimeStyle.DATE: "d", TimeStyle.DATE_LONG: "D",
+            TimeStyle.DATETIME: "f", TimeStyle.DATETIME_LONG: "F", TimeStyle.RELATIVE: "R"}
+
+
+def discord_time(moment: datetime, style: TimeStyle) -> str:
     """A time every reader sees in their own zone."""
-    return f"<t:{int(moment.timestamp())}:{style}>"
+    return f"<t:{int(moment.timestamp())}:{_LETTERS[style]}>"
 
 
 # Discord shows `<t:UNIX:style>` typed anywhere as a date: in what the core repeats of someone's text it

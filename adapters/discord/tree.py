@@ -17,7 +17,7 @@ Mapping (generic, no command is named here):
 
 Each message action a feature declares (``MessageActionSpec``) is a message context-menu command named by its label.
 
-The callback rebuilds the core's text line from the options (members as ``<@id>``) and passes what Discord
+The callback rebuilds the core's text line from the options (``CommandSpec.line``) and passes what Discord
 resolved about each member (name, bot) as ``people``."""
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ import discord
 from discord import app_commands
 
 from adapters.discord import facts
-from adapters.discord.lines import build_line, mention
-from bot.commands import CommandBook, CommandSpec, Kind, Param
+from bot.commands import CommandBook, CommandSpec, Kind, Mention, Param, Typed
 from bot.context import MessageActionSpec
 from bot.core import Core
+from bot.errors import Refusal
 from bot.reply import Reply
 
 FALLBACK_SUB = "run"
@@ -107,20 +107,16 @@ def _parameters(spec: CommandSpec) -> tuple[list[inspect.Parameter], dict[str, s
 
 def line_and_people(spec: CommandSpec, values: dict[str, Any], guild_id: int | str) -> tuple[str, tuple]:
     """The core's text line from option values, and facts about the members they name."""
-    if form := spec.declared_form:
-        return form.line(spec.name, {k: str(v) for k, v in values.items() if v is not None}), ()
-    texts: dict[str, str | None] = {}
+    if spec.declared_form:
+        return spec.line(values), ()
+    typed: dict[str, Typed] = {}
     people = []
     for param in spec.params:
-        found = [values.get(name) for name in option_names(param, spec)]
-        found = [v for v in found if v is not None]
+        found = [v for v in (values.get(name) for name in option_names(param, spec)) if v is not None]
         users = [v for v in found if isinstance(v, discord.abc.User)]
         people.extend(facts.person(u, guild_id) for u in users)
-        if users:
-            texts[param.name] = " ".join(mention(u.id) for u in dict.fromkeys(users))
-        else:
-            texts[param.name] = " ".join(str(v) for v in found) or None
-    return build_line(spec, texts), tuple(people)
+        typed[param.name] = [Mention(str(u.id)) for u in users] if users else found
+    return spec.line(typed), tuple(people)
 
 
 def _tag_completer(core: Core, spec: CommandSpec, name: str):
@@ -164,7 +160,11 @@ def command_for(spec: CommandSpec, name: str, core: Core, parent: app_commands.G
         if spec.opens_form and all(v is None for v in values.values()):
             await handler.open_form(interaction, spec)
             return
-        line, people = line_and_people(spec, values, interaction.guild_id or "")
+        try:
+            line, people = line_and_people(spec, values, interaction.guild_id or "")
+        except Refusal as refusal:
+            await handler.respond(interaction, Reply.refusal(refusal.message))
+            return
         await handler.command(interaction, spec, line, people)
 
     params, descriptions = _parameters(spec)

@@ -84,7 +84,7 @@ class SlackEvents:
         else:
             return  # an edit: copbot keeps nothing that changes with it
         team = body["team_id"]
-        bot = self.core.bots.get(PLATFORM)
+        bot = self.core.communities.bots.get(PLATFORM)
         if not ts or (not before.get("user") and bot is None):
             return
         place = await self._place(team, event["channel"], message_id=ts,

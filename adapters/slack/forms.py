@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 
-from bot.commands import CommandSpec, FormField, Kind, Param
+from adapters.slack.text import specials
+from bot.commands import CommandSpec, FormField, Kind, Mention, Param, Typed
 
 FORM_CALLBACK = "copbot.form"
 VALUE = "value"  # the action_id of every input; the block_id is the parameter's name
@@ -68,25 +69,22 @@ def form_metadata(view: dict) -> dict:
     return json.loads(view.get("private_metadata") or "{}")
 
 
-def line_from_form(spec: CommandSpec, values: dict) -> str:
-    """The command line the form's answers spell, as if typed: `kudos <@U2> thanks #seo`."""
+def form_values(spec: CommandSpec, values: dict) -> dict[str, Typed]:
+    """The typed values of a submitted modal, keyed as `CommandSpec.line` reads them."""
     if form := spec.declared_form:
-        return form.line(spec.name, {f.name: _typed(values, f.name) for f in form.fields})
-    words: list[str] = [spec.name]
-    tags: list[str] = []
+        return {f.name: specials(_typed(values, f.name)) for f in form.fields}
+    typed: dict[str, Typed] = {}
     for param in spec.params:
         state = (values.get(param.name) or {}).get(VALUE) or {}
-        if param.kind is Kind.MEMBER and state.get("selected_user"):
-            words.append(f"<@{state['selected_user']}>")
+        if param.kind is Kind.MEMBER:
+            typed[param.name] = Mention(state["selected_user"]) if state.get("selected_user") else None
         elif param.kind is Kind.MEMBERS:
-            words += [f"<@{u}>" for u in state.get("selected_users") or []]
-        elif param.kind is Kind.CHOICE and state.get("selected_option"):
-            words.append(state["selected_option"]["value"])
-        elif param.kind is Kind.TAGS:
-            tags += [f"#{t.lstrip('#')}" for t in (state.get("value") or "").replace(",", " ").split()]
-        elif state.get("value"):
-            words.append(state["value"])
-    return " ".join(words + tags)
+            typed[param.name] = [Mention(u) for u in state.get("selected_users") or []]
+        elif param.kind is Kind.CHOICE:
+            typed[param.name] = (state.get("selected_option") or {}).get("value")
+        else:
+            typed[param.name] = specials(state.get("value") or "")
+    return typed
 
 
 def _typed(values: dict, block_id: str) -> str:

@@ -1,8 +1,7 @@
 """Slash commands, button presses and modal submissions: Slack payloads in, core invocations, replies out.
 
 A command runs through the core (milliseconds) and is acknowledged with its reply once the core has committed.
-A command declared slow is recorded first (core.enqueue) and acknowledged at once; its reply goes to the
-response_url later. Replies through the acknowledgement or response_url work in channels the bot never joined.
+Replies through the acknowledgement or response_url work in channels the bot never joined.
 
 Slack must hear back within 3 s, and Bolt (process_before_response) answers only when the listener returns, so
 everything before that has a deadline: profile lookups get `SlackPeople.budget`, and whatever is still running at
@@ -20,7 +19,7 @@ from dataclasses import replace
 from slack_sdk.errors import SlackApiError
 
 from adapters.slack.background import Background
-from adapters.slack.forms import form_errors, form_metadata, form_view, line_from_form
+from adapters.slack.forms import form_errors, form_metadata, form_values, form_view
 from adapters.slack.gate import RECEIVED_AT
 from adapters.slack.outbound import SlackOutbound
 from adapters.slack.people import PLATFORM, SlackPeople
@@ -28,11 +27,11 @@ from adapters.slack.render import render, response_type
 from adapters.slack.shortcuts import action_name
 from adapters.slack.text import from_slack
 from bot.commands import CommandSpec
-from bot.core import REPEATED_TEXT, Core, Invocation
+from bot.core import Core, Invocation
 from bot.delivery import deliver, reply_target
 from bot.errors import Refusal
 from bot.events import MessageAction
-from bot.identity import MemberRef, Place, ResponseTarget
+from bot.identity import MemberRef, Place
 from bot.ports import DeliveryRefused
 from bot.reply import Reply, Visibility
 
@@ -65,11 +64,6 @@ class SlackInteractions:
             return
         actor, people = await self.people.speaker_and_mentioned(team, user, body.get("user_name"), text)
         inv = Invocation(actor, place, line, people, request_id=request_id(body))
-        if spec is not None and spec.slow and response_url:
-            target = ResponseTarget(PLATFORM, team, channel, response_url, user)
-            accepted = await self.core.enqueue(inv, target)  # recorded before Slack hears "received"
-            await ack(text=WORKING_NOTE if accepted else REPEATED_TEXT, response_type="ephemeral")
-            return
         task = asyncio.ensure_future(self.core.handle(inv))
         if not await _in_time(task, deadline):
             log.warning("/%s had no answer after %.1f s: answering later", line.split(" ", 1)[0], ACK_DEADLINE)
@@ -188,7 +182,11 @@ class SlackInteractions:
             await ack(response_action="errors", errors={})
             return
         team, user = body["team"]["id"], body["user"]["id"]
-        line = line_from_form(spec, view["state"]["values"])
+        try:
+            line = spec.line(form_values(spec, view["state"]["values"]))
+        except Refusal as refusal:  # a value the line cannot carry: said next to its input
+            await ack(response_action="errors", errors=form_errors(spec, refusal.field, refusal.message) or {})
+            return
         place = Place(PLATFORM, team, meta.get("channel") or "", workspace_name=body["team"].get("domain"))
 
         async def submit() -> Reply:

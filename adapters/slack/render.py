@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.reply import Button, MessageLink, Reply, Visibility, render_links, render_stamps
+from bot.reply import Button, MessageLink, Reply, TimeStyle, Visibility, render_links, render_stamps
 
 MAX_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
@@ -27,10 +27,11 @@ MAX_FALLBACK_TEXT = 3000
 MAX_MESSAGES = 5
 BUTTON_ACTION_PREFIX = "copbot.run."
 
-# A stamp's style (the Discord letters the core uses) as Slack date tokens.
+# A stamp's style as Slack date tokens.
 _DATE_TOKENS = {
-    "F": "{date_long_pretty} at {time}", "f": "{date_short_pretty} at {time}", "D": "{date_long_pretty}",
-    "d": "{date_num}", "t": "{time}", "T": "{time_secs}", "R": "{ago}",
+    TimeStyle.DATETIME_LONG: "{date_long_pretty} at {time}", TimeStyle.DATETIME: "{date_short_pretty} at {time}",
+    TimeStyle.DATE_LONG: "{date_long_pretty}", TimeStyle.DATE: "{date_num}", TimeStyle.TIME: "{time}",
+    TimeStyle.TIME_SECONDS: "{time_secs}", TimeStyle.RELATIVE: "{ago}",
 }
 
 
@@ -45,8 +46,8 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_date(moment: datetime, style: str) -> str:
-    token = _DATE_TOKENS.get(style, "{date_short_pretty} at {time}")
+def slack_date(moment: datetime, style: TimeStyle) -> str:
+    token = _DATE_TOKENS[style]
     fallback = moment.strftime("%Y-%m-%d %H:%M UTC")
     return f"<!date^{int(moment.timestamp())}^{token}|{fallback}>"
 

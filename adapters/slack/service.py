@@ -90,7 +90,7 @@ class SlackService:
             raise ConfigError(f"Slack refused {BOT_TOKEN}: {error.response.get('error')}") from None
         self.people.bot_user_id = auth.get("user_id")
         if auth.get("user_id"):
-            await self.core.know_bot(BotIdentity(PLATFORM, auth["user_id"], auth.get("user") or "copbot"))
+            await self.core.communities.know_bot(BotIdentity(PLATFORM, auth["user_id"], auth.get("user") or "copbot"))
         log.info("Slack: connected to workspace %s as %s", auth.get("team"), auth.get("user"))
 
     async def serve_http(self, host: str = "0.0.0.0", port: int | None = None,

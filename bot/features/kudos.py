@@ -16,10 +16,11 @@ from bot.commands import CommandSpec, Kind, Mention, Param, as_mention
 from bot.context import Context, Feature
 from bot.domain import Kudos, KudosCounts, Member, Standing
 from bot.errors import Refusal
-from bot.events import KudosGiven, MessagePosted, ReactionAdded, ReactionRemoved
+from bot.events import MessagePosted, ReactionAdded, ReactionRemoved
 from bot.features.topics.check import known_tags
 from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
+from bot.periods import LOCAL_PERIODS
 from bot.ports import UnitOfWork
 from bot.reply import Reply, Visibility
 from bot.settings import Settings, channel_here, channel_id, words
@@ -89,6 +90,11 @@ async def merge_kudos(uow: UnitOfWork, community_id: int, from_id: int, into_id:
     await uow.kudos.merge(community_id, from_id, into_id, at)
 
 
+async def rebuild_kudos_totals(uow: UnitOfWork, community_id: int, zone: str, now: datetime) -> None:
+    """Weeks, months and quarters begin at a local midnight: a new zone moves them."""
+    await uow.kudos.rebuild_totals(community_id, zone, now, LOCAL_PERIODS)
+
+
 @dataclass(frozen=True)
 class GiveKudos:
     receivers: list[Member]
@@ -151,7 +157,6 @@ async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[st
         ctx.community.id, batch=uuid.uuid4().hex, giver_id=ctx.member.id,
         receiver_ids=[r.id for r in receivers], reason=reason, tag_ids=list(tag_ids.values()),
         source=source, place=place, at=ctx.now)
-    ctx.publish(KudosGiven(ctx.community.id, tuple(k.id for k in given)))
     if ctx.settings.kudos_dm_receiver:
         tell_receivers(ctx, receivers, reason)
     return given
@@ -293,4 +298,5 @@ FEATURE = Feature(
     erase=erase_kudos_reasons,
     merge=merge_kudos,
     repositories={"kudos": KudosRepo},
+    on_zone_changed=rebuild_kudos_totals,
 )

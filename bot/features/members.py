@@ -8,13 +8,12 @@ from pydantic import ValidationError
 
 from bot.clock import zone_name
 from bot.commands import CommandSpec, Kind, Param
-from bot.context import Context, Feature, erases_nothing, merges_nothing
+from bot.context import Context, Feature, change_zone, erases_nothing, merges_nothing
 from bot.domain import Member
 from bot.errors import Refusal
 from bot.events import MemberJoined, MemberLeft, MessagePosted
 from bot.identity import Role
 from bot.people import effective_role
-from bot.periods import LOCAL_PERIODS
 from bot.reply import Field, Reply, Section, Visibility
 from bot.settings import Settings
 
@@ -103,8 +102,7 @@ async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
         return Reply.ephemeral(f"{cmd.key} is {current}. Change it with `/settings {cmd.key} VALUE`.")
     if cmd.key == "zone":
         result = zone_name(cmd.value)
-        await ctx.uow.communities.update(ctx.community.id, zone=result)
-        await ctx.uow.kudos.rebuild_totals(ctx.community.id, result, ctx.now, LOCAL_PERIODS)
+        await change_zone(ctx.uow, ctx.community.id, result, ctx.now, ctx.features)
     else:
         value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
         try:

@@ -25,7 +25,9 @@ class Probe:
                        message_actions=(MARK,), settings=Settings, erase=erases_nothing, repositories={})
 
     def install(self, core) -> Probe:
-        core.features = (*core.features, self.feature())
+        """Stands in for the feature that declares the same action (questions), so only the probe answers it."""
+        others = tuple(f for f in core.features if MARK not in f.message_actions)
+        core.features = (*others, self.feature())
         return self
 
     async def seen(self, event, ctx: Context) -> None:

@@ -10,6 +10,7 @@ import pytest
 from adapters.console.render import render as console_render
 from adapters.discord.render import render as discord_render
 from adapters.slack.render import render as slack_render
+from adapters.slack.text import from_slack
 from bot.reply import STAMP_CLOSE, STAMP_OPEN, UNKNOWN_TIME, Field, Reply, Section, stamp
 from bot.text import clean_name, clean_text
 
@@ -71,5 +72,8 @@ async def test_a_stamp_no_calendar_can_show_never_breaks_rendering(renderer, _ma
 
 
 def test_a_mass_mention_cut_short_inside_a_mention_is_defused():
-    # `<@U1|<!channel>` parses as a mention whose name is "<!channel": the name is repeated in a refusal.
-    assert "<!channel" not in clean_name("<!channel").lower()
+    # Slack's `<@U1|<!channel>>`: the adapter decodes the special mention, so the name the core reads is "@channel",
+    # which it defuses wherever it is repeated.
+    decoded = from_slack("<@U1|<!channel>>")
+    assert "<!" not in decoded and "@channel" in decoded
+    assert "@channel" not in clean_name(decoded).lower()

@@ -90,19 +90,6 @@ async def test_the_key_is_stable_across_retries(app, clock):
     assert len(outbound.sent) == 1 and outbound.sent[0][2] == "outbox-1"
 
 
-async def test_a_slow_command_is_recorded_then_answered_from_the_outbox(app, clock, console):
-    from bot.core import Invocation
-    from bot.identity import Person, Place, ResponseTarget
-
-    outbound = RecordingOutbound()
-    app.outbound.add("slack", outbound)
-    place = Place("slack", "T1", "C1", workspace_name="T")
-    target = ResponseTarget("slack", "T1", "C1", "https://hooks.example/resp", "U1")
-    await app.core.enqueue(Invocation(Person(MemberRef("slack", "T1", "U1"), "ann"), place, "help"), target)
-    await app.dispatcher.run_due()
-    assert outbound.sent and outbound.sent[0][0] == target and "what I can do" in outbound.sent[0][1]
-
-
 async def test_the_next_wake_up_waits_for_a_lease_held_elsewhere(app, clock):
     await queue(app, CHANNEL, "in flight elsewhere", due_at=clock.now())
     async with app.core.uow_factory() as uow:

@@ -148,7 +148,7 @@ class Errors(logging.Handler):
         self.records.append(record)
 
 
-_LIVE_MASS_MENTION = re.compile(r"@(everyone|here|channel)\b|<!(channel|here|everyone|subteam)", re.IGNORECASE)
+_LIVE_MASS_MENTION = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)  # Slack's <!…> is the adapter's
 _SLACK_SPECIAL = re.compile(r"<!(?!date\^)")
 _DISCORD_TIME = re.compile(r"<t:", re.IGNORECASE)
 

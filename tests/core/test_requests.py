@@ -8,7 +8,7 @@ import asyncio
 from sqlalchemy import text
 
 from bot.core import Invocation
-from bot.identity import MemberRef, Person, Place, ResponseTarget, Role
+from bot.identity import MemberRef, Person, Place, Role
 
 PLACE = Place("slack", "T1", "C1")
 ADA = MemberRef("slack", "T1", "U0ADA")
@@ -30,13 +30,6 @@ async def test_a_request_id_runs_once_even_when_it_arrives_twice_at_once(app):
     await app.core.handle(kudos(ada, "trigger:2", to="carol"))
     await app.core.handle(kudos(ada, None, to="dave"))  # no id (the console): nothing to deduplicate
     assert await scalar(app, "SELECT count(*) FROM kudos") == 3
-
-
-async def test_a_slow_request_is_queued_once(app):
-    inv = Invocation(Person(ADA, "Ada"), PLACE, "help", request_id="trigger:9")
-    target = ResponseTarget("slack", "T1", "C1", "https://hooks.example/1", "U0ADA")
-    assert [await app.core.enqueue(inv, target) for _ in range(2)] == [True, False]
-    assert await scalar(app, "SELECT count(*) FROM outbox") == 1
 
 
 async def test_an_unverified_actor_keeps_the_stored_name_and_role(app):

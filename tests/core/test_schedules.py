@@ -59,8 +59,8 @@ async def test_each_occurrence_is_planned_once_and_sent_once(app, console, clock
         await uow.session.execute(delete(OutboxRow).where(OutboxRow.kind != WEEKLY.kind))
         await uow.commit()
     core = Core(app.core.uow_factory, clock, [DIGEST])
-    await core.plan_schedules()
-    await core.plan_schedules()  # a second process starting: still one row
+    await core.communities.plan_schedules()
+    await core.communities.plan_schedules()  # a second process starting: still one row
     monday = datetime(2026, 11, 30, 8, tzinfo=UTC)  # 09:00 in Berlin
     community_id = (await _rows(app))[0][0]
     assert await _rows(app) == [(community_id, monday)]
@@ -73,7 +73,7 @@ async def test_each_occurrence_is_planned_once_and_sent_once(app, console, clock
     assert (await _rows(app))[-1] == (community_id, datetime(2026, 12, 7, 8, tzinfo=UTC))  # the next, planned
 
     clock.set(datetime(2026, 12, 7, 8, 30, tzinfo=UTC))
-    await core.plan_schedules()
+    await core.communities.plan_schedules()
     assert await first.run_due() == 1 and len(outbound.sent) == 2
     async with app.core.uow_factory() as uow:
         pending = await uow.session.scalar(select(func.count()).select_from(OutboxRow)

@@ -107,6 +107,23 @@ async def test_a_zone_change_recounts_the_boards(console, clock):
     assert board_lines(await console.say("/leaderboard month")) == ["bob — 1", "carol — 1"]
 
 
+async def test_a_zone_changed_by_the_configs_seed_recounts_the_boards(console, clock):
+    from bot.communities import CommunitySeed
+
+    clock.set(datetime(2026, 11, 30, 9, tzinfo=UTC))  # Monday 30 Nov: 23:00 in the far zone
+    await console.say(":as alice", "/kudos @bob thanks")
+    clock.set(datetime(2026, 11, 30, 20, tzinfo=UTC))  # already 1 Dec in the far zone
+    await console.say(":as alice", "/kudos @carol thanks")
+    assert board_lines(await console.say("/leaderboard month")) == ["bob — 1", "carol — 1"]
+    async with console.app.engine.connect() as db:
+        name = (await db.execute(select(CommunityRow.name))).scalar_one()
+    await console.app.core.communities.seed([CommunitySeed(name, FAR, bindings=())])  # a restart with a new zone
+    assert board_lines(await console.say("/leaderboard month")) == ["carol — 1"]
+    assert board_lines(await console.say("/leaderboard week")) == ["bob — 1", "carol — 1"]
+    await console.app.core.communities.seed([CommunitySeed(name, None, bindings=())])  # no zone: left as it is
+    assert board_lines(await console.say("/leaderboard month")) == ["carol — 1"]
+
+
 async def test_the_askers_place_below_the_top_follows_ties_and_voids(console, clock):
     await console.say(":as owner", "/settings kudos_daily_allowance 100")
     for n in reversed(range(12)):  # p11 first: among equal totals, the earlier ranks higher

@@ -109,7 +109,7 @@ COMMANDS = (
                 params=(Param("options", Kind.TEXT, "this, last or a week like 2026-W48; add private to see it alone",
                               optional=True, max_len=40),
                         Param("tags", Kind.TAGS, "a topic tag", optional=True)),
-                role=Role.CHAMPION, slow=True,
+                role=Role.CHAMPION,
                 examples=("/digest", "/digest last", "/digest 2026-W48 #seo private")),
 )
 

@@ -6,7 +6,7 @@ from bot.domain import Member
 from bot.features.meetups.model import MAYBE, NO, WAITLIST, YES, Meetup, Occurrence, Rsvp
 from bot.features.meetups.recurrence import describe_rule
 from bot.features.meetups.timing import zone
-from bot.reply import Button, Field, Reply, Section, stamp
+from bot.reply import Button, Field, Reply, Section, TimeStyle, stamp
 
 
 def local_day(occurrence: Occurrence, meetup: Meetup) -> str:
@@ -147,7 +147,7 @@ def reminder_dm(meetup: Meetup, occurrence: Occurrence, late: bool) -> Reply:
 
 
 def followup_post(meetup: Meetup, occurrence: Occurrence, said_yes: int) -> Reply:
-    return Reply.public(f"Thanks to everyone at {meetup.title} ({stamp(occurrence.start_at, 'f')})! "
+    return Reply.public(f"Thanks to everyone at {meetup.title} ({stamp(occurrence.start_at, TimeStyle.DATETIME)})! "
                         f"{said_yes} said they'd come. Were you there? Press the button so it counts.",
                         buttons=(Button("I was there", f"meetup here {meetup.number} {local_day(occurrence, meetup)}"),))
 

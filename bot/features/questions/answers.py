@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from bot.context import Context, Plan
 from bot.domain import OutboxItem
 from bot.errors import Refusal
-from bot.events import KudosGiven, MessageAction, MessageDeleted, MessagePosted, ReactionAdded
+from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdded
 from bot.features.questions import views
 from bot.features.questions.ask import MAX_TEXT, MAY_CLOSE, plan_stale
 from bot.features.questions.model import DELETED, OPEN, POSTED, SOLVED, STALE, Answer, Question
@@ -170,14 +170,13 @@ async def mark(ctx: Context, question: Question, answer: Answer) -> Reply:
     thanks = ""
     if not answer.kudos_given and author.id != ctx.member.id and author.active and not author.is_bot:
         tag_ids = await ctx.uow.tags.ensure(cid, list(question.tags))
-        given = await ctx.uow.kudos.add(
+        await ctx.uow.kudos.add(
             cid, batch=uuid.uuid4().hex, giver_id=ctx.member.id, receiver_ids=[author.id],
             reason=f"accepted answer to question #{question.number}", tag_ids=list(tag_ids.values()),
             source=SOLUTION_SOURCE, at=ctx.now,
             place={"platform": question.platform, "workspace_id": question.workspace_id,
                    "channel_id": question.channel_id, "message_id": answer.message_id})
         await repo.kudos_given(cid, answer.id)
-        ctx.publish(KudosGiven(cid, tuple(k.id for k in given)))
         thanks = f" 🎉 Kudos to {author.name}{' under ' + views.tag_text(question.tags) if question.tags else ''}."
     text = (f"{views.CHECK} Answer {answer.number} by {author.name} solves question #{question.number} "
             f"(marked by {ctx.member.name}).{thanks}")

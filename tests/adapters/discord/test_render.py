@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from adapters.discord.lines import build_line, tags_text
 from adapters.discord.outbound import nonce
 from adapters.discord.render import CONTENT_MAX, MAX_MESSAGES, TRUNCATED, render, split_text
-from bot.commands import CommandSpec, Kind, Param
-from bot.reply import Attachment, Button, Field, Reply, Section, stamp
+from bot.reply import Attachment, Button, Field, Reply, Section, TimeStyle, stamp
 
 
 def test_stamps_become_viewer_local_discord_times():
     moment = datetime(2025, 3, 30, 16, 0, tzinfo=UTC)
-    [message] = render(Reply.public(f"Meetup {stamp(moment)} ({stamp(moment, 'R')})"))
+    [message] = render(Reply.public(f"Meetup {stamp(moment)} ({stamp(moment, TimeStyle.RELATIVE)})"))
     assert message.content == f"Meetup <t:{int(moment.timestamp())}:F> (<t:{int(moment.timestamp())}:R>)"
 
 
@@ -39,15 +37,6 @@ def test_a_reply_too_long_for_five_messages_is_cut_with_a_note():
 def test_split_text_keeps_lines_whole_when_it_can():
     chunks = split_text("\n".join(["a" * 1500, "b" * 1500, "c" * 4500]))
     assert [len(c) for c in chunks] == [1500, 1500, 2000, 2000, 500]
-
-
-def test_the_line_is_rebuilt_in_the_declared_order():
-    spec = CommandSpec("kudos", "k", object, None, params=(
-        Param("receivers", Kind.MEMBERS, "who", max_items=3), Param("reason", Kind.TEXT, "why"),
-        Param("tags", Kind.TAGS, "tags", optional=True)))
-    line = build_line(spec, {"receivers": "<@1> <@2>", "reason": "great talk", "tags": "seo, #tech"})
-    assert line == "kudos <@1> <@2> great talk #seo #tech"
-    assert tags_text(" #a  b,c ") == "#a #b #c"
 
 
 def test_nonces_fit_discords_25_characters_and_are_stable():

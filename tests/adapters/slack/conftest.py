@@ -81,7 +81,10 @@ async def make_rig(tmp_path, fake_slack: FakeSlack, http):
         app = await build(config)
         for spec in extra_specs:
             app.core.book.add(spec)
-        app.core.features = (*app.core.features, *features)  # before the service registers its listeners
+        # before the service registers its listeners; a test feature stands in for one declaring the same action
+        taken = {a for f in features for a in f.message_actions}
+        kept = tuple(f for f in app.core.features if not taken & set(f.message_actions))
+        app.core.features = (*kept, *features)
         service = SlackService(app.core, config.slack, SlackTokens(BOT_TOKEN, SIGNING_SECRET, "xapp-test"))
         started.append((app, service))
         await service.check_token()

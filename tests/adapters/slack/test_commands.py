@@ -99,27 +99,6 @@ async def test_a_reply_longer_than_one_message_is_split_across_the_ack_and_the_r
     assert "were cut" in json.dumps(rest[-1]["blocks"][-1])  # 3,000 fields do not fit five messages: said so
 
 
-async def test_a_slow_command_is_recorded_acknowledged_at_once_and_answered_through_the_response_url(make_rig):
-    from dataclasses import dataclass
-
-    from bot.commands import CommandSpec
-    from bot.reply import Reply
-
-    @dataclass(frozen=True)
-    class Crunch:
-        pass
-
-    async def crunch(cmd, ctx):
-        return Reply.public(f"crunched for {ctx.member.name}")
-
-    rig = await make_rig(extra_specs=(CommandSpec("crunch", "Slow work", Crunch, crunch, slow=True),))
-    ack = await rig.command("/crunch", "", response_url=rig.fake.response_url("crunch"))
-    assert ack["response_type"] == "ephemeral" and "On it" in ack["text"]
-    await rig.drain()
-    answer = await rig.fake.wait_for_response("crunch")
-    assert answer["text"] == "crunched for alice" and answer["response_type"] == "in_channel"
-
-
 async def test_a_form_command_typed_bare_opens_a_modal_and_its_submission_runs_the_command(make_rig):
     from dataclasses import dataclass
 
@@ -172,3 +151,35 @@ async def test_commands_run_concurrently_without_losing_any(rig: SlackRig):
     assert all(a["response_type"] == "in_channel" for a in acks)
     numbers = sorted(int(a["text"].rsplit("#", 1)[1].rstrip(")")) for a in acks)
     assert numbers == list(range(1, 21))
+
+
+async def test_a_form_value_the_line_cannot_carry_comes_back_next_to_its_input_and_runs_nothing(make_rig):
+    from dataclasses import dataclass
+
+    from bot.commands import CommandSpec, Param
+    from bot.reply import Reply
+
+    runs: list[str] = []
+
+    @dataclass(frozen=True)
+    class Label:
+        word: str
+        note: str
+
+    async def label(cmd, ctx):
+        runs.append(cmd.word)
+        return Reply.public("labelled")
+
+    spec = CommandSpec("label", "Label", Label, label, form=True,
+                       params=(Param("word", Kind.WORD, "a label"), Param("note", Kind.TEXT, "a note")))
+    rig = await make_rig(extra_specs=(spec,))
+    await rig.command("/label", "", response_url=rig.fake.response_url("label"))
+    view = rig.fake.calls_to("views.open")[0].params["view"]
+    status, body = await rig.interact(sp.view_submission(view["callback_id"], {
+        "word": {"value": "two words"}, "note": {"value": "n"}}, private_metadata=view["private_metadata"]))
+    assert status == 200 and list(json.loads(body)["errors"]) == ["word"]
+    assert await rig.interact(sp.view_submission(view["callback_id"], {
+        "word": {"value": "one"}, "note": {"value": "two words"}}, private_metadata=view["private_metadata"])) \
+        == (200, "")
+    await rig.fake.wait_for_response("label")
+    assert runs == ["one"]

@@ -11,12 +11,12 @@ import yaml
 from adapters.app.config import SlackConfig
 from adapters.slack.manifest import declared_commands, manifest
 from adapters.slack.render import MAX_BLOCKS, escape, render, split_text
-from bot.reply import Button, Field, Reply, Section, stamp
+from bot.reply import Button, Field, Reply, Section, TimeStyle, stamp
 
 
 def test_core_text_is_escaped_and_stamps_become_viewer_local_dates():
     when = datetime(2025, 3, 30, 16, 0, tzinfo=UTC)
-    [message] = render(Reply.public(f"<!here> & <b> meetup at {stamp(when, 'f')}"))
+    [message] = render(Reply.public(f"<!here> & <b> meetup at {stamp(when, TimeStyle.DATETIME)}"))
     text = message.blocks[0]["text"]["text"]
     assert text == ("&lt;!here&gt; &amp; &lt;b&gt; meetup at "
                     "<!date^1743350400^{date_short_pretty} at {time}|2025-03-30 16:00 UTC>")

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
 
 from sqlalchemy import text
 
-from bot.commands import CommandSpec
-from bot.reply import Reply
 from tests.adapters.slack.rig import OWNER_ID, SECRET, SlackRig
 from tests.fakes import slack_payloads as sp
 
@@ -66,24 +63,3 @@ async def test_a_replayed_form_submission_creates_one_meetup(make_rig, store_url
     await rig.fake.wait_for_response("m", 2)
     async with rig.app.engine.connect() as connection:
         assert await connection.scalar(text("SELECT count(*) FROM meetups")) == 1
-
-
-async def test_a_replayed_slow_command_is_queued_once(make_rig, store_url):
-    runs: list[str] = []
-
-    @dataclass(frozen=True)
-    class Crunch:
-        pass
-
-    async def crunch(cmd, ctx):
-        runs.append(ctx.member.name)
-        return Reply.public("crunched")
-
-    rig = await make_rig(extra_specs=(CommandSpec("crunch", "Slow work", Crunch, crunch, slow=True),), url=store_url)
-    body = sp.slash_command_body("/crunch", "", response_url=rig.fake.response_url("crunch"))
-    headers = sp.sign(body, SECRET)
-    acks = [json.loads((await rig.post(body, headers))[1]) for _ in range(2)]
-    assert acks[0]["text"] != acks[1]["text"] and {a["response_type"] for a in acks} == {"ephemeral"}
-    await rig.drain()
-    await rig.fake.wait_for_response("crunch")
-    assert runs == ["alice"] and len(rig.fake.responses["crunch"]) == 1

@@ -34,9 +34,9 @@ async def test_preview_shows_every_message_with_the_checklist(community):
 
 
 async def test_mass_mentions_in_a_template_are_never_live(community):
-    await community.say(":as alice", "/welcome edit greeting @everyone meet {member} <!here>")
+    await community.say(":as alice", "/welcome edit greeting @everyone meet {member} @here")
     out = await community.say(":join dana")
-    assert "@\u200beveryone meet dana @\u200bhere" in out and "@everyone" not in out and "<!here>" not in out
+    assert "@\u200beveryone meet dana @\u200bhere" in out and "@everyone" not in out and "@here" not in out
 
 
 def test_a_name_that_looks_like_a_placeholder_is_not_filled_in():
