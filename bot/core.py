@@ -13,7 +13,7 @@ from bot.commands import CommandBook, CommandSpec, Kind, Mention, Suggestion, pa
 from bot.communities import Communities
 from bot.context import Context, Feature, Lookup, MessageActionSpec
 from bot.domain import Member
-from bot.errors import Refusal, StoreUnavailable
+from bot.errors import Conflict, Refusal, StoreUnavailable
 from bot.events import PlatformEvent
 from bot.features.help import help_feature
 from bot.identity import MemberRef, Person, Place, Role
@@ -105,7 +105,15 @@ class Core:
             return reply
 
     async def _handle(self, inv: Invocation, ref: str) -> tuple[str, str, Reply]:
-        """The command's name (as declared: never what was typed), its outcome, and the reply."""
+        """The command's name (as declared: never what was typed), its outcome, and the reply. A command that
+        lost a race on a unique row (another replica created the same community) runs once more."""
+        try:
+            return await self._handle_once(inv, ref)
+        except Conflict:
+            log.info("a unique row was written by another process first: running the command again")
+            return await self._handle_once(inv, ref)
+
+    async def _handle_once(self, inv: Invocation, ref: str) -> tuple[str, str, Reply]:
         name = "unknown"
         try:
             spec, rest = self.book.find(inv.line)
@@ -125,6 +133,8 @@ class Core:
             return name, HANDLED, reply
         except Refusal as refusal:
             return name, REFUSED, Reply.refusal(refusal.message, concerns=refusal.field)
+        except Conflict:
+            raise
         except StoreUnavailable as stall:
             log.warning("command not run, the store stalled (%s): /%s", stall, name)
             return name, FAILED, Reply.ephemeral(BUSY_TEXT)
@@ -179,7 +189,11 @@ class Core:
 
         Handlers check before they write, so a Refusal from one leaves nothing of it behind."""
         with request("event"):
-            return await self._handle_event(event)
+            try:
+                return await self._handle_event(event)
+            except Conflict:
+                log.info("a unique row was written by another process first: handling the event again")
+                return await self._handle_event(event)
 
     async def _handle_event(self, event: PlatformEvent) -> list[Reply]:
         handlers = [f.on_event[type(event)] for f in self.features if type(event) in f.on_event]

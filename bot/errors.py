@@ -24,6 +24,11 @@ class StoreUnavailable(Exception):
     The unit of work was rolled back: nothing was written, and the same request may simply be tried again."""
 
 
+class Conflict(Exception):
+    """Another process wrote the same unique row first (two replicas creating one community at once). The unit
+    of work was rolled back: nothing was written, and running the same request again finds the other's row."""
+
+
 @contextmanager
 def concerning(field: str) -> Iterator[None]:
     """A Refusal raised inside is about `field` (unless it already names one)."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.errors import StoreUnavailable
+from bot.errors import Conflict, StoreUnavailable
 from storage.engine import stalled
 from storage.repositories.communities import SqlCommunities, SqlMembers, SqlTags
 from storage.repositories.outbox import SqlAudit, SqlEventLog, SqlOutbox
@@ -43,6 +44,8 @@ class SqlUnitOfWork:
             raise
         if error is not None and stalled(error):  # the core answers "nothing was changed, try again"
             raise StoreUnavailable(type(error).__name__) from error
+        if isinstance(error, IntegrityError):  # a unique row another process wrote first: the core runs it again
+            raise Conflict(f"unique key already taken ({type(error.orig).__name__})") from error
 
     async def commit(self) -> None:
         assert self.session is not None

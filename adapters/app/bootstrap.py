@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.app.config import Config
@@ -14,6 +13,7 @@ from adapters.app.database import wait_for_database
 from bot.clock import Clock, SystemClock
 from bot.communities import CommunitySeed
 from bot.core import Core, CoreConfig
+from bot.errors import Conflict
 from bot.dispatch import Dispatcher, OutboundRouter
 from bot.features.catalog import all_features
 from bot.observe import NoObserver, Observer
@@ -73,7 +73,7 @@ async def seed_communities(core: Core, declared: list[CommunitySeed], attempts: 
         try:
             await core.communities.seed(declared)
             return
-        except IntegrityError:
+        except Conflict:
             if attempt == attempts:
                 raise
             log.info("another copbot process seeded the communities at the same moment; reading what it wrote")
