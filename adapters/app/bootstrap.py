@@ -13,8 +13,8 @@ from adapters.app.database import wait_for_database
 from bot.clock import Clock, SystemClock
 from bot.communities import CommunitySeed
 from bot.core import Core, CoreConfig
-from bot.errors import Conflict
 from bot.dispatch import Dispatcher, OutboundRouter
+from bot.errors import Conflict
 from bot.features.catalog import all_features
 from bot.observe import NoObserver, Observer
 from bot.retention import Pruner
