@@ -10,8 +10,8 @@ from adapters.app.bootstrap import build
 from adapters.app.config import Config, DatabaseConfig, DiscordConfig
 from bot.features.questions.answers import SOLUTION_SOURCE
 from tests.adapters.discord.test_events import track
-from tests.features.questions.conftest import answers, kudos, questions
 from tests.fakes import discord_payloads as p
+from tests.features.questions.conftest import answers, kudos, questions
 
 ALICE = p.user("1300000000000000011", "alice")
 BOB = p.user("1300000000000000012", "bob")

@@ -8,8 +8,8 @@ import json
 
 from adapters.slack.shortcuts import shortcut_id
 from bot.features.questions.answers import MARK_SOLUTION, SOLUTION_SOURCE
-from tests.features.questions.conftest import answers, kudos, questions
 from tests.fakes import slack_payloads as sp
+from tests.features.questions.conftest import answers, kudos, questions
 
 CHANNEL = sp.CHANNEL_ID
 ASKER, ANSWERER, OTHER = sp.USER_ID, "U0BOB", "U0CAROL"
