@@ -122,3 +122,19 @@ async def test_marking_a_message_that_is_no_answer_is_refused_privately_and_chan
     [q], [a] = await questions(app), await answers(app)
     assert q.status == "open" and a.accepted_at is None and await kudos(app) == []
     assert [m for m in fake.messages if m["channel_id"] == question_id] == []  # nothing said in the thread
+
+
+async def test_an_answer_recorded_without_text_gets_it_from_the_context_menu_and_is_found(
+        app, fake, copbot, running, answer):
+    """Without the message-content intent Discord sends thread messages with empty content; the context-menu
+    command carries the message, text included, and that text is what /search then finds."""
+    s = await session(app, fake, copbot, answer)
+    async with running(s.client):
+        question_id = await s.ask()
+        blank = await s.reply(question_id, text="")
+        assert [a.text for a in await answers(app)] == [""]
+        await answer(mark({**blank, "content": "Use URL inspection on the staging pages."}, question_id))
+        found = await answer(command("search", {"words": "staging"}, user=CAROL))
+    [a] = await answers(app)
+    assert a.text == "Use URL inspection on the staging pages." and a.accepted_at is not None
+    assert JUMP.format(p.GUILD_ID, p.CHANNEL_ID, question_id) in str(found["data"])

@@ -120,6 +120,18 @@ async def test_mass_mentions_in_questions_and_answers_stay_inert(qa):
     assert "@everyone" not in q.text and "@here" not in a.text  # <!channel>: tests/adapters/slack/test_questions.py
 
 
+async def test_marking_fills_an_answer_without_text_but_never_an_erased_members(qa):
+    """The mark-solution action hands the message's text over (Discord without the message-content intent
+    stores answers without it); an erased member's answer stays blank."""
+    post = await asked(qa)
+    reply = await answered(qa, post, "dan", "Use the URL inspection tool.")
+    await qa.say(":as alice", "/member erase @dan")
+    await qa.say(":as bob", f":mark {reply}")
+    [a] = await answers(qa.app)
+    assert a.accepted_at is not None and a.text == ""
+    assert "No question matches" in await qa.say("/search inspection")
+
+
 async def test_erasing_a_member_blanks_their_questions_and_answers_and_search_forgets_them(qa):
     post = await asked(qa)
     await answered(qa, post, "dan", "Use the URL inspection tool.")
