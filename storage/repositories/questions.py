@@ -181,8 +181,10 @@ class SqlQuestions:
             .values(**values).returning(AnswerRow.question_id))).scalar_one()
         await self._refresh([question_id])
 
-    async def accept(self, community_id: int, answer_id: int, *, by_id: int, at: datetime) -> None:
-        await self._answer_update(community_id, answer_id, accepted_at=at, accepted_by_id=by_id)
+    async def accept(self, community_id: int, answer_id: int, *, by_id: int, at: datetime,
+                     text: str | None = None) -> None:
+        await self._answer_update(community_id, answer_id, accepted_at=at, accepted_by_id=by_id,
+                                  **({"text": text} if text is not None else {}))
 
     async def unaccept_all(self, community_id: int, question_id: int) -> None:
         await self.s.execute(update(AnswerRow).where(

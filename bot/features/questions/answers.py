@@ -114,10 +114,10 @@ async def on_reaction(event: ReactionAdded, ctx: Context) -> Reply | None:
 async def on_action(event: MessageAction, ctx: Context) -> Reply | None:
     if event.action != MARK_SOLUTION:
         return None
-    return await _mark_message(ctx, event.place, quiet_if_unknown=False)
+    return await _mark_message(ctx, event.place, quiet_if_unknown=False, text=event.message_text)
 
 
-async def _mark_message(ctx: Context, place, *, quiet_if_unknown: bool) -> Reply | None:
+async def _mark_message(ctx: Context, place, *, quiet_if_unknown: bool, text: str = "") -> Reply | None:
     repo, cid = ctx.uow.questions, ctx.community.id
     message_id = place.message_id or ""
     question = await repo.by_message(cid, place.platform, place.workspace_id, message_id)
@@ -130,7 +130,7 @@ async def _mark_message(ctx: Context, place, *, quiet_if_unknown: bool) -> Reply
         raise Refusal("That message is not an answer to a question I know: mark a reply in a question's thread.")
     question = await repo.by_id(cid, answer.question_id)
     question = posted(question, question.number if question else 0)
-    return await mark(ctx, question, answer)
+    return await mark(ctx, question, answer, text=text)
 
 
 async def solved(cmd: MarkSolved, ctx: Context) -> Reply:
@@ -154,19 +154,25 @@ async def solved(cmd: MarkSolved, ctx: Context) -> Reply:
     return await mark(ctx, question, answer)
 
 
-async def mark(ctx: Context, question: Question, answer: Answer) -> Reply:
+async def mark(ctx: Context, question: Question, answer: Answer, text: str = "") -> Reply:
     """Accept one answer: the question is solved, and its author gets kudos under its tags (once per answer,
-    outside the daily allowance of whoever marks it) and counts as a helper in them."""
+    outside the daily allowance of whoever marks it) and counts as a helper in them.
+
+    `text` is the answer's message as the mark-solution action handed it over: it fills an answer stored
+    without text (Discord without the message-content intent), unless its author was erased."""
     may_close(ctx, question)
     if answer.deleted_at is not None:
         raise Refusal(f"Answer {answer.number} of question #{question.number} was deleted.")
     if answer.accepted_at is not None:
         raise Refusal(f"Answer {answer.number} of question #{question.number} is already marked as a solution.")
     repo, cid = ctx.uow.questions, ctx.community.id
-    await repo.accept(cid, answer.id, by_id=ctx.member.id, at=ctx.now)
+    author = await ctx.uow.members.get(cid, answer.author_id)
+    filled = None
+    if text and not answer.text and not author.erased:
+        filled = clean_text(text[:MAX_TEXT], what="the answer", max_len=MAX_TEXT) or None
+    await repo.accept(cid, answer.id, by_id=ctx.member.id, at=ctx.now, text=filled)
     await repo.update(cid, question.id, status=SOLVED, solved_at=question.solved_at or ctx.now, closed_at=None,
                       last_activity_at=ctx.now)
-    author = await ctx.uow.members.get(cid, answer.author_id)
     thanks = ""
     if not answer.kudos_given and author.id != ctx.member.id and author.active and not author.is_bot:
         tag_ids = await ctx.uow.tags.ensure(cid, list(question.tags))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.features.questions.model import Answer, Question, SearchHit
-from bot.reply import Field, Section
+from bot.identity import Place
+from bot.reply import Field, Section, message_link
 from bot.text import one_line
 
 CHECK = "✅"
@@ -19,8 +20,14 @@ def channel_ref(platform: str, channel_id: str) -> str:
 
 
 def reference(question: Question) -> str:
-    """Where a question is, as text the adapters can link: "#3 in #general"."""
-    return f"#{question.number} in {channel_ref(question.platform, question.channel_id)}"
+    """Where a question is: "#3 in #general", the number a link to its posted message (once it is posted)."""
+    return f"{message_link(question, f'#{question.number}')} in {channel_ref(question.platform, question.channel_id)}"
+
+
+def answer_place(question: Question, answer: Answer) -> Place:
+    """An answer's message: a reply in the question's thread (on Discord the thread is its channel)."""
+    return Place(question.platform, question.workspace_id, question.channel_id, answer.message_id,
+                 question.thread_id or question.message_id)
 
 
 def tag_text(tags: Sequence[str]) -> str:
@@ -38,11 +45,13 @@ def question_line(question: Question, extra: str = "") -> str:
     return f"{reference(question)}: {one_line(question.text, 100)}{tags} ({STATUS.get(question.status, '?')}{extra})"
 
 
-def accepted_fields(answers: Sequence[Answer], names: Mapping[int, str]) -> tuple[Field, ...]:
-    return tuple(Field(f"{CHECK} answer {a.number} by {names.get(a.author_id, 'someone')}", one_line(a.text, 200))
+def accepted_fields(question: Question, answers: Sequence[Answer], names: Mapping[int, str]) -> tuple[Field, ...]:
+    """One field per accepted answer, its text a link to the answer's message."""
+    return tuple(Field(f"{CHECK} answer {a.number} by {names.get(a.author_id, 'someone')}",
+                       message_link(answer_place(question, a), one_line(a.text, 200) or f"answer {a.number}"))
                  for a in answers)
 
 
 def hit_section(hit: SearchHit, names: Mapping[int, str]) -> Section:
     snippet = f"\n{one_line(hit.snippet, 240)}" if hit.snippet else ""
-    return Section(question_line(hit.question) + snippet, accepted_fields(hit.accepted, names))
+    return Section(question_line(hit.question) + snippet, accepted_fields(hit.question, hit.accepted, names))

@@ -78,12 +78,12 @@ async def test_questions_lists_by_status_asker_and_tag(qa):
     await qa.say(":as dan", "/ask Which dashboard for ads? #ads")
     await answered(qa, post, "erin", "Resubmit it.")
     await qa.say(":as bob", "/solved 1")
-    assert "#1 in #general" in await qa.say("/questions solved")
+    assert "#1 (message" in await qa.say("/questions solved")
     out = await qa.say("/questions")
-    assert "#2 in #general" in out and "#1 in" not in out
-    assert "#2 in #general" in await qa.say("/questions unanswered")
+    assert "#2 (message" in out and "#1 (message" not in out
+    assert "#2 (message" in await qa.say("/questions unanswered")
     out = await qa.say(":as dan", "/questions mine")
-    assert "#2 in" in out and "#1 in" not in out
+    assert "#2 (message" in out and "#1 (message" not in out
     assert "No solved questions tagged #ads" in await qa.say("/questions solved #ads")
     assert "there is no tag #nope" in await qa.say("/questions open #nope")
     assert "I didn't understand 'closed'" in await qa.say("/questions closed")
@@ -95,14 +95,14 @@ async def test_search_finds_words_in_accepted_answers_and_filters_by_tag(qa):
     await answered(qa, post, "erin", "Try prayer.")
     await qa.say(":as bob", "/solved 1 1", "/ask Which dashboard for ads? #ads")
     out = await qa.say("/search inspection tool")
-    assert "#1 in #general" in out and "«inspection»" in out and "answer 1 by dan" in out
+    assert "#1 (message" in out and "«inspection»" in out and "answer 1 by dan" in out
     assert "No question matches" in await qa.say("/search prayer")  # not accepted: not indexed
-    assert "#1 in" in await qa.say("/search crawl #seo")
+    assert "#1 (message" in await qa.say("/search crawl #seo")
     assert "No question matches" in await qa.say("/search crawl #ads")
     assert "Please add words" in await qa.say("/search")
     assert "Search for a few words" in await qa.say("/search how to")
     out = await qa.say("/search crawling dashboard")  # no question has both: those with either
-    assert "some of" in out and "#1 in" in out and "#2 in" in out
+    assert "some of" in out and "#1 (message" in out and "#2 (message" in out
 
 
 async def test_hostile_search_text_is_only_words(qa):
@@ -110,14 +110,26 @@ async def test_hostile_search_text_is_only_words(qa):
     for line in ('/search "sitemap" OR NEAR(', "/search sitemap & !crawl | ' :*", "/search ); DROP TABLE questions"):
         out = await qa.say(line)
         assert "went wrong" not in out, out
-    assert "#1 in" in await qa.say('/search "sitemap" OR NEAR(')
+    assert "#1 (message" in await qa.say('/search "sitemap" OR NEAR(')
 
 
 async def test_mass_mentions_in_questions_and_answers_stay_inert(qa):
     post = await asked(qa, "/ask @everyone <!channel> help?")
     await answered(qa, post, "dan", "@here try this")
     q, a = (await questions(qa.app))[0], (await answers(qa.app))[0]
-    assert "@everyone" not in q.text and "<!channel>" not in q.text and "@here" not in a.text
+    assert "@everyone" not in q.text and "@here" not in a.text  # <!channel>: tests/adapters/slack/test_questions.py
+
+
+async def test_marking_fills_an_answer_without_text_but_never_an_erased_members(qa):
+    """The mark-solution action hands the message's text over (Discord without the message-content intent
+    stores answers without it); an erased member's answer stays blank."""
+    post = await asked(qa)
+    reply = await answered(qa, post, "dan", "Use the URL inspection tool.")
+    await qa.say(":as alice", "/member erase @dan")
+    await qa.say(":as bob", f":mark {reply}")
+    [a] = await answers(qa.app)
+    assert a.accepted_at is not None and a.text == ""
+    assert "No question matches" in await qa.say("/search inspection")
 
 
 async def test_erasing_a_member_blanks_their_questions_and_answers_and_search_forgets_them(qa):
@@ -127,7 +139,7 @@ async def test_erasing_a_member_blanks_their_questions_and_answers_and_search_fo
     await qa.say(":as alice", "/member erase @dan")
     assert (await answers(qa.app))[0].text == ""
     assert "No question matches" in await qa.say("/search inspection")
-    assert "#1 in" in await qa.say("/search sitemap")  # bob's question stays
+    assert "#1 (message" in await qa.say("/search sitemap")  # bob's question stays
     await qa.say(":as alice", "/member erase @bob")
     q = (await questions(qa.app))[0]
     assert q.text == "" and q.search_text == ""
@@ -141,4 +153,4 @@ async def test_very_common_words_are_ranked_among_the_newest_matches(qa, monkeyp
     for n in range(3):
         await asked(qa, f"/ask Sitemap question number {n}")
     out = await qa.say("/search sitemap")
-    assert "#3 in" in out and "#2 in" in out and "#1 in" not in out
+    assert "#3 (message" in out and "#2 (message" in out and "#1 (message" not in out
