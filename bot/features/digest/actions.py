@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.features.digest.metrics import History, activated, top_helpers
 from bot.ports import UnitOfWork
-from bot.reply import stamp
+from bot.reply import TimeStyle, stamp
 
 MAX_ACTIONS = 5
 WAITING = timedelta(hours=48)
@@ -33,7 +33,7 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
             who = await _names(uow, community_id, [helper] if helper else [])
             ask = f": ask {who[0]}" if who else ""
             actions.append(Action("unanswered", f"Question #{q.number} “{q.title[:80]}” has had no answer since"
-                                  f" {stamp(q.asked_at, 'f')}{ask}.", (q.asker_id, *([helper] if helper else [])),
+                                  f" {stamp(q.asked_at, TimeStyle.DATETIME)}{ask}.", (q.asker_id, *([helper] if helper else [])),
                                   f"Question #{q.number}", f"question show {q.number}"))
     waiting = [m for w in history.weeks[-2:] for m in w.joined
                if m.left_at is None and not activated(m, history.required_steps)]
