@@ -135,22 +135,31 @@ def _import(args) -> int:
     return import_(_config(args), args.file, args.new_name, args.replace)
 
 
-def _meetups_ics(args) -> int:
+def _read_with_app(args, read):
+    """Run `read(uow_factory, now)` against the configured store; a Refusal (an unknown community, a bad
+    week) is printed as one line and becomes None (exit 1)."""
     from adapters.app.bootstrap import build
     from bot.errors import Refusal
-    from bot.features.meetups.export import community_feed
 
-    async def go() -> bytes:
+    async def go():
         app = await build(_config(args))
         try:
-            return await community_feed(app.core.uow_factory, args.community, app.core.clock.now())
+            return await read(app.core.uow_factory, app.core.clock.now())
         finally:
             await app.close()
 
     try:
-        feed = asyncio.run(go())
+        return asyncio.run(go())
     except Refusal as refusal:
         print(f"copbot: {refusal.message}", file=sys.stderr)
+        return None
+
+
+def _meetups_ics(args) -> int:
+    from bot.features.meetups.export import community_feed
+
+    feed = _read_with_app(args, lambda uows, now: community_feed(uows, args.community, now))
+    if feed is None:
         return 1
     if args.out:
         try:
@@ -166,21 +175,10 @@ def _meetups_ics(args) -> int:
 
 
 def _digest(args) -> int:
-    from adapters.app.bootstrap import build
-    from bot.errors import Refusal
     from bot.features.digest.export import digest_files
 
-    async def go() -> dict[str, bytes]:
-        app = await build(_config(args))
-        try:
-            return await digest_files(app.core.uow_factory, args.community, args.week, app.core.clock.now())
-        finally:
-            await app.close()
-
-    try:
-        files = asyncio.run(go())
-    except Refusal as refusal:
-        print(f"copbot: {refusal.message}", file=sys.stderr)
+    files = _read_with_app(args, lambda uows, now: digest_files(uows, args.community, args.week, now))
+    if files is None:
         return 1
     try:
         os.makedirs(args.out, exist_ok=True)
