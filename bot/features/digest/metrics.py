@@ -114,8 +114,8 @@ def top_receivers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
 
 
 def top_helpers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
-    """Who answered most this week; without questions, who was thanked most over the 4 weeks before."""
-    if history.has_questions:
+    """Who answered most this week; without questions or answers, who was thanked most over the 4 weeks before."""
+    if history.top_answerers:
         ranked = [(m, n) for m, n in history.top_answerers if m not in history.opted_out]
     else:
         ranked = [(m, n) for m, n in history.thanked_before if m not in history.opted_out]

@@ -1,0 +1,116 @@
+"""The questions feature's numbers for the weekly digest (bot/features/questions/metrics.py has the Protocol and
+the definitions): counted in SQL, portable between SQLite and PostgreSQL; the two medians are taken in Python over
+the week's answered or solved questions (neither store has a portable median)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from statistics import median
+
+from sqlalchemy import and_, case, func, or_, select
+
+from bot.features.questions.metrics import OpenQuestion, QuestionWeek
+from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
+from storage.models import MemberRow, TagRow, UtcDateTime
+from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
+from storage.repositories.questions import SqlQuestions
+
+q = QuestionRow
+ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
+EVER = datetime(2000, 1, 1, tzinfo=UTC)  # a helper's answers and kudos count whenever they were given
+
+
+def _within(column, since: datetime, until: datetime):
+    return and_(column >= since, column < until)
+
+
+def _unanswered_at(until: datetime):
+    """Asked before `until`, and still open with no response then (a later answer, solution or close does not
+    change what the week's end saw)."""
+    return and_(q.status.in_(POSTED), ASKED_AT < until,
+                or_(q.first_answer_at.is_(None), q.first_answer_at >= until),
+                or_(q.solved_at.is_(None), q.solved_at >= until),
+                or_(q.closed_at.is_(None), q.closed_at >= until))
+
+
+def _minutes(pairs) -> float | None:
+    spans = [(end - start).total_seconds() / 60 for start, end in pairs if end >= start]
+    return round(median(spans), 1) if spans else None
+
+
+class SqlQuestionMetrics:
+    def __init__(self, session):
+        self.s = session
+
+    def _scope(self, community_id: int, tag: str | None) -> list:
+        where = [q.community_id == community_id]
+        if tag is not None:
+            where.append(q.id.in_(select(QuestionTagRow.question_id).join(TagRow, TagRow.id == QuestionTagRow.tag_id)
+                                  .where(TagRow.community_id == community_id, TagRow.name == tag)))
+        return where
+
+    async def question_week(self, community_id: int, since: datetime, until: datetime,
+                            tag: str | None = None) -> QuestionWeek:
+        scope = self._scope(community_id, tag)
+        posted = q.status.in_(POSTED)
+
+        def counted(condition):
+            return func.count(case((condition, 1)))
+
+        asked, answered, solved, unanswered, deflected = (await self.s.execute(select(
+            counted(and_(posted, _within(ASKED_AT, since, until))),
+            counted(and_(posted, _within(q.first_answer_at, since, until))),
+            counted(and_(q.status == SOLVED, _within(q.solved_at, since, until))),
+            counted(_unanswered_at(until)),
+            counted(and_(q.status == DEFLECTED, _within(q.closed_at, since, until))),
+        ).where(*scope))).one()
+        responses = await self.s.execute(select(ASKED_AT, q.first_answer_at).where(
+            *scope, posted, _within(q.first_answer_at, since, until)))
+        solutions = await self.s.execute(select(ASKED_AT, q.solved_at).where(
+            *scope, q.status == SOLVED, _within(q.solved_at, since, until)))
+        by_tag = await self.s.execute(
+            select(TagRow.name, func.count()).select_from(q)
+            .join(QuestionTagRow, QuestionTagRow.question_id == q.id).join(TagRow, TagRow.id == QuestionTagRow.tag_id)
+            .where(*scope, _unanswered_at(until)).group_by(TagRow.name).order_by(func.count().desc(), TagRow.name))
+        return QuestionWeek(asked, answered, solved, unanswered, _minutes(responses.all()),
+                            _minutes(solutions.all()), {name: n for name, n in by_tag}, deflected)
+
+    async def participants(self, community_id: int, since: datetime, until: datetime) -> set[int]:
+        askers = select(q.asker_id.label("member_id")).where(
+            q.community_id == community_id, q.status.in_((*POSTED, DEFLECTED)), _within(ASKED_AT, since, until))
+        answerers = select(AnswerRow.author_id.label("member_id")).where(
+            AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
+            _within(AnswerRow.created_at, since, until))
+        people = askers.union(answerers).subquery()
+        return set(await self.s.scalars(select(people.c.member_id).join(MemberRow, MemberRow.id == people.c.member_id)
+                                        .where(MemberRow.is_bot.is_(False))))
+
+    async def top_answerers(self, community_id: int, since: datetime, until: datetime,
+                            limit: int) -> list[tuple[int, int]]:
+        n = func.count(AnswerRow.id)
+        rows = await self.s.execute(
+            select(AnswerRow.author_id, n).join(q, q.id == AnswerRow.question_id)
+            .join(MemberRow, MemberRow.id == AnswerRow.author_id)
+            .where(AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
+                   _within(AnswerRow.created_at, since, until), AnswerRow.author_id != q.asker_id,
+                   MemberRow.is_bot.is_(False))
+            .group_by(AnswerRow.author_id).order_by(n.desc(), AnswerRow.author_id).limit(limit))
+        return [(member_id, int(count)) for member_id, count in rows]
+
+    async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:
+        rows = (await self.s.execute(
+            select(q.id, q.number, q.text, q.asker_id, ASKED_AT)
+            .where(q.community_id == community_id, q.status == OPEN, q.first_answer_at.is_(None),
+                   ASKED_AT < asked_before)
+            .order_by(ASKED_AT, q.id).limit(limit))).all()
+        tags = await SqlQuestions(self.s)._tags_of([r.id for r in rows])
+        return [OpenQuestion(r.number, r.text, r.asker_id, r[4], tuple(tags.get(r.id, ()))) for r in rows]
+
+    async def suggested_helper(self, community_id: int, tags: Sequence[str], besides: Sequence[int] = ()) -> int | None:
+        if not tags:
+            return None
+        tag_ids = list(await self.s.scalars(select(TagRow.id).where(TagRow.community_id == community_id,
+                                                                    TagRow.name.in_(list(tags)))))
+        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, EVER)
+        return next((member_id for member_id, _ in helpers if member_id not in besides), None)
