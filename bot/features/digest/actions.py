@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from bot.features.digest.metrics import History, activated, top_helpers
 from bot.ports import UnitOfWork
-from bot.reply import stamp
+from bot.reply import TimeStyle, stamp
 
 MAX_ACTIONS = 5
 WAITING = timedelta(hours=48)
@@ -34,7 +34,7 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
             ask = f": ask {who[0]}" if who else ""
             listing = "questions unanswered" + (f" #{q.tags[0]}" if q.tags else "")
             actions.append(Action("unanswered", f"Question #{q.number} “{q.title[:80]}” has had no answer since"
-                                  f" {stamp(q.asked_at, 'f')}{ask}.", (q.asker_id, *([helper] if helper else [])),
+                                  f" {stamp(q.asked_at, TimeStyle.DATETIME)}{ask}.", (q.asker_id, *([helper] if helper else [])),
                                   f"Unanswered (#{q.number})", listing))
     waiting = [m for w in history.weeks[-2:] for m in w.joined
                if m.left_at is None and not activated(m, history.required_steps)]
