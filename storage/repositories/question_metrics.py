@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from itertools import pairwise
 from statistics import median
 
 from sqlalchemy import and_, case, func, or_, select
@@ -34,6 +35,15 @@ def _unanswered_at(until: datetime):
                 or_(q.closed_at.is_(None), q.closed_at >= until))
 
 
+def _possibly_unanswered(first: datetime, last: datetime):
+    """Unanswered at some week's end in (first, last]: asked before the last, no response, solution or close
+    before the first."""
+    return and_(q.status.in_(POSTED), ASKED_AT < last,
+                or_(q.first_answer_at.is_(None), q.first_answer_at >= first),
+                or_(q.solved_at.is_(None), q.solved_at >= first),
+                or_(q.closed_at.is_(None), q.closed_at >= first))
+
+
 def _minutes(pairs) -> float | None:
     spans = [(end - start).total_seconds() / 60 for start, end in pairs if end >= start]
     return round(median(spans), 1) if spans else None
@@ -50,41 +60,63 @@ class SqlQuestionMetrics:
                                   .where(TagRow.community_id == community_id, TagRow.name == tag)))
         return where
 
-    async def question_week(self, community_id: int, since: datetime, until: datetime,
-                            tag: str | None = None) -> QuestionWeek:
-        scope = self._scope(community_id, tag)
+    async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
+                             tag: str | None = None) -> list[QuestionWeek]:
+        """One scan for the counts of every week (conditional counts side by side), one for the backlog's tags,
+        and the two medians' spans of the whole span, bucketed here."""
+        scope, weeks = self._scope(community_id, tag), list(pairwise(bounds))
         posted = q.status.in_(POSTED)
 
         def counted(condition):
             return func.count(case((condition, 1)))
 
-        asked, answered, solved, unanswered, deflected = (await self.s.execute(select(
-            counted(and_(posted, _within(ASKED_AT, since, until))),
-            counted(and_(posted, _within(q.first_answer_at, since, until))),
-            counted(and_(q.status == SOLVED, _within(q.solved_at, since, until))),
-            counted(_unanswered_at(until)),
-            counted(and_(q.status == DEFLECTED, _within(q.closed_at, since, until))),
-        ).where(*scope))).one()
-        responses = await self.s.execute(select(ASKED_AT, q.first_answer_at).where(
-            *scope, posted, _within(q.first_answer_at, since, until)))
-        solutions = await self.s.execute(select(ASKED_AT, q.solved_at).where(
-            *scope, q.status == SOLVED, _within(q.solved_at, since, until)))
-        by_tag = await self.s.execute(
-            select(TagRow.name, func.count()).select_from(q)
+        columns = []
+        for since, until in weeks:
+            columns += [counted(and_(posted, _within(ASKED_AT, since, until))),
+                        counted(and_(posted, _within(q.first_answer_at, since, until))),
+                        counted(and_(q.status == SOLVED, _within(q.solved_at, since, until))),
+                        counted(_unanswered_at(until)),
+                        counted(and_(q.status == DEFLECTED, _within(q.closed_at, since, until)))]
+        counts = list((await self.s.execute(select(*columns).where(*scope))).one())
+        first, last = bounds[0], bounds[-1]
+        responses = (await self.s.execute(select(ASKED_AT, q.first_answer_at).where(
+            *scope, posted, _within(q.first_answer_at, first, last)))).all()
+        solutions = (await self.s.execute(select(ASKED_AT, q.solved_at).where(
+            *scope, q.status == SOLVED, _within(q.solved_at, first, last)))).all()
+        by_tag = (await self.s.execute(
+            select(TagRow.name, *(counted(_unanswered_at(until)) for _, until in weeks)).select_from(q)
             .join(QuestionTagRow, QuestionTagRow.question_id == q.id).join(TagRow, TagRow.id == QuestionTagRow.tag_id)
-            .where(*scope, _unanswered_at(until)).group_by(TagRow.name).order_by(func.count().desc(), TagRow.name))
-        return QuestionWeek(asked, answered, solved, unanswered, _minutes(responses.all()),
-                            _minutes(solutions.all()), {name: n for name, n in by_tag}, deflected)
+            .where(*scope, _possibly_unanswered(first, last))
+            .group_by(TagRow.name))).all()
+        found = []
+        for i, (since, until) in enumerate(weeks):
+            asked, answered, solved, unanswered, deflected = counts[5 * i:5 * i + 5]
+            tags = sorted(((row[0], row[i + 1]) for row in by_tag if row[i + 1]), key=lambda t: (-t[1], t[0]))
+            found.append(QuestionWeek(
+                asked, answered, solved, unanswered,
+                _minutes((start, end) for start, end in responses if since <= end < until),
+                _minutes((start, end) for start, end in solutions if since <= end < until), dict(tags), deflected))
+        return found
 
-    async def participants(self, community_id: int, since: datetime, until: datetime) -> set[int]:
-        askers = select(q.asker_id.label("member_id")).where(
-            q.community_id == community_id, q.status.in_((*POSTED, DEFLECTED)), _within(ASKED_AT, since, until))
-        answerers = select(AnswerRow.author_id.label("member_id")).where(
+    async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        weeks = list(pairwise(bounds))
+
+        def week_of(column):
+            return case(*((_within(column, since, until), i) for i, (since, until) in enumerate(weeks)))
+
+        askers = select(q.asker_id.label("member_id"), week_of(ASKED_AT).label("week")).where(
+            q.community_id == community_id, q.status.in_((*POSTED, DEFLECTED)),
+            _within(ASKED_AT, bounds[0], bounds[-1]))
+        answerers = select(AnswerRow.author_id.label("member_id"), week_of(AnswerRow.created_at).label("week")).where(
             AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
-            _within(AnswerRow.created_at, since, until))
+            _within(AnswerRow.created_at, bounds[0], bounds[-1]))
         people = askers.union(answerers).subquery()
-        return set(await self.s.scalars(select(people.c.member_id).join(MemberRow, MemberRow.id == people.c.member_id)
-                                        .where(MemberRow.is_bot.is_(False))))
+        found: list[set[int]] = [set() for _ in weeks]
+        for member_id, week in await self.s.execute(
+                select(people.c.member_id, people.c.week).join(MemberRow, MemberRow.id == people.c.member_id)
+                .where(MemberRow.is_bot.is_(False))):
+            found[week].add(member_id)
+        return found
 
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:

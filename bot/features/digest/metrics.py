@@ -142,17 +142,17 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
                                                   strict=True)]
     meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
+    asked_or_answered = await questions.participants(community_id, bounds) if questions else [set()] * len(span)
+    question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)
+                      if questions else [None] * len(span))
     data = []
     for k, w in enumerate(span):
-        active = actors[k]
+        active = actors[k] | asked_or_answered[k]
         if activity is not None:
             active |= set(await activity.active_members(community_id, *w.days))
-        if questions is not None:
-            active |= set(await questions.participants(community_id, w.start, w.end))
         data.append(WeekData(
             w, tuple(m for m in members if _within(m.joined_at, w)), tuple(m for m in members if _within(m.left_at, w)),
-            frozenset(active), kudos[k], meetups[k],
-            await questions.question_week(community_id, w.start, w.end, tag) if questions and k >= LOOKBACK else None))
+            frozenset(active), kudos[k], meetups[k], question_weeks[k]))
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
     before = shifted(week, -LOOKBACK, zone).start
     history = History(tuple(data), required_steps, activity is not None, questions is not None,

@@ -1,6 +1,6 @@
 """What the questions feature tells the weekly digest: a week's question numbers, who took part, and the open
 questions nobody answered (storage/repositories/question_metrics.py implements it; the digest reads it as
-`uow.question_metrics`). Definitions, for [since, until) (the digest passes local week bounds):
+`uow.question_metrics`). Definitions, for a week [since, until) (the digest passes local week bounds):
 - asked: questions posted (drafts, deflected and deleted ones never count), at when they were posted;
 - answered: questions whose first response (a reply by someone other than the asker, no bots) came then;
 - solved: questions solved then (and still solved);
@@ -40,10 +40,11 @@ class OpenQuestion:
 
 
 class QuestionMetricsRepo(Protocol):
-    async def question_week(self, community_id: int, since: datetime, until: datetime,
-                            tag: str | None = None) -> QuestionWeek: ...
-    async def participants(self, community_id: int, since: datetime, until: datetime) -> set[int]:
-        """Members (not bots) who asked (a posted or deflected question) or answered in [since, until)."""
+    # Per week [bounds[i], bounds[i + 1]), read together:
+    async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
+                             tag: str | None = None) -> list[QuestionWeek]: ...
+    async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        """Members (not bots) who asked (a posted or deflected question) or answered."""
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
         """(member id, answers to others' questions) in [since, until), most first."""
