@@ -59,9 +59,9 @@ async def questions_week(app, console, clock):
     q9 = await ask(console, clock, ny(2026, 11, 28, 10), "gus", "/ask Should canonical tags point to https? #tech")
     await at(console, clock, ny(2026, 11, 28, 10, 30), ":as gus", f":reply {q9} Yes, always the secure version.")
     await at(console, clock, ny(2026, 11, 28, 11), ":as gus", "/solved 9 1")
-    # #10 at 23:30 on Sunday local (04:30 Monday UTC): W48's, answered in W49 after 90 minutes
+    # #10 at 23:30 on Sunday local (04:30 Monday UTC): W48's, answered at W49's first instant after 30 minutes
     q10 = await ask(console, clock, ny(2026, 11, 29, 23, 30), "erin", "/ask Why is my GA4 report empty? #analytics")
-    await at(console, clock, ny(2026, 11, 30, 1), ":as frank", f":reply {q10} Check the data stream filter.")
+    await at(console, clock, ny(2026, 11, 30, 0, 0), ":as frank", f":reply {q10} Check the data stream filter.")
     # W49: #11 at local midnight exactly, unanswered, too recent for the 48 h action
     await ask(console, clock, ny(2026, 11, 30, 0, 0), "gus", "/ask Too new to nag about? #seo")
     clock.set(PULLED_AT)
@@ -108,7 +108,7 @@ async def test_the_next_week_starts_at_local_midnight(app, questions_week):
     this = series(digest.history)[-1]
     assert {k: this[k] for k in QUESTION_KEYS} == {
         "questions_asked": 1, "questions_answered": 1, "questions_solved": 0, "questions_unanswered": 2,
-        "first_response_minutes": 90.0, "solution_minutes": None, "deflected": 0}
+        "first_response_minutes": 30.0, "solution_minutes": None, "deflected": 0}
     assert digest.history.weeks[-1].questions.unanswered_by_tag == {"seo": 2}  # #5 still, and #11
 
 
