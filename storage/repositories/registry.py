@@ -12,6 +12,7 @@ from storage.repositories.digest import SqlDigest
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.linking import SqlLinking
 from storage.repositories.meetups import SqlMeetups
+from storage.repositories.question_metrics import SqlQuestionMetrics
 from storage.repositories.questions import SqlQuestions
 from storage.repositories.topics import SqlTopics
 from storage.repositories.welcome import SqlInterests, SqlOnboarding
@@ -26,4 +27,5 @@ FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "linking": SqlLinking,
     "topics": SqlTopics,
     "questions": SqlQuestions,
+    "question_metrics": SqlQuestionMetrics,
 }

@@ -29,12 +29,13 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
     questions = getattr(uow, "question_metrics", None)
     if questions is not None:
         for q in await questions.unanswered_since(community_id, now - WAITING, 2):
-            helper = await questions.suggested_helper(community_id, q.tags)
+            helper = await questions.suggested_helper(community_id, q.tags, besides=(q.asker_id,))
             who = await _names(uow, community_id, [helper] if helper else [])
             ask = f": ask {who[0]}" if who else ""
+            listing = "questions unanswered" + (f" #{q.tags[0]}" if q.tags else "")
             actions.append(Action("unanswered", f"Question #{q.number} “{q.title[:80]}” has had no answer since"
                                   f" {stamp(q.asked_at, TimeStyle.DATETIME)}{ask}.", (q.asker_id, *([helper] if helper else [])),
-                                  f"Question #{q.number}", f"question show {q.number}"))
+                                  f"Unanswered (#{q.number})", listing))
     waiting = [m for w in history.weeks[-2:] for m in w.joined
                if m.left_at is None and not activated(m, history.required_steps)]
     if waiting:

@@ -114,8 +114,8 @@ def top_receivers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
 
 
 def top_helpers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
-    """Who answered most this week; without questions, who was thanked most over the 4 weeks before."""
-    if history.has_questions:
+    """Who answered most this week; without questions or answers, who was thanked most over the 4 weeks before."""
+    if history.top_answerers:
         ranked = [(m, n) for m, n in history.top_answerers if m not in history.opted_out]
     else:
         ranked = [(m, n) for m, n in history.thanked_before if m not in history.opted_out]
@@ -142,17 +142,17 @@ async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str
                                                   strict=True)]
     meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
+    asked_or_answered = await questions.participants(community_id, bounds) if questions else [set()] * len(span)
+    question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)
+                      if questions else [None] * len(span))
     data = []
     for k, w in enumerate(span):
-        active = actors[k]
+        active = actors[k] | asked_or_answered[k]
         if activity is not None:
             active |= set(await activity.active_members(community_id, *w.days))
-        if questions is not None:
-            active |= set(await questions.participants(community_id, w.start, w.end))
         data.append(WeekData(
             w, tuple(m for m in members if _within(m.joined_at, w)), tuple(m for m in members if _within(m.left_at, w)),
-            frozenset(active), kudos[k], meetups[k],
-            await questions.question_week(community_id, w.start, w.end, tag) if questions and k >= LOOKBACK else None))
+            frozenset(active), kudos[k], meetups[k], question_weeks[k]))
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
     before = shifted(week, -LOOKBACK, zone).start
     history = History(tuple(data), required_steps, activity is not None, questions is not None,

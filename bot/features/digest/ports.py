@@ -1,6 +1,7 @@
 """What the digest reads, as protocols: its own repository (storage/repositories/digest.py), and those of the
 activity and questions features, which the digest uses when the unit of work has them (`uow.activity`,
-`uow.question_metrics`) and goes without otherwise."""
+`uow.question_metrics`, whose Protocol is the questions feature's: bot/features/questions/metrics.py) and goes
+without otherwise."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
+
+from bot.features.questions.metrics import OpenQuestion, QuestionMetricsRepo, QuestionWeek
+
+__all__ = ["ActivityRepo", "DigestRepo", "KudosFacts", "MeetupFacts", "MemberFacts", "OpenQuestion",
+           "QuestionMetricsRepo", "QuestionWeek"]
 
 
 @dataclass(frozen=True)
@@ -76,40 +82,3 @@ class ActivityRepo(Protocol):
         """Member id -> messages in [since, until) local days."""
     async def daily_totals(self, community_id: int, since: date, until: date) -> dict[date, tuple[int, int]]:
         """Local day -> (messages, distinct members)."""
-
-
-@dataclass(frozen=True)
-class QuestionWeek:
-    asked: int = 0
-    answered: int = 0
-    solved: int = 0
-    unanswered: int = 0
-    median_first_response_minutes: float | None = None  # a reply by someone other than the asker, no bots
-    median_solution_minutes: float | None = None
-    unanswered_by_tag: dict[str, int] = field(default_factory=dict)
-    deflected: int = 0  # askers who took the similar-question offer instead of asking
-
-
-@dataclass(frozen=True)
-class OpenQuestion:
-    number: int
-    title: str
-    asker_id: int
-    asked_at: datetime
-    tags: tuple[str, ...] = ()
-
-
-class QuestionMetricsRepo(Protocol):
-    """What the digest needs of the questions feature."""
-
-    async def question_week(self, community_id: int, since: datetime, until: datetime,
-                            tag: str | None = None) -> QuestionWeek: ...
-    async def participants(self, community_id: int, since: datetime, until: datetime) -> set[int]:
-        """Members who asked or answered in [since, until)."""
-    async def top_answerers(self, community_id: int, since: datetime, until: datetime,
-                            limit: int) -> list[tuple[int, int]]:
-        """(member id, answers) in [since, until), most first."""
-    async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:
-        """Open questions with no answer, asked before `asked_before`, oldest first."""
-    async def suggested_helper(self, community_id: int, tags: Sequence[str]) -> int | None:
-        """Who has answered most under these tags (None: nobody)."""

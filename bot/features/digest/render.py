@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from bot.features.digest.actions import Action
 from bot.features.digest.metrics import History, series, top_helpers, top_receivers
+from bot.features.digest.ports import QuestionWeek
 from bot.reply import Button, Field, Reply, Section
 
 SMALL = 10  # below this, a change is shown as "3 → 6" with a caution, never as a percentage
@@ -74,9 +75,12 @@ def digest_reply(community: str, history: History, actions: Sequence[Action], *,
         if group == "Questions" and not history.has_questions:
             sections.append(Section("*Questions*: not available"))
             continue
-        sections.append(Section(f"*{group}*", tuple(
+        fields = tuple(
             Field(LABELS[k], f"{shown(k, this[k])} ({change(k, this[k], before[k])}) {trend([w[k] for w in weeks[-4:]])}")
-            for k in keys)))
+            for k in keys)
+        if group == "Questions":
+            fields += (_unanswered_by_tag(history),)
+        sections.append(Section(f"*{group}*", fields))
     sections.append(Section("*People*", _people(history)))
     if not history.has_activity:
         sections.append(Section("_Message counts are not available here: active counts actions only._"))
@@ -84,6 +88,11 @@ def digest_reply(community: str, history: History, actions: Sequence[Action], *,
         sections.append(Section("*Next actions*\n" + "\n".join(f"{n}. {a.text}" for n, a in enumerate(actions, 1))))
     buttons = tuple(Button(a.label, a.command) for a in actions if a.command)[:5]
     return Reply.public(title, sections=tuple(sections), buttons=buttons)
+
+
+def _unanswered_by_tag(history: History) -> Field:
+    by_tag = (history.weeks[-1].questions or QuestionWeek()).unanswered_by_tag
+    return Field("unanswered by tag", ", ".join(f"#{t} ({n})" for t, n in list(by_tag.items())[:5]) or "none")
 
 
 def _people(history: History) -> tuple[Field, ...]:

@@ -1,5 +1,5 @@
 """The questions feature, declared once: its commands, events, outbox kinds, settings, erase step and
-repository."""
+repositories (its own, and the numbers it gives the weekly digest)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from bot.context import Feature, MessageActionSpec, OutboxKind
 from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdded
 from bot.features.kudos import KudosRepo
 from bot.features.questions import answers, ask, find
+from bot.features.questions.metrics import QuestionMetricsRepo
 from bot.features.questions.model import QuestionRepo
 from bot.features.questions.settings import QuestionsSettings
 from bot.ports import UnitOfWork
@@ -70,5 +71,5 @@ FEATURE = Feature(
     settings=QuestionsSettings,
     erase=erase_questions,
     merge=merge_questions,
-    repositories={"questions": QuestionRepo, "kudos": KudosRepo},
+    repositories={"questions": QuestionRepo, "question_metrics": QuestionMetricsRepo, "kudos": KudosRepo},
 )

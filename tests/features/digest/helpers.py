@@ -84,28 +84,3 @@ async def add_steps(app, community_id: int, member_id: int, steps: dict[str, dat
         for step, at in steps.items():
             await uow.onboarding.mark_step(community_id, member_id, step, at)
         await uow.commit()
-
-
-class StandInQuestions:
-    """Fixed answers for the questions feature's side of the digest (implements digest.ports.QuestionMetricsRepo)."""
-
-    def __init__(self, week, participants, answerers, open_questions, helper):
-        self.week, self.people, self.answerers = week, participants, answerers
-        self.open, self.helper = open_questions, helper
-        self.asked_before: list[datetime] = []
-
-    async def question_week(self, community_id, since, until, tag=None):
-        return self.week if since <= self.week_start < until else type(self.week)()
-
-    async def participants(self, community_id, since, until):
-        return set(self.people) if since <= self.week_start < until else set()
-
-    async def top_answerers(self, community_id, since, until, limit):
-        return self.answerers[:limit]
-
-    async def unanswered_since(self, community_id, asked_before, limit):
-        self.asked_before.append(asked_before)
-        return [q for q in self.open if q.asked_at < asked_before][:limit]
-
-    async def suggested_helper(self, community_id, tags):
-        return self.helper

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -130,34 +130,6 @@ async def test_a_tag_narrows_the_kudos_numbers(app, week):
     this = series(digest.history)[-1]
     assert (this["kudos_given"], this["kudos_givers"], this["kudos_receivers"]) == (1, 1, 1)
     assert this["active"] == 5  # activity is not narrowed by a tag
-
-
-async def test_questions_count_when_the_questions_feature_is_there(app, week, monkeypatch):
-    from bot.features.digest.ports import OpenQuestion, QuestionWeek
-    from storage.repositories.registry import FEATURE_REPOSITORIES
-    from tests.features.digest.helpers import StandInQuestions
-
-    cid, m = week
-    numbers = QuestionWeek(asked=7, answered=5, solved=3, unanswered=2, median_first_response_minutes=42.0,
-                           median_solution_minutes=300.0, unanswered_by_tag={"seo": 2}, deflected=1)
-    stand_in = StandInQuestions(numbers, participants=[m["henry"], m["gus"]], answerers=[(m["frank"], 4), (m["gus"], 3)],
-                                open_questions=[OpenQuestion(12, "Why is my sitemap ignored?", m["henry"],
-                                                             ny(2026, 11, 28, 9), ("seo",)),
-                                                OpenQuestion(13, "Too new to nag", m["ivy"], ny(2026, 11, 30, 9))],
-                                helper=m["gus"])
-    stand_in.week_start = ny(2026, 11, 23)
-    monkeypatch.setitem(FEATURE_REPOSITORIES, "question_metrics", lambda _session: stand_in)
-    digest, _ = await _digest(app, cid)
-    this = series(digest.history)[-1]
-    assert (this["questions_asked"], this["questions_solved"], this["first_response_minutes"]) == (7, 3, 42.0)
-    assert this["active"] == 7 and this["gone_quiet"] == 0  # henry and gus asked or answered
-    assert top_helpers(digest.history) == [(m["gus"], 3)]  # frank opted out of leaderboards
-    async with app.core.uow_factory() as uow:
-        actions = await plan_actions(uow, cid, digest.history, PULLED_AT)
-    [unanswered] = [a for a in actions if a.kind == "unanswered"]
-    assert unanswered.people == (m["henry"], m["gus"]) and unanswered.command == "question show 12"
-    assert set(stand_in.asked_before) == {PULLED_AT - timedelta(hours=48)}
-    assert "not available" not in digest.reply.plain_text()
 
 
 def test_a_change_is_a_percentage_only_from_ten_up():

@@ -1,0 +1,148 @@
+"""The questions feature's numbers for the weekly digest (bot/features/questions/metrics.py has the Protocol and
+the definitions): counted in SQL, portable between SQLite and PostgreSQL; the two medians are taken in Python over
+the week's answered or solved questions (neither store has a portable median)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from itertools import pairwise
+from statistics import median
+
+from sqlalchemy import and_, case, func, or_, select
+
+from bot.features.questions.metrics import OpenQuestion, QuestionWeek
+from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
+from storage.models import MemberRow, TagRow, UtcDateTime
+from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
+from storage.repositories.questions import SqlQuestions
+
+q = QuestionRow
+ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
+EVER = datetime(2000, 1, 1, tzinfo=UTC)  # a helper's answers and kudos count whenever they were given
+
+
+def _within(column, since: datetime, until: datetime):
+    return and_(column >= since, column < until)
+
+
+def _unanswered_at(until: datetime):
+    """Asked before `until`, and still open with no response then (a later answer, solution or close does not
+    change what the week's end saw)."""
+    return and_(q.status.in_(POSTED), ASKED_AT < until,
+                or_(q.first_answer_at.is_(None), q.first_answer_at >= until),
+                or_(q.solved_at.is_(None), q.solved_at >= until),
+                or_(q.closed_at.is_(None), q.closed_at >= until))
+
+
+def _possibly_unanswered(first: datetime, last: datetime):
+    """Unanswered at some week's end in (first, last]: asked before the last, no response, solution or close
+    before the first."""
+    return and_(q.status.in_(POSTED), ASKED_AT < last,
+                or_(q.first_answer_at.is_(None), q.first_answer_at >= first),
+                or_(q.solved_at.is_(None), q.solved_at >= first),
+                or_(q.closed_at.is_(None), q.closed_at >= first))
+
+
+def _minutes(pairs) -> float | None:
+    spans = [(end - start).total_seconds() / 60 for start, end in pairs if end >= start]
+    return round(median(spans), 1) if spans else None
+
+
+class SqlQuestionMetrics:
+    def __init__(self, session):
+        self.s = session
+
+    def _scope(self, community_id: int, tag: str | None) -> list:
+        where = [q.community_id == community_id]
+        if tag is not None:
+            where.append(q.id.in_(select(QuestionTagRow.question_id).join(TagRow, TagRow.id == QuestionTagRow.tag_id)
+                                  .where(TagRow.community_id == community_id, TagRow.name == tag)))
+        return where
+
+    async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
+                             tag: str | None = None) -> list[QuestionWeek]:
+        """One scan for the counts of every week (conditional counts side by side), one for the backlog's tags,
+        and the two medians' spans of the whole span, bucketed here."""
+        scope, weeks = self._scope(community_id, tag), list(pairwise(bounds))
+        posted = q.status.in_(POSTED)
+
+        def counted(condition):
+            return func.count(case((condition, 1)))
+
+        columns = []
+        for since, until in weeks:
+            columns += [counted(and_(posted, _within(ASKED_AT, since, until))),
+                        counted(and_(posted, _within(q.first_answer_at, since, until))),
+                        counted(and_(q.status == SOLVED, _within(q.solved_at, since, until))),
+                        counted(_unanswered_at(until)),
+                        counted(and_(q.status == DEFLECTED, _within(q.closed_at, since, until)))]
+        counts = list((await self.s.execute(select(*columns).where(*scope))).one())
+        first, last = bounds[0], bounds[-1]
+        responses = (await self.s.execute(select(ASKED_AT, q.first_answer_at).where(
+            *scope, posted, _within(q.first_answer_at, first, last)))).all()
+        solutions = (await self.s.execute(select(ASKED_AT, q.solved_at).where(
+            *scope, q.status == SOLVED, _within(q.solved_at, first, last)))).all()
+        by_tag = (await self.s.execute(
+            select(TagRow.name, *(counted(_unanswered_at(until)) for _, until in weeks)).select_from(q)
+            .join(QuestionTagRow, QuestionTagRow.question_id == q.id).join(TagRow, TagRow.id == QuestionTagRow.tag_id)
+            .where(*scope, _possibly_unanswered(first, last))
+            .group_by(TagRow.name))).all()
+        found = []
+        for i, (since, until) in enumerate(weeks):
+            asked, answered, solved, unanswered, deflected = counts[5 * i:5 * i + 5]
+            tags = sorted(((row[0], row[i + 1]) for row in by_tag if row[i + 1]), key=lambda t: (-t[1], t[0]))
+            found.append(QuestionWeek(
+                asked, answered, solved, unanswered,
+                _minutes((start, end) for start, end in responses if since <= end < until),
+                _minutes((start, end) for start, end in solutions if since <= end < until), dict(tags), deflected))
+        return found
+
+    async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
+        weeks = list(pairwise(bounds))
+
+        def week_of(column):
+            return case(*((_within(column, since, until), i) for i, (since, until) in enumerate(weeks)))
+
+        askers = select(q.asker_id.label("member_id"), week_of(ASKED_AT).label("week")).where(
+            q.community_id == community_id, q.status.in_((*POSTED, DEFLECTED)),
+            _within(ASKED_AT, bounds[0], bounds[-1]))
+        answerers = select(AnswerRow.author_id.label("member_id"), week_of(AnswerRow.created_at).label("week")).where(
+            AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
+            _within(AnswerRow.created_at, bounds[0], bounds[-1]))
+        people = askers.union(answerers).subquery()
+        found: list[set[int]] = [set() for _ in weeks]
+        for member_id, week in await self.s.execute(
+                select(people.c.member_id, people.c.week).join(MemberRow, MemberRow.id == people.c.member_id)
+                .where(MemberRow.is_bot.is_(False))):
+            found[week].add(member_id)
+        return found
+
+    async def top_answerers(self, community_id: int, since: datetime, until: datetime,
+                            limit: int) -> list[tuple[int, int]]:
+        n = func.count(AnswerRow.id)
+        rows = await self.s.execute(
+            select(AnswerRow.author_id, n).join(q, q.id == AnswerRow.question_id)
+            .join(MemberRow, MemberRow.id == AnswerRow.author_id)
+            .where(AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
+                   _within(AnswerRow.created_at, since, until), AnswerRow.author_id != q.asker_id,
+                   MemberRow.is_bot.is_(False))
+            .group_by(AnswerRow.author_id).order_by(n.desc(), AnswerRow.author_id).limit(limit))
+        return [(member_id, int(count)) for member_id, count in rows]
+
+    async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:
+        rows = (await self.s.execute(
+            select(q.id, q.number, q.text, q.asker_id, ASKED_AT)
+            .where(q.community_id == community_id, q.status == OPEN, q.first_answer_at.is_(None),
+                   ASKED_AT < asked_before)
+            .order_by(ASKED_AT, q.id).limit(limit))).all()
+        tags = await SqlQuestions(self.s)._tags_of([r.id for r in rows])
+        return [OpenQuestion(r.number, r.text, r.asker_id, r[4], tuple(tags.get(r.id, ()))) for r in rows]
+
+    async def suggested_helper(self, community_id: int, tags: Sequence[str], besides: Sequence[int] = ()) -> int | None:
+        if not tags:
+            return None
+        tag_ids = list(await self.s.scalars(select(TagRow.id).where(TagRow.community_id == community_id,
+                                                                    TagRow.name.in_(list(tags)))))
+        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, EVER)
+        return next((member_id for member_id, _ in helpers if member_id not in besides), None)
