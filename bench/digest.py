@@ -64,26 +64,35 @@ async def seed(app, scale: float) -> int:
                 community_id=cid, occurrence_id=occurrence, member_id=first + i, status="yes", answered_at=start_at,
                 attended=rng.random() < 0.7) for i in rng.sample(range(members), min(members, 30))])
         await uow.commit()
+    return cid
+
+
+async def seed_activity(app, cid: int) -> None:
+    """The member-day rows, a month of days per statement (a statement may last at most the store's timeout)."""
     async with app.core.uow_factory() as uow:
-        await uow.session.execute(text(ACTIVITY[uow.session.bind.dialect.name]),
-                                  {"cid": cid, "first": first, "members": members, "start": (NOW - YEAR).date()})
-        await uow.commit()
+        if (await uow.session.execute(text("SELECT count(*) FROM member_day_activity"))).scalar_one():
+            return
+    for lo in range(0, 365, 30):
+        async with app.core.uow_factory() as uow:
+            await uow.session.execute(text(ACTIVITY[uow.session.bind.dialect.name]),
+                                      {"cid": cid, "start": (NOW - YEAR).date(), "lo": lo, "hi": min(lo + 30, 365)})
+            await uow.commit()
+    async with app.core.uow_factory() as uow:
         rows = (await uow.session.execute(text("SELECT count(*) FROM member_day_activity"))).scalar_one()
     print(f"{rows:,} member-day activity rows")
-    return cid
 
 
 # Every member posts on a share of the year's days between 0 and 55 % (by id), about 5,000,000 rows at full size;
 # which days is a hash of member and day, so the rows are distinct and spread over the year.
 _PICK = "((m.id * 2654435761 + d.n * 40503) % 997) < (m.id % 100) * 5.48"
 ACTIVITY = {
-    "sqlite": "WITH RECURSIVE d(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM d WHERE n < 364) "
+    "sqlite": "WITH RECURSIVE d(n) AS (SELECT :lo UNION ALL SELECT n + 1 FROM d WHERE n + 1 < :hi) "
               "INSERT INTO member_day_activity (community_id, member_id, day, messages) "
               "SELECT :cid, m.id, date(:start, '+' || d.n || ' days'), 1 + (m.id + d.n) % 7 FROM members m, d "
               f"WHERE m.community_id = :cid AND {_PICK}",
     "postgresql": "INSERT INTO member_day_activity (community_id, member_id, day, messages) "
                   "SELECT :cid, m.id, CAST(:start AS date) + d.n, 1 + (m.id + d.n) % 7 "
-                  "FROM members m, generate_series(0, 364) AS d(n) "
+                  "FROM members m, generate_series(:lo, :hi - 1) AS d(n) "
                   f"WHERE m.community_id = :cid AND {_PICK}",
 }
 
@@ -103,12 +112,13 @@ def profile(engine) -> list:
 
 
 async def main(url: str, scale: float, runs: int, show_profile: bool, reuse: bool) -> None:
-    app = await build(Config(database=DatabaseConfig(url=url), defaults=DefaultsConfig(zone="Europe/Berlin")))
+    app = await build(Config(database=DatabaseConfig(url=url, timeout=300), defaults=DefaultsConfig(zone="Europe/Berlin")))
     try:
         started = time.perf_counter()
         async with app.core.uow_factory() as uow:  # --reuse: time again over the rows an earlier run built
             built = (await uow.session.execute(text("SELECT id FROM communities WHERE name = 'bench'"))).scalar()
         cid = built if reuse and built else await seed(app, scale)
+        await seed_activity(app, cid)
         print(f"built scale {scale} in {time.perf_counter() - started:.1f} s (questions: skipped, the digest"
               " reads none without the questions metrics repository)")
         if show_profile:
