@@ -74,12 +74,13 @@ class SqlDigest:
     async def received(self, community_id: int, since: datetime, until: datetime, *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
         k = KudosRow
-        query = select(k.receiver_id, func.count()).where(*self._live(community_id, since, until))
+        member = _unordered(k.receiver_id)
+        query = select(member, func.count()).where(*self._live(community_id, since, until))
         if member_ids is not None:
             query = query.where(k.receiver_id.in_(list(member_ids)))
         else:
             query = query.limit(limit)
-        rows = await self.s.execute(query.group_by(k.receiver_id).order_by(func.count().desc(), k.receiver_id))
+        rows = await self.s.execute(query.group_by(member).order_by(func.count().desc(), member))
         return [(member, int(n)) for member, n in rows]
 
     def _live(self, community_id: int, since: datetime, until: datetime, tag: str | None = None) -> list:
