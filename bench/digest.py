@@ -2,8 +2,9 @@
 
     python bench/digest.py --url sqlite+aiosqlite:///digest-bench.db --scale 0.1
 
-Builds members, kudos, meetups and questions (with tags and answers) with bulk inserts (executemany), then times
-`build_digest` for the last full week (chart included). Activity rows are left out (said in the output)."""
+Builds members, kudos, meetups and questions (with tags and answers) with bulk inserts (executemany) and the
+member-day activity rows with one INSERT ... SELECT per month, then times `build_digest` for the last full week
+(chart included). `--profile` prints the time of each SQL statement of one digest."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import random
 import time
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import event, insert, text
 
 from adapters.app.bootstrap import build
 from adapters.app.config import Config, DatabaseConfig, DefaultsConfig
@@ -107,12 +108,73 @@ async def seed_questions(s, rng: random.Random, cid: int, first: int, members: i
             await s.execute(insert(table), rows[chunk:chunk + 20_000])
 
 
-async def main(url: str, scale: float, runs: int) -> None:
-    app = await build(Config(database=DatabaseConfig(url=url), defaults=DefaultsConfig(zone="Europe/Berlin")))
+async def seed_activity(app, cid: int) -> None:
+    """The member-day rows, a month of days per statement (a statement may last at most the store's timeout)."""
+    async with app.core.uow_factory() as uow:
+        if (await uow.session.execute(text("SELECT count(*) FROM member_day_activity"))).scalar_one():
+            return
+    for lo in range(0, 365, 30):
+        async with app.core.uow_factory() as uow:
+            await uow.session.execute(text(ACTIVITY[uow.session.bind.dialect.name]),
+                                      {"cid": cid, "start": (NOW - YEAR).date(), "lo": lo, "hi": min(lo + 30, 365)})
+            await uow.commit()
+    async with app.core.uow_factory() as uow:
+        rows = (await uow.session.execute(text("SELECT count(*) FROM member_day_activity"))).scalar_one()
+    print(f"{rows:,} member-day activity rows")
+
+
+# Every member posts on a share of the year's days between 0 and 55 % (by id), about 5,000,000 rows at full size;
+# which days is a hash of member and day, so the rows are distinct and spread over the year.
+_PICK = "((m.id * 2654435761 + d.n * 40503) % 997) < (m.id % 100) * 5.48"
+ACTIVITY = {
+    "sqlite": "WITH RECURSIVE d(n) AS (SELECT :lo UNION ALL SELECT n + 1 FROM d WHERE n + 1 < :hi) "
+              "INSERT INTO member_day_activity (community_id, member_id, day, messages) "
+              "SELECT :cid, m.id, date(:start, '+' || d.n || ' days'), 1 + (m.id + d.n) % 7 FROM members m, d "
+              f"WHERE m.community_id = :cid AND {_PICK}",
+    "postgresql": "INSERT INTO member_day_activity (community_id, member_id, day, messages) "
+                  "SELECT :cid, m.id, CAST(:start AS date) + d.n, 1 + (m.id + d.n) % 7 "
+                  "FROM members m, generate_series(:lo, :hi - 1) AS d(n) "
+                  f"WHERE m.community_id = :cid AND {_PICK}",
+}
+
+
+def profile(engine) -> list:
+    """Each statement's time, text shortened, in order."""
+    timings: list = []
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["started"] = time.perf_counter()
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def after(conn, cursor, statement, parameters, context, executemany):
+        timings.append((time.perf_counter() - conn.info.pop("started"), " ".join(statement.split())[:110]))
+    return timings
+
+
+async def main(url: str, scale: float, runs: int, show_profile: bool, reuse: bool) -> None:
+    config = Config(database=DatabaseConfig(url=url, timeout=300), defaults=DefaultsConfig(zone="Europe/Berlin"))
+    started = time.perf_counter()
+    app = await build(config)
+    print(f"store opened and migrated in {time.perf_counter() - started:.1f} s")
     try:
         started = time.perf_counter()
-        cid = await seed(app, scale)
-        print(f"built scale {scale} in {time.perf_counter() - started:.1f} s (activity: skipped)")
+        async with app.core.uow_factory() as uow:  # --reuse: time again over the rows an earlier run built
+            built = (await uow.session.execute(text("SELECT id FROM communities WHERE name = 'bench'"))).scalar()
+        cid = built if reuse and built else await seed(app, scale)
+        await seed_activity(app, cid)
+        async with app.engine.connect() as connection:  # what autovacuum does to a live database, before timing
+            if connection.dialect.name == "postgresql":
+                await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(text("ANALYZE"))
+        print(f"built scale {scale} in {time.perf_counter() - started:.1f} s")
+        if show_profile:
+            timings = profile(app.engine)
+            async with app.core.uow_factory() as uow:
+                community = await uow.communities.get(cid)
+                await build_digest(uow, community, parse_week("last", NOW, community.zone), NOW, chart=False)
+            for seconds, statement in sorted(timings, reverse=True)[:12]:
+                print(f"{seconds * 1000:8.1f} ms  {statement}")
+            print(f"{sum(t for t, _ in timings) * 1000:8.1f} ms in {len(timings)} statements")
         for chart in (False, True):
             times = []
             for _ in range(runs):
@@ -134,5 +196,7 @@ if __name__ == "__main__":
     parser.add_argument("--url", required=True)
     parser.add_argument("--scale", type=float, default=0.1)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep the community an earlier run built in this database")
     args = parser.parse_args()
-    asyncio.run(main(args.url, args.scale, args.runs))
+    asyncio.run(main(args.url, args.scale, args.runs, args.profile, args.reuse))

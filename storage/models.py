@@ -135,7 +135,8 @@ class KudosRow(Base):
         # revoked_at too: every read counts live kudos only, and then reads the index alone (migration 0004)
         Index("ix_kudos_giver_live", "community_id", "giver_id", "created_at", "revoked_at"),
         Index("ix_kudos_receiver_live", "community_id", "receiver_id", "created_at", "revoked_at"),
-        Index("ix_kudos_community_time", "community_id", "created_at"),
+        # the digest's weeks: who gave and who received, from the index alone (migration 0012)
+        Index("ix_kudos_community_time_live", "community_id", "created_at", "revoked_at", "giver_id", "receiver_id"),
         Index("uq_kudos_community_number", "community_id", "number", unique=True),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)  # internal; people see `number`

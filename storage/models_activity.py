@@ -12,10 +12,10 @@ from storage.models import Base
 
 class MemberDayActivityRow(Base):
     """One member's messages on one day of the community's zone. The primary key serves the upsert and a
-    member's erasure; the (community, day) index serves the digest, which reads a range of days."""
+    member's erasure; the (community, day) index serves the digest, which reads a range of days from it alone (migration 0012)."""
 
     __tablename__ = "member_day_activity"
-    __table_args__ = (Index("ix_member_day_activity_day", "community_id", "day"),)
+    __table_args__ = (Index("ix_member_day_activity_day_member", "community_id", "day", "member_id", "messages"),)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -28,7 +28,7 @@ class SqlActivity:
             select(_A.c.member_id, func.sum(_A.c.messages))
             .where(_A.c.community_id == community_id, _A.c.day >= since, _A.c.day < until, _A.c.messages > 0)
             .group_by(_A.c.member_id))
-        return {member_id: int(total) for member_id, total in rows}
+        return {member_id: int(total) for member_id, total in rows.all()}  # all(): one fetch, not one per row
 
     async def daily_totals(self, community_id: int, since: date, until: date) -> dict[date, tuple[int, int]]:
         rows = await self.s.execute(

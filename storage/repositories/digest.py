@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from itertools import pairwise
 
-from sqlalchemy import and_, case, distinct, func, literal, or_, select
+from sqlalchemy import and_, case, distinct, func, literal, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.digest.ports import TOP_RECEIVERS, KudosFacts, MeetupFacts, MemberFacts
@@ -43,47 +44,43 @@ class SqlDigest:
 
     async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
                           tag: str | None = None) -> list[KudosFacts]:
-        """One pass over the kudos: per week and receiver, then ranked and totalled per week by window functions;
-        distinct givers from `kudos_givers` unless a tag narrows the kudos."""
+        """One query per week: per receiver, then ranked and totalled by window functions; distinct givers from
+        `kudos_givers` unless a tag narrows the kudos."""
+        return [await self._kudos_week(community_id, since, until, tag) for since, until in pairwise(bounds)]
+
+    async def _kudos_week(self, community_id: int, since: datetime, until: datetime, tag: str | None) -> KudosFacts:
         k = KudosRow
-        where = self._live(community_id, bounds[0], bounds[-1], tag)
-        week = _bucket(k.created_at, bounds).label("week")
-        per = select(week, k.receiver_id.label("member"), func.count().label("n")).where(*where) \
-            .group_by(week, k.receiver_id).subquery()
-        by_week = {"partition_by": per.c.week}
-        ranked = select(per, func.row_number().over(**by_week, order_by=(per.c.n.desc(), per.c.member)).label("rank"),
-                        func.sum(per.c.n).over(**by_week).label("given"),
-                        func.count().over(**by_week).label("receivers")).subquery()
-        facts = [KudosFacts() for _ in bounds[1:]]
-        for index, member, n, given, receivers in await self.s.execute(
-                select(ranked.c.week, ranked.c.member, ranked.c.n, ranked.c.given, ranked.c.receivers)
-                .where(ranked.c.rank <= TOP_RECEIVERS)):
-            facts[index].received[member] = int(n)
-            facts[index] = replace(facts[index], given=int(given), receivers=int(receivers))
+        where = self._live(community_id, since, until, tag)
+        per = select(_unordered(k.receiver_id).label("member"), func.count().label("n")).where(*where) \
+            .group_by(_unordered(k.receiver_id)).subquery()
+        ranked = select(per, func.row_number().over(order_by=(per.c.n.desc(), per.c.member)).label("rank"),
+                        func.sum(per.c.n).over().label("given"), func.count().over().label("receivers")).subquery()
+        rows = (await self.s.execute(select(ranked.c.member, ranked.c.n, ranked.c.given, ranked.c.receivers)
+                                     .where(ranked.c.rank <= TOP_RECEIVERS))).all()
+        facts = KudosFacts(received={member: int(n) for member, n, _, _ in rows})
+        if rows:
+            facts = replace(facts, given=int(rows[0].given), receivers=int(rows[0].receivers))
         if tag is not None:
-            givers = dict((await self.s.execute(
-                select(week, func.count(distinct(k.giver_id))).where(*where).group_by(week))).all())
-            facts = [replace(f, givers=int(givers.get(i, 0))) for i, f in enumerate(facts)]
+            givers = await self.s.scalar(select(func.count(distinct(_unordered(k.giver_id)))).where(*where))
+            facts = replace(facts, givers=int(givers or 0))
         return facts
 
     async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
         k = KudosRow
-        week = _bucket(k.created_at, bounds)
-        found: list[set[int]] = [set() for _ in bounds[1:]]
-        for index, member_id in await self.s.execute(
-                select(week, k.giver_id).distinct().where(*self._live(community_id, bounds[0], bounds[-1]))):
-            found[index].add(member_id)
-        return found
+        return [set((await self.s.scalars(select(_unordered(k.giver_id)).distinct()
+                                          .where(*self._live(community_id, since, until)))).all())
+                for since, until in pairwise(bounds)]
 
     async def received(self, community_id: int, since: datetime, until: datetime, *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
         k = KudosRow
-        query = select(k.receiver_id, func.count()).where(*self._live(community_id, since, until))
+        member = _unordered(k.receiver_id)
+        query = select(member, func.count()).where(*self._live(community_id, since, until))
         if member_ids is not None:
             query = query.where(k.receiver_id.in_(list(member_ids)))
         else:
             query = query.limit(limit)
-        rows = await self.s.execute(query.group_by(k.receiver_id).order_by(func.count().desc(), k.receiver_id))
+        rows = await self.s.execute(query.group_by(member).order_by(func.count().desc(), member))
         return [(member, int(n)) for member, n in rows]
 
     def _live(self, community_id: int, since: datetime, until: datetime, tag: str | None = None) -> list:
@@ -164,3 +161,11 @@ def _bucket(column, bounds: Sequence[datetime]):
     if len(bounds) < 3:
         return literal(0)
     return case(*((column < bound, index) for index, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+
+
+def _unordered(member):
+    """A member column the planner cannot read in index order: a week's kudos are then found by time in the
+    (community, time, ...) index and grouped apart, instead of scanning every kudos of the community in member
+    order through the (community, member, ...) index (SQLite chose that without statistics: 900 ms instead of
+    120 ms for twelve weeks of givers at 1,000,000 kudos)."""
+    return member + literal_column("0")  # not a bound parameter: PostgreSQL matches the GROUP BY by its text

@@ -9,7 +9,9 @@ Definitions (CHAOSS names where they exist), each for one local ISO week:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -125,6 +127,32 @@ def top_helpers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
 async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str, *, required_steps: int,
                        tag: str | None = None) -> History:
     """Read the digest's week, the 7 before it (the chart) and 4 more (retained, gone quiet)."""
+    with _no_cycle_collection():
+        return await _read_history(uow, community_id, week, zone, required_steps=required_steps, tag=tag)
+
+
+_paused = {"digests": 0, "was_enabled": False}  # digests reading at this moment (they may overlap on one loop)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """At full size a digest reads about half a million rows (12 weeks of who posted and who gave), and the
+    cycle collector, run again and again as they pile up, walked them all each time: half the digest's time
+    (bench/digest.py). Nothing read here forms a cycle; collection resumes when the last digest has read."""
+    if _paused["digests"] == 0:
+        _paused["was_enabled"] = gc.isenabled()
+        gc.disable()
+    _paused["digests"] += 1
+    try:
+        yield
+    finally:
+        _paused["digests"] -= 1
+        if _paused["digests"] == 0 and _paused["was_enabled"]:
+            gc.enable()
+
+
+async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str, *, required_steps: int,
+                        tag: str | None = None) -> History:
     span = [shifted(week, k, zone) for k in range(-(SHOWN_WEEKS + LOOKBACK - 1), 1)]
     activity = getattr(uow, "activity", None)
     questions = getattr(uow, "question_metrics", None)
