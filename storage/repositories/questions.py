@@ -257,9 +257,9 @@ class SqlQuestions:
         scores: dict[int, int] = {}
         accepted = (await self.accepted_answers(community_id, tags, since)).items()
         kudos = await self.s.execute(
-            select(KudosRow.receiver_id, func.count(func.distinct(KudosRow.id)))
-            .join(KudosTagRow, KudosTagRow.kudos_id == KudosRow.id)
-            .where(KudosRow.community_id == community_id, KudosTagRow.tag_id.in_(tags),
+            select(KudosRow.receiver_id, func.count(KudosRow.id))
+            .where(KudosRow.id.in_(select(KudosTagRow.kudos_id).where(KudosTagRow.tag_id.in_(tags))),
+                   KudosRow.community_id == community_id,
                    KudosRow.created_at >= since, KudosRow.revoked_at.is_(None), KudosRow.source != "solution")
             .group_by(KudosRow.receiver_id))
         for member_id, n in [*accepted, *kudos]:

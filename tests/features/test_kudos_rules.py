@@ -251,6 +251,6 @@ async def test_a_kudos_channel_named_with_its_workspace_gets_the_announcement(co
     out = await console.say(":as alice", "/kudos @bob thanks")
     assert re.search(r"\(#kudos\) copbot: 🎉 alice gave kudos to bob", out)
     async with console.app.engine.connect() as connection:
-        payload = (await connection.execute(text("SELECT payload FROM outbox"))).scalar_one()
+        payload = (await connection.execute(text("SELECT payload FROM outbox WHERE kind = 'message'"))).scalar_one()
     payload = json.loads(payload) if isinstance(payload, str) else payload
     assert payload["target"]["channel"]["workspace_id"] == "local"
