@@ -63,6 +63,19 @@ _TOP_TAGS = (
 _RECEIVED_TIMES = select(_K.c.created_at).where(_LIVE, _K.c.receiver_id == _MEMBER, _RECENT)
 
 
+async def received_in_tags(session: AsyncSession, community_id: int, tag_ids: Sequence[int],
+                           since: datetime) -> dict[int, int]:
+    """Member id -> live kudos received under any of these tags since `since`, read through the tag index.
+    Kudos for an accepted answer are left out: the answer itself counts where helpers are ranked."""
+    rows = await session.execute(
+        select(KudosRow.receiver_id, func.count(KudosRow.id))
+        .where(KudosRow.id.in_(select(KudosTagRow.kudos_id).where(KudosTagRow.tag_id.in_(list(tag_ids)))),
+               KudosRow.community_id == community_id, KudosRow.created_at >= since,
+               KudosRow.revoked_at.is_(None), KudosRow.source != OUTSIDE_ALLOWANCE)
+        .group_by(KudosRow.receiver_id))
+    return {member_id: int(n) for member_id, n in rows}
+
+
 class SqlKudos:
     def __init__(self, session: AsyncSession):
         self.s = session

@@ -14,8 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer, Question, SearchHit
 from bot.features.topics.escalation import UnansweredQuestion
-from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
+from storage.models import MemberRow, TagRow
 from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
+from storage.repositories.kudos import received_in_tags
 
 
 def to_question(row: QuestionRow, tags: Sequence[str] = ()) -> Question:
@@ -256,12 +257,7 @@ class SqlQuestions:
         tags = list(tag_ids)
         scores: dict[int, int] = {}
         accepted = (await self.accepted_answers(community_id, tags, since)).items()
-        kudos = await self.s.execute(
-            select(KudosRow.receiver_id, func.count(KudosRow.id))
-            .where(KudosRow.id.in_(select(KudosTagRow.kudos_id).where(KudosTagRow.tag_id.in_(tags))),
-                   KudosRow.community_id == community_id,
-                   KudosRow.created_at >= since, KudosRow.revoked_at.is_(None), KudosRow.source != "solution")
-            .group_by(KudosRow.receiver_id))
+        kudos = (await received_in_tags(self.s, community_id, tags, since)).items()
         for member_id, n in [*accepted, *kudos]:
             scores[member_id] = scores.get(member_id, 0) + n
         if not scores:

@@ -10,11 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.topics.escalation import Candidate
 from bot.features.topics.ports import Topic
-from storage.models import Base, KudosRow, KudosTagRow, MemberRow, MemberTagRow, TagRow
+from storage.models import Base, MemberRow, MemberTagRow, TagRow
 from storage.models_topics import EscalationRow, HelperPauseRow, TopicRow
 from storage.repositories import kudos_totals
 from storage.repositories.communities import to_member
 from storage.repositories.dialect import insert_or_ignore
+from storage.repositories.kudos import received_in_tags
 
 _TAGS = TagRow.__table__
 
@@ -125,12 +126,7 @@ class SqlTopics:
     async def helper_candidates(self, community_id: int, tag_ids: Sequence[int], accepted: Mapping[int, int], *,
                                 since: datetime, week_start: datetime, now: datetime) -> list[Candidate]:
         tags = list(tag_ids)
-        kudos = dict((await self.s.execute(
-            select(KudosRow.receiver_id, func.count(func.distinct(KudosRow.id)))
-            .join(KudosTagRow, KudosTagRow.kudos_id == KudosRow.id)
-            .where(KudosRow.community_id == community_id, KudosTagRow.tag_id.in_(tags),
-                   KudosRow.revoked_at.is_(None), KudosRow.created_at >= since)
-            .group_by(KudosRow.receiver_id))).all())
+        kudos = await received_in_tags(self.s, community_id, tags, since)
         followers = set(await self.s.scalars(select(MemberTagRow.member_id).where(
             MemberTagRow.community_id == community_id, MemberTagRow.tag_id.in_(tags))))
         ids = sorted(set(kudos) | followers | {m for m, n in accepted.items() if n > 0})

@@ -1,7 +1,7 @@
 """Topics: the managed tag taxonomy with keywords, helpers' pauses, and escalations sent (weekly caps).
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0007
 Create Date: 2026-12-01 01:00:00
 """
 from collections.abc import Sequence

@@ -1,7 +1,7 @@
 """Activity without content: messages per member per local day (member_day_activity).
 
 Revision ID: 0010
-Revises: 0009
+Revises: 0007
 Create Date: 2026-12-01 01:00:00
 """
 from collections.abc import Sequence

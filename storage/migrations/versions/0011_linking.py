@@ -1,7 +1,7 @@
 """Linking: identities linked into one member (member_links), one-time codes and the tries at them.
 
 Revision ID: 0011
-Revises: 0010
+Revises: 0007
 Create Date: 2026-12-01 01:30:00
 """
 from collections.abc import Sequence
