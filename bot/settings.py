@@ -65,24 +65,50 @@ def words(value) -> list:
 
 
 def channel_id(value) -> str | None:
-    """A channel token `<#id|kudos>` (as the adapters hand channel references over) and `#kudos` (the console's
-    names) are the channel's id."""
+    """A channel setting as stored: a channel token `<#id|kudos>` (as the adapters hand channel references over)
+    and `#kudos` (the console's names) are the channel's id. A community on several platforms lists one channel
+    per place, space separated: `slack:C123 discord:42` (see `channel_here`)."""
     if value is None:
         return None
-    text = str(value).strip()
-    if mention := re.fullmatch(r"<#([\w.\-]+)(?:\|[^>]*)?>", text):
-        return mention[1]
+    entries = [_one_channel(entry) for entry in re.findall(r"<[^>]*>|[^\s,]+", str(value))]
+    return " ".join(e for e in entries if e) or None
+
+
+def _one_channel(text: str) -> str | None:
+    if mention := re.fullmatch(r"(.*?)<#([\w.\-]+)(?:\|[^>]*)?>", text):
+        return mention[1] + mention[2]
     return text.lstrip("#") or None
 
 
 def channel_here(value: str | None, platform: str, workspace_id: str) -> str | None:
     """A channel setting as it applies where something happened. `C123` applies everywhere; a community that
-    spans platforms or workspaces says where the channel is: `slack:C123`, `discord:42` or `slack:T1:C123`."""
-    if not value:
-        return None
-    parts = value.split(":")
-    if len(parts) == 1:
-        return value
-    if parts[0] != platform or (len(parts) == 3 and parts[1] != workspace_id) or len(parts) > 3:
-        return None
-    return parts[-1]
+    spans platforms or workspaces says where each channel is: `slack:C123`, `discord:42` or `slack:T1:C123`,
+    several of them space separated. The most specific entry that applies wins."""
+    found: dict[int, str] = {}
+    for entry in (value or "").split():
+        parts = entry.split(":")
+        if len(parts) == 1:
+            found.setdefault(0, entry)
+        elif len(parts) <= 3 and parts[0] == platform and (len(parts) == 2 or parts[1] == workspace_id):
+            found.setdefault(len(parts) - 1, parts[-1])
+    return found[max(found)] if found else None
+
+
+def channels_everywhere(value: str | None, bindings: Iterable[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """(platform, workspace, channel) of a channel setting in every workspace the community is bound to."""
+    return [(platform, workspace, channel) for platform, workspace in bindings
+            if (channel := channel_here(value, platform, workspace))]
+
+
+def channel_set_here(old: str | None, new: str | None, here: tuple[str, str],
+                     bindings: Iterable[tuple[str, str]]) -> str | None:
+    """A single channel typed in one workspace of a community bound to several: it becomes that workspace's
+    entry (`platform:workspace:channel`), and every other workspace keeps the channel that applied there. `None`
+    clears this workspace's. A value that already names places (`slack:C1 discord:42`) replaces the whole."""
+    if new is not None and (":" in new or " " in new):
+        return new
+    platform, workspace = here
+    entries = [f"{p}:{w}:{c}" for p, w, c in channels_everywhere(old, bindings) if (p, w) != here]
+    if new is not None:
+        entries.append(f"{platform}:{workspace}:{new}")
+    return " ".join(entries) or None

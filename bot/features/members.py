@@ -15,7 +15,7 @@ from bot.events import MemberJoined, MemberLeft, MessagePosted
 from bot.identity import Role
 from bot.people import effective_role
 from bot.reply import Field, Reply, Section, Visibility
-from bot.settings import Settings
+from bot.settings import Settings, channel_set_here
 
 GRANTABLE = ("champion", "manager")
 
@@ -110,10 +110,22 @@ async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
         except ValidationError as error:
             raise Refusal(f"That doesn't work for {cmd.key}: {human_problem(error)}. "
                           f"{cmd.key} is {model.describe()[cmd.key]}.") from None
+        if cmd.key.endswith("_channel"):
+            settings = await _channel_of_this_workspace(ctx, settings, cmd.key)
         await ctx.uow.communities.update(ctx.community.id, settings=settings)
         result = shown(getattr(settings, cmd.key))
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "settings.change", {cmd.key: cmd.value}, ctx.now)
     return Reply.ephemeral(f"{cmd.key} is now {result}.")
+
+
+async def _channel_of_this_workspace(ctx: Context, settings, key: str):
+    """On a community bound to several workspaces, a channel typed here is this workspace's channel."""
+    bindings = await ctx.uow.communities.bindings(ctx.community.id)
+    if len(bindings) < 2:
+        return settings
+    here = (ctx.place.platform, ctx.place.workspace_id)
+    value = channel_set_here(getattr(ctx.settings, key), getattr(settings, key), here, bindings)
+    return type(settings)(**{**settings.model_dump(), key: value})
 
 
 def shown(value: object) -> str:

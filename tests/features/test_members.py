@@ -173,13 +173,43 @@ async def test_a_channel_setting_can_name_its_platform_for_a_community_on_both(s
         await app.close()
 
 
+def test_a_channel_setting_lists_one_channel_per_place_and_the_most_specific_applies():
+    from bot.settings import channel_here, channels_everywhere
+
+    value = "C1 slack:C2 slack:T2:C3 discord:42"
+    assert [channel_here(value, *place) for place in [("slack", "T1"), ("slack", "T2"), ("discord", "G"),
+                                                      ("console", "local")]] == ["C2", "C3", "42", "C1"]
+    assert channels_everywhere("slack:C2 discord:42", [("slack", "T1"), ("discord", "G1"), ("console", "x")]) == [
+        ("slack", "T1", "C2"), ("discord", "G1", "42")]
+
+
+async def test_a_channel_typed_on_one_platform_is_that_platforms_and_the_other_keeps_its_own(store_url, clock):
+    config = make_config(store_url, communities=[CommunityConfig(
+        name="Both", slack=["T1"], discord=["G1"], owners=["slack:T1:U1", "discord:G1:42"],
+        settings={"questions_channel": "CQ"})])
+    app = await build(config, clock=clock)
+    try:
+        await run(app, slack_person("U1"), "settings questions_channel <#CQA|qa>")
+        await app.core.handle(Invocation(Person(MemberRef("discord", "G1", "42"), "ann"), Place("discord", "G1", "100"),
+                                         "settings questions_channel <#777>"))
+        async with app.core.uow_factory() as uow:
+            stored = (await uow.communities.by_name("Both")).settings.questions_channel
+        assert sorted(stored.split()) == ["discord:G1:777", "slack:T1:CQA"]
+        await run(app, slack_person("U1"), "settings questions_channel none")
+        async with app.core.uow_factory() as uow:
+            assert (await uow.communities.by_name("Both")).settings.questions_channel == "discord:G1:777"
+    finally:
+        await app.close()
+
+
 async def test_a_manager_cannot_erase_an_owner(console):
     await console.say(":as founder", "/help", ":as mia", "/help", ":as founder", "/role grant @mia manager")
     assert "higher role than yours" in await console.say(":as mia", "/member erase @founder")
     assert "Settings of" in await console.say(":as founder", "/settings")
 
 
-@pytest.mark.parametrize("typed, stored", [("<#C123|kudos>", "C123"), ("#kudos", "kudos"), ("slack:C9", "slack:C9")])
+@pytest.mark.parametrize("typed, stored", [("<#C123|kudos>", "C123"), ("#kudos", "kudos"), ("slack:C9", "slack:C9"),
+                                          ("slack:<#C1|a> discord:<#42>", "slack:C1 discord:42")])
 def test_channel_settings_store_the_channel_id(typed, stored):
     from bot.features.catalog import CommunitySettings
 

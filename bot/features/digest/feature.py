@@ -20,7 +20,7 @@ from bot.identity import ChannelTarget, Role
 from bot.ports import UnitOfWork
 from bot.reply import Attachment, Reply, Visibility
 from bot.schedules import Schedule
-from bot.settings import channel_here
+from bot.settings import channels_everywhere
 
 PRIVATE = "private"
 
@@ -90,10 +90,8 @@ async def post_scheduled(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Pl
     at = datetime.fromisoformat(item.payload["at"])
     if replace(SCHEDULE, rule=SCHEDULE.rule_for(community)).next_after(at - _EPSILON, community.zone) != at:
         return []
-    channel = community.settings.digest_channel
-    targets = [ChannelTarget(platform, workspace, place) for platform, workspace in
-               await uow.communities.bindings(community.id)
-               if (place := channel_here(channel, platform, workspace))]
+    targets = [ChannelTarget(*place) for place in
+               channels_everywhere(community.settings.digest_channel, await uow.communities.bindings(community.id))]
     if not targets:
         return []
     week = shifted(containing(at, community.zone), -1, community.zone)
