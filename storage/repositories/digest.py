@@ -15,7 +15,6 @@ from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
 from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
 
-ANSWERED = ("yes", "maybe", "no", "waitlist")  # "none": attendance only, no answer given
 
 
 class SqlDigest:
@@ -44,8 +43,7 @@ class SqlDigest:
 
     async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
                           tag: str | None = None) -> list[KudosFacts]:
-        """One query per week: per receiver, then ranked and totalled by window functions; distinct givers from
-        `kudos_givers` unless a tag narrows the kudos."""
+        """One query per week: per receiver, then ranked and totalled by window functions; one for the givers."""
         return [await self._kudos_week(community_id, since, until, tag) for since, until in pairwise(bounds)]
 
     async def _kudos_week(self, community_id: int, since: datetime, until: datetime, tag: str | None) -> KudosFacts:
@@ -60,16 +58,8 @@ class SqlDigest:
         facts = KudosFacts(received={member: int(n) for member, n, _, _ in rows})
         if rows:
             facts = replace(facts, given=int(rows[0].given), receivers=int(rows[0].receivers))
-        if tag is not None:
-            givers = await self.s.scalar(select(func.count(distinct(_unordered(k.giver_id)))).where(*where))
-            facts = replace(facts, givers=int(givers or 0))
-        return facts
-
-    async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
-        k = KudosRow
-        return [set((await self.s.scalars(select(_unordered(k.giver_id)).distinct()
-                                          .where(*self._live(community_id, since, until)))).all())
-                for since, until in pairwise(bounds)]
+        givers = await self.s.scalar(select(func.count(distinct(_unordered(k.giver_id)))).where(*where))
+        return replace(facts, givers=int(givers or 0))
 
     async def received(self, community_id: int, since: datetime, until: datetime, *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
@@ -92,21 +82,6 @@ class SqlDigest:
                              TagRow.name == tag))
             where.append(k.id.in_(tagged))
         return where
-
-    async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
-        r = RsvpRow
-        found: list[set[int]] = [set() for _ in bounds[1:]]
-        week = _bucket(r.answered_at, bounds)
-        for index, member_id in await self.s.execute(
-                select(week, r.member_id).distinct()
-                .where(r.community_id == community_id, r.status.in_(ANSWERED), r.answered_at >= bounds[0],
-                       r.answered_at < bounds[-1])):
-            found[index].add(member_id)
-        return found
-
-    async def bots(self, community_id: int) -> set[int]:
-        return set(await self.s.scalars(select(MemberRow.id).where(MemberRow.community_id == community_id,
-                                                                   MemberRow.is_bot.is_(True))))
 
     async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
         o, r = OccurrenceRow, RsvpRow
