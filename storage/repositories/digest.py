@@ -16,7 +16,6 @@ from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
 
 
-
 class SqlDigest:
     def __init__(self, session: AsyncSession):
         self.s = session
