@@ -35,15 +35,22 @@ def _unanswered_at(c, until: datetime):
                 or_(c.closed_at.is_(None), c.closed_at >= until))
 
 
-def _backlog(scope: list, first: datetime, last: datetime):
-    """The questions that may be unanswered at some week's end in (first, last]: asked before the last, no
-    response, solution or close before the first. Read from ix_questions_response alone on SQLite: those with no
-    response yet, then those responded to since `first` (two index ranges: an OR would scan the community)."""
+def _backlog(scope: list, bounds: Sequence[datetime]):
+    """The questions that may be unanswered at some week's end in bounds[1:]: asked before it, no response,
+    solution or close before the first. Read from ix_questions_response alone on SQLite, in three ranges (an OR
+    would scan the community): no response and open, no response and closed since the first, and a response
+    since the first week's end to a question asked before the start of the response's week (one answered
+    within its week is unanswered at no week's end)."""
+    first, last = bounds[0], bounds[-1]
     columns = (q.id, q.status, ASKED_AT.label("asked_at"), q.first_answer_at, q.solved_at, q.closed_at)
-    rest = (q.status.in_(POSTED), ASKED_AT < last, or_(q.solved_at.is_(None), q.solved_at >= first),
-            or_(q.closed_at.is_(None), q.closed_at >= first))
-    return union_all(select(*columns).where(*scope, q.first_answer_at.is_(None), *rest),
-                     select(*columns).where(*scope, q.first_answer_at >= first, *rest)).subquery()
+    rest = (q.status.in_(POSTED), ASKED_AT < last, or_(q.solved_at.is_(None), q.solved_at >= first))
+    week_start = case(*((q.first_answer_at < bound, start) for start, bound in pairwise(bounds[1:])),
+                      else_=bounds[-1])
+    return union_all(
+        select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at.is_(None), *rest),
+        select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at >= first, *rest),
+        select(*columns).where(*scope, q.first_answer_at >= bounds[1], or_(q.closed_at.is_(None), q.closed_at >= first),
+                               ASKED_AT < week_start, *rest)).subquery()
 
 
 def _week_of(column, bounds: Sequence[datetime]):
@@ -93,7 +100,7 @@ class SqlQuestionMetrics:
             *scope, posted, _within(q.first_answer_at, first, last)))).all()
         solutions = (await self.s.execute(select(ASKED_AT, q.solved_at).where(
             *scope, q.status == SOLVED, _within(q.solved_at, first, last)))).all()
-        backlog = _backlog(scope, first, last)
+        backlog = _backlog(scope, bounds)
 
         def unanswered_at(until):
             return func.count(case((_unanswered_at(backlog.c, until), 1)))
@@ -148,6 +155,7 @@ class SqlQuestionMetrics:
         rows = (await self.s.execute(
             select(q.id, q.number, q.text, q.asker_id, ASKED_AT)
             .where(q.community_id == community_id, q.status == OPEN, q.first_answer_at.is_(None),
+                   q.closed_at.is_(None), q.solved_at.is_(None),  # always so when open: ix_questions_response
                    ASKED_AT < asked_before)
             .order_by(ASKED_AT, q.id).limit(limit))).all()
         tags = await SqlQuestions(self.s)._tags_of([r.id for r in rows])
