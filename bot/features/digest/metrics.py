@@ -10,6 +10,7 @@ Definitions (CHAOSS names where they exist), each for one local ISO week:
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -158,7 +159,7 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     questions = getattr(uow, "question_metrics", None)
     members = await uow.digest.members_between(community_id, span[0].start, week.end)
     steps = await uow.digest.steps_of(community_id, span[0].start, week.end)
-    members = [_with_steps(m, steps.get(m.id, ())) for m in members]
+    members = [replace(m, steps=tuple(steps[m.id])) if m.id in steps else m for m in members]
     bounds = [w.start for w in span] + [week.end]
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
     kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
@@ -166,12 +167,12 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
     question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)
                       if questions else [None] * len(span))
-    joined = [tuple(m for m in members if _within(m.joined_at, w)) for w in span]
+    joined, left = _by_week(members, bounds, "joined_at"), _by_week(members, bounds, "left_at")
     counts = [0] * LOOKBACK + await uow.member_weeks.active(community_id, [w.monday for w in span[LOOKBACK:]])
     data = []
     for k, w in enumerate(span):
-        week_data = WeekData(w, joined[k], tuple(m for m in members if _within(m.left_at, w)), counts[k], kudos=kudos[k],
-                             meetups=meetups[k], questions=question_weeks[k])
+        week_data = WeekData(w, joined[k], left[k], counts[k], kudos=kudos[k], meetups=meetups[k],
+                             questions=question_weeks[k])
         if k >= LOOKBACK:  # joined 4 weeks before and active now; active 4 weeks before and not since
             earlier = span[k - LOOKBACK].monday
             week_data = replace(week_data, retained=await uow.member_weeks.active_among(
@@ -190,9 +191,11 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     return replace(history, names={i: m.name for i, m in named.items()}, helpers_thanked=thanked)
 
 
-def _within(moment: datetime | None, week: Week) -> bool:
-    return moment is not None and week.start <= moment < week.end
-
-
-def _with_steps(member: MemberFacts, steps: Sequence[datetime]) -> MemberFacts:
-    return replace(member, steps=tuple(steps))
+def _by_week(members: Sequence[MemberFacts], bounds: Sequence[datetime], moment: str) -> list[tuple[MemberFacts, ...]]:
+    """The members whose `moment` (joined_at or left_at) falls in each week [bounds[i], bounds[i + 1]), in order."""
+    weeks: list[list[MemberFacts]] = [[] for _ in bounds[1:]]
+    for member in members:
+        at = getattr(member, moment)
+        if at is not None and bounds[0] <= at < bounds[-1]:
+            weeks[bisect_right(bounds, at) - 1].append(member)
+    return [tuple(week) for week in weeks]
