@@ -140,9 +140,10 @@ class SqlMemberWeeks:
 
     async def quiet(self, community_id: int, week: date, last: date) -> int:
         """Members active in `week` and in no later week up to `last` (a Monday)."""
-        return int(await self.s.scalar(select(func.count()).where(
-            _W.c.community_id == community_id, _W.c.week == week,
-            or_(_W.c.next_week.is_(None), _W.c.next_week > last))) or 0)
+        in_week = (_W.c.community_id == community_id, _W.c.week == week)
+        never, not_by = (select(func.count()).where(*in_week, condition).scalar_subquery()
+                         for condition in (_W.c.next_week.is_(None), _W.c.next_week > last))
+        return int((await self.s.execute(select(never + not_by))).scalar_one())  # two index ranges, not the week
 
     async def active_among(self, community_id: int, week: date, member_ids: Sequence[int]) -> int:
         if not member_ids:

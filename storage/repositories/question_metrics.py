@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from statistics import median
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import DateTime, and_, case, func, or_, select, type_coerce, union_all
 
 from bot.features.questions.metrics import OpenQuestion, QuestionWeek
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
@@ -19,6 +19,7 @@ from storage.repositories.questions import SqlQuestions
 
 q = QuestionRow
 ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
+_RAW = DateTime(timezone=True)
 EVER = datetime(2000, 1, 1, tzinfo=UTC)  # a helper's answers and kudos count whenever they were given
 
 
@@ -88,18 +89,17 @@ class SqlQuestionMetrics:
         scope, weeks = self._scope(community_id, tag), list(pairwise(bounds))
         first, last = bounds[0], bounds[-1]
         posted = q.status.in_(POSTED)
-        in_span = or_(_within(q.posted_at, first, last),
-                      and_(q.posted_at.is_(None), _within(q.created_at, first, last)))  # not posted yet
-        week = _week_of(ASKED_AT, bounds)
-        asked = _counts(await self.s.execute(select(week, func.count()).where(*scope, posted, in_span)
-                                             .group_by(week)), bounds)
+        times = union_all(  # two ranges of ix_questions_asked (an OR scanned the community)
+            select(ASKED_AT.label("at")).where(*scope, posted, _within(q.posted_at, first, last)),
+            select(ASKED_AT.label("at")).where(*scope, posted, q.posted_at.is_(None),  # not posted yet
+                                               _within(q.created_at, first, last))).subquery()
+        week = _week_of(times.c.at, bounds)
+        asked = _counts(await self.s.execute(select(week, func.count()).group_by(week)), bounds)
         week = _week_of(q.closed_at, bounds)
         deflected = _counts(await self.s.execute(select(week, func.count()).where(
             *scope, q.status == DEFLECTED, _within(q.closed_at, first, last)).group_by(week)), bounds)
-        responses = (await self.s.execute(select(ASKED_AT, q.first_answer_at).where(
-            *scope, posted, _within(q.first_answer_at, first, last)))).all()
-        solutions = (await self.s.execute(select(ASKED_AT, q.solved_at).where(
-            *scope, q.status == SOLVED, _within(q.solved_at, first, last)))).all()
+        responses = await self._spans(q.first_answer_at, bounds, *scope, posted, _within(q.first_answer_at, first, last))
+        solutions = await self._spans(q.solved_at, bounds, *scope, q.status == SOLVED, _within(q.solved_at, first, last))
         backlog = _backlog(scope, bounds)
 
         def unanswered_at(until):
@@ -111,12 +111,20 @@ class SqlQuestionMetrics:
             .join(QuestionTagRow, QuestionTagRow.question_id == backlog.c.id)
             .join(TagRow, TagRow.id == QuestionTagRow.tag_id).group_by(TagRow.name))).all()
         found = []
-        for i, (since, until) in enumerate(weeks):
-            answered = [(start, end) for start, end in responses if since <= end < until]
-            solved = [(start, end) for start, end in solutions if since <= end < until]
+        for i in range(len(weeks)):
             tags = sorted(((row[0], row[i + 1]) for row in by_tag if row[i + 1]), key=lambda t: (-t[1], t[0]))
-            found.append(QuestionWeek(asked[i], len(answered), len(solved), unanswered[i], _minutes(answered),
-                                      _minutes(solved), dict(tags), deflected[i]))
+            found.append(QuestionWeek(asked[i], len(responses[i]), len(solutions[i]), unanswered[i],
+                                      _minutes(responses[i]), _minutes(solutions[i]), dict(tags), deflected[i]))
+        return found
+
+    async def _spans(self, end, bounds: Sequence[datetime], *where) -> list[list[tuple[datetime, datetime]]]:
+        """(asked, end) of each week's questions, bucketed in SQL; read as the store gives them (naive on SQLite):
+        only their differences are used, and converting tens of thousands of times to aware ones was most of
+        the digest's Python time at full size."""
+        found: list[list[tuple[datetime, datetime]]] = [[] for _ in bounds[1:]]
+        for week, start, stop in (await self.s.execute(select(
+                _week_of(end, bounds), type_coerce(ASKED_AT, _RAW), type_coerce(end, _RAW)).where(*where))).all():
+            found[week].append((start, stop))
         return found
 
     async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
