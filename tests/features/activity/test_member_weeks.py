@@ -146,3 +146,12 @@ async def test_the_migration_fills_the_weeks_in_each_communitys_zone(store_url):
                         ("utc-ann", W1, W2), ("utc-ann", W2, None), ("utc-ben", W1, None)]
     finally:
         await engine.dispose()
+
+
+async def test_an_action_undone_later_still_made_the_member_active(app, console, clock):
+    clock.set(at(W1))
+    await console.say(":as alice", "/help", ":as bob", "/kudos @alice thanks")
+    await console.say(":as bob", "/kudos undo")
+    async with app.engine.connect() as connection:
+        assert (await connection.execute(text("SELECT count(*) FROM kudos WHERE revoked_at IS NULL"))).scalar() == 0
+    assert (await weeks(app))["bob"] == [(W1, None)]
