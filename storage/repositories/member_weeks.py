@@ -85,15 +85,24 @@ def week_rows(community_id: int, week: date, start: datetime, end: datetime):
                                  asked_at >= start, asked_at < end),
         select(a.author_id).where(a.community_id == community_id, a.created_at >= start, a.created_at < end),
     ).subquery()
-    people = (select(literal(community_id), actors.c.member_id, literal(week))
+    other = _W.alias("other")  # the later weeks, already rebuilt: the member's next active week
+    after = select(func.min(other.c.week)).where(other.c.community_id == community_id,
+                                                 other.c.member_id == actors.c.member_id, other.c.week > week)
+    people = (select(literal(community_id), actors.c.member_id, literal(week), after.scalar_subquery())
               .join(m, m.id == actors.c.member_id).where(m.is_bot.is_(False)))
-    return _W.insert().from_select(["community_id", "member_id", "week"], people)
+    return _W.insert().from_select(["community_id", "member_id", "week", "next_week"], people)
 
 
 def rebuild_statements(community_id: int, weeks: Sequence[tuple[date, datetime, datetime]]) -> list:
-    """Every row of a community again, from the weeks given ((Monday, start, end), covering every action)."""
-    return [delete(_W).where(_W.c.community_id == community_id),
-            *(week_rows(community_id, *week) for week in weeks), rechain_statement(community_id)]
+    """Every row of a community again, from the weeks given ((Monday, start, end), covering every action): the
+    latest week first, each week's rows deleted and written again with their next week, so no statement touches
+    more than a week (a zone change runs these within the statement timeout at a year of 50,000 members)."""
+    w = _W.c
+    mine = w.community_id == community_id
+    outside = delete(_W).where(mine, w.week < weeks[0][0]) if weeks else delete(_W).where(mine)
+    return [outside, *(delete(_W).where(mine, w.week >= week[0]) for week in weeks[-1:]),
+            *(statement for week in reversed(weeks)
+              for statement in (delete(_W).where(mine, w.week == week[0]), week_rows(community_id, *week)))]
 
 
 class SqlMemberWeeks:
