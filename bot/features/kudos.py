@@ -17,6 +17,7 @@ from bot.context import Context, Feature
 from bot.domain import Kudos, KudosCounts, Member, Standing
 from bot.errors import Refusal
 from bot.events import MessagePosted, ReactionAdded, ReactionRemoved
+from bot.features.activity import mark_active
 from bot.features.topics.check import known_tags
 from bot.identity import ChannelTarget, MemberTarget, Role
 from bot.people import resolve_mention
@@ -157,6 +158,7 @@ async def give(ctx: Context, receivers: list[Member], reason: str, tags: list[st
         ctx.community.id, batch=uuid.uuid4().hex, giver_id=ctx.member.id,
         receiver_ids=[r.id for r in receivers], reason=reason, tag_ids=list(tag_ids.values()),
         source=source, place=place, at=ctx.now)
+    await mark_active(ctx)
     if ctx.settings.kudos_dm_receiver:
         tell_receivers(ctx, receivers, reason)
     return given

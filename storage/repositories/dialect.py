@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +14,12 @@ def insert_or_ignore(session: AsyncSession, model, **values):
     insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
     return insert(model).values(**values).on_conflict_do_nothing()
 
+
+
+def sqlite_unindexed(session: AsyncSession, column):
+    """`column + 0` on SQLite, which plans without statistics and would pick an index on the column over a far
+    better one; the column itself on PostgreSQL, which plans from statistics (and misjudges `+ 0`)."""
+    return column + literal_column("0") if session.bind.dialect.name == "sqlite" else column
 
 
 def upsert_adding(dialect: str, table, column: str):

@@ -12,6 +12,7 @@ from bot.domain import Kudos, KudosCounts, Standing
 from bot.periods import PERIODS
 from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
 from storage.repositories import kudos_totals as totals
+from storage.repositories.dialect import sqlite_unindexed
 from storage.repositories.kudos_totals import Counted
 from storage.repositories.outbox import forget_in_outbox
 
@@ -70,7 +71,8 @@ async def received_in_tags(session: AsyncSession, community_id: int, tag_ids: Se
     rows = await session.execute(
         select(KudosRow.receiver_id, func.count(KudosRow.id))
         .where(KudosRow.id.in_(select(KudosTagRow.kudos_id).where(KudosTagRow.tag_id.in_(list(tag_ids)))),
-               KudosRow.community_id == community_id, KudosRow.created_at >= since,
+               # found through the tag index, not by scanning the community's kudos by time
+               sqlite_unindexed(session, KudosRow.community_id) == community_id, KudosRow.created_at >= since,
                KudosRow.revoked_at.is_(None), KudosRow.source != OUTSIDE_ALLOWANCE)
         .group_by(KudosRow.receiver_id))
     return {member_id: int(n) for member_id, n in rows}

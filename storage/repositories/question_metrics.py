@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from itertools import pairwise
 from statistics import median
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import DateTime, and_, case, func, or_, select, type_coerce, union_all
 
 from bot.features.questions.metrics import OpenQuestion, QuestionWeek
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
@@ -19,6 +19,7 @@ from storage.repositories.questions import SqlQuestions
 
 q = QuestionRow
 ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
+_RAW = DateTime(timezone=True)
 EVER = datetime(2000, 1, 1, tzinfo=UTC)  # a helper's answers and kudos count whenever they were given
 
 
@@ -26,22 +27,41 @@ def _within(column, since: datetime, until: datetime):
     return and_(column >= since, column < until)
 
 
-def _unanswered_at(until: datetime):
+def _unanswered_at(c, until: datetime):
     """Asked before `until`, and still open with no response then (a later answer, solution or close does not
-    change what the week's end saw)."""
-    return and_(q.status.in_(POSTED), ASKED_AT < until,
-                or_(q.first_answer_at.is_(None), q.first_answer_at >= until),
-                or_(q.solved_at.is_(None), q.solved_at >= until),
-                or_(q.closed_at.is_(None), q.closed_at >= until))
+    change what the week's end saw). `c`: the columns of `_backlog`."""
+    return and_(c.status.in_(POSTED), c.asked_at < until,
+                or_(c.first_answer_at.is_(None), c.first_answer_at >= until),
+                or_(c.solved_at.is_(None), c.solved_at >= until),
+                or_(c.closed_at.is_(None), c.closed_at >= until))
 
 
-def _possibly_unanswered(first: datetime, last: datetime):
-    """Unanswered at some week's end in (first, last]: asked before the last, no response, solution or close
-    before the first."""
-    return and_(q.status.in_(POSTED), ASKED_AT < last,
-                or_(q.first_answer_at.is_(None), q.first_answer_at >= first),
-                or_(q.solved_at.is_(None), q.solved_at >= first),
-                or_(q.closed_at.is_(None), q.closed_at >= first))
+def _backlog(scope: list, bounds: Sequence[datetime]):
+    """The questions that may be unanswered at some week's end in bounds[1:]: asked before it, no response,
+    solution or close before the first. Read from ix_questions_response alone on SQLite, in three ranges (an OR
+    would scan the community): no response and open, no response and closed since the first, and a response
+    since the first week's end to a question asked before the start of the response's week (one answered
+    within its week is unanswered at no week's end)."""
+    first, last = bounds[0], bounds[-1]
+    columns = (q.id, q.status, ASKED_AT.label("asked_at"), q.first_answer_at, q.solved_at, q.closed_at)
+    rest = (q.status.in_(POSTED), ASKED_AT < last, or_(q.solved_at.is_(None), q.solved_at >= first))
+    week_start = case(*((q.first_answer_at < bound, start) for start, bound in pairwise(bounds[1:])),
+                      else_=bounds[-1])
+    return union_all(
+        select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at.is_(None), *rest),
+        select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at >= first, *rest),
+        select(*columns).where(*scope, q.first_answer_at >= bounds[1], or_(q.closed_at.is_(None), q.closed_at >= first),
+                               ASKED_AT < week_start, *rest)).subquery()
+
+
+def _week_of(column, bounds: Sequence[datetime]):
+    """Which of the weeks [bounds[i], bounds[i + 1]) a time falls in (the query keeps it within them)."""
+    return case(*((column < bound, index) for index, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
+
+
+def _counts(rows, bounds: Sequence[datetime]) -> list[int]:
+    found = dict(rows.all())
+    return [int(found.get(i, 0)) for i in range(len(bounds) - 1)]
 
 
 def _minutes(pairs) -> float | None:
@@ -62,40 +82,49 @@ class SqlQuestionMetrics:
 
     async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
                              tag: str | None = None) -> list[QuestionWeek]:
-        """One scan for the counts of every week (conditional counts side by side), one for the backlog's tags,
-        and the two medians' spans of the whole span, bucketed here."""
+        """Each count from its own index range over the span (asked by posting time, deflected by close), the
+        responses' and solutions' times (their counts and medians, bucketed here), and the backlog of possibly
+        unanswered questions counted at each week's end, overall and by tag: no query reads questions outside
+        the span but that backlog."""
         scope, weeks = self._scope(community_id, tag), list(pairwise(bounds))
-        posted = q.status.in_(POSTED)
-
-        def counted(condition):
-            return func.count(case((condition, 1)))
-
-        columns = []
-        for since, until in weeks:
-            columns += [counted(and_(posted, _within(ASKED_AT, since, until))),
-                        counted(and_(posted, _within(q.first_answer_at, since, until))),
-                        counted(and_(q.status == SOLVED, _within(q.solved_at, since, until))),
-                        counted(_unanswered_at(until)),
-                        counted(and_(q.status == DEFLECTED, _within(q.closed_at, since, until)))]
-        counts = list((await self.s.execute(select(*columns).where(*scope))).one())
         first, last = bounds[0], bounds[-1]
-        responses = (await self.s.execute(select(ASKED_AT, q.first_answer_at).where(
-            *scope, posted, _within(q.first_answer_at, first, last)))).all()
-        solutions = (await self.s.execute(select(ASKED_AT, q.solved_at).where(
-            *scope, q.status == SOLVED, _within(q.solved_at, first, last)))).all()
+        posted = q.status.in_(POSTED)
+        times = union_all(  # two ranges of ix_questions_asked (an OR scanned the community)
+            select(ASKED_AT.label("at")).where(*scope, posted, _within(q.posted_at, first, last)),
+            select(ASKED_AT.label("at")).where(*scope, posted, q.posted_at.is_(None),  # not posted yet
+                                               _within(q.created_at, first, last))).subquery()
+        week = _week_of(times.c.at, bounds)
+        asked = _counts(await self.s.execute(select(week, func.count()).group_by(week)), bounds)
+        week = _week_of(q.closed_at, bounds)
+        deflected = _counts(await self.s.execute(select(week, func.count()).where(
+            *scope, q.status == DEFLECTED, _within(q.closed_at, first, last)).group_by(week)), bounds)
+        responses = await self._spans(q.first_answer_at, bounds, *scope, posted, _within(q.first_answer_at, first, last))
+        solutions = await self._spans(q.solved_at, bounds, *scope, q.status == SOLVED, _within(q.solved_at, first, last))
+        backlog = _backlog(scope, bounds)
+
+        def unanswered_at(until):
+            return func.count(case((_unanswered_at(backlog.c, until), 1)))
+
+        unanswered = (await self.s.execute(select(*(unanswered_at(until) for _, until in weeks)))).one()
         by_tag = (await self.s.execute(
-            select(TagRow.name, *(counted(_unanswered_at(until)) for _, until in weeks)).select_from(q)
-            .join(QuestionTagRow, QuestionTagRow.question_id == q.id).join(TagRow, TagRow.id == QuestionTagRow.tag_id)
-            .where(*scope, _possibly_unanswered(first, last))
-            .group_by(TagRow.name))).all()
+            select(TagRow.name, *(unanswered_at(until) for _, until in weeks)).select_from(backlog)
+            .join(QuestionTagRow, QuestionTagRow.question_id == backlog.c.id)
+            .join(TagRow, TagRow.id == QuestionTagRow.tag_id).group_by(TagRow.name))).all()
         found = []
-        for i, (since, until) in enumerate(weeks):
-            asked, answered, solved, unanswered, deflected = counts[5 * i:5 * i + 5]
+        for i in range(len(weeks)):
             tags = sorted(((row[0], row[i + 1]) for row in by_tag if row[i + 1]), key=lambda t: (-t[1], t[0]))
-            found.append(QuestionWeek(
-                asked, answered, solved, unanswered,
-                _minutes((start, end) for start, end in responses if since <= end < until),
-                _minutes((start, end) for start, end in solutions if since <= end < until), dict(tags), deflected))
+            found.append(QuestionWeek(asked[i], len(responses[i]), len(solutions[i]), unanswered[i],
+                                      _minutes(responses[i]), _minutes(solutions[i]), dict(tags), deflected[i]))
+        return found
+
+    async def _spans(self, end, bounds: Sequence[datetime], *where) -> list[list[tuple[datetime, datetime]]]:
+        """(asked, end) of each week's questions, bucketed in SQL; read as the store gives them (naive on SQLite):
+        only their differences are used, and converting tens of thousands of times to aware ones was most of
+        the digest's Python time at full size."""
+        found: list[list[tuple[datetime, datetime]]] = [[] for _ in bounds[1:]]
+        for week, start, stop in (await self.s.execute(select(
+                _week_of(end, bounds), type_coerce(ASKED_AT, _RAW), type_coerce(end, _RAW)).where(*where))).all():
+            found[week].append((start, stop))
         return found
 
     async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
@@ -134,6 +163,7 @@ class SqlQuestionMetrics:
         rows = (await self.s.execute(
             select(q.id, q.number, q.text, q.asker_id, ASKED_AT)
             .where(q.community_id == community_id, q.status == OPEN, q.first_answer_at.is_(None),
+                   q.closed_at.is_(None), q.solved_at.is_(None),  # always so when open: ix_questions_response
                    ASKED_AT < asked_before)
             .order_by(ASKED_AT, q.id).limit(limit))).all()
         tags = await SqlQuestions(self.s)._tags_of([r.id for r in rows])

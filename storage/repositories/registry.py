@@ -12,6 +12,7 @@ from storage.repositories.digest import SqlDigest
 from storage.repositories.kudos import SqlKudos
 from storage.repositories.linking import SqlLinking
 from storage.repositories.meetups import SqlMeetups
+from storage.repositories.member_weeks import SqlMemberWeeks
 from storage.repositories.question_metrics import SqlQuestionMetrics
 from storage.repositories.questions import SqlQuestions
 from storage.repositories.topics import SqlTopics
@@ -19,6 +20,7 @@ from storage.repositories.welcome import SqlInterests, SqlOnboarding
 
 FEATURE_REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "activity": SqlActivity,
+    "member_weeks": SqlMemberWeeks,
     "kudos": SqlKudos,
     "digest": SqlDigest,
     "meetups": SqlMeetups,

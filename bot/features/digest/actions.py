@@ -39,9 +39,9 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
     waiting = [m for w in history.weeks[-2:] for m in w.joined
                if m.left_at is None and not activated(m, history.required_steps)]
     if waiting:
-        lines = []
+        lines, champions = [], {}
         for m in waiting[:NAMED]:
-            buddy = await _buddy(uow, community_id, m.id)
+            buddy = await _buddy(uow, community_id, m.id, champions)
             lines.append(f"{m.name} (buddy: {buddy})" if buddy else m.name)
         actions.append(Action("not_activated", "Not active yet after joining: " + ", ".join(lines)
                               + ". A hello from their buddy helps.", tuple(m.id for m in waiting[:NAMED])))
@@ -63,8 +63,9 @@ async def _names(uow: UnitOfWork, community_id: int, ids: list[int]) -> list[str
     return [found[i].name for i in ids if i in found]
 
 
-async def _buddy(uow: UnitOfWork, community_id: int, member_id: int) -> str | None:
-    """Their paired buddy, else someone active who follows one of their interests, else a champion."""
+async def _buddy(uow: UnitOfWork, community_id: int, member_id: int, champions: dict) -> str | None:
+    """Their paired buddy, else someone active who follows one of their interests, else a champion (read once
+    for all the members named: `champions`)."""
     onboarding = await uow.onboarding.get(community_id, member_id)
     if onboarding is not None and onboarding.buddy_id is not None:
         return (await _names(uow, community_id, [onboarding.buddy_id]) or [None])[0]
@@ -72,6 +73,7 @@ async def _buddy(uow: UnitOfWork, community_id: int, member_id: int) -> str | No
             if (t := await uow.tags.find(community_id, name)) is not None]
     sharing = [m for m in await uow.interests.followers(community_id, tags) if m.id != member_id
                and m.first_message_at is not None] if tags else []
-    champions = [m for m in await uow.onboarding.champions(community_id) if m.id != member_id]
-    pick = (sharing or champions or [None])[0]
+    if not sharing and "all" not in champions:
+        champions["all"] = await uow.onboarding.champions(community_id)
+    pick = (sharing or [m for m in champions.get("all", ()) if m.id != member_id] or [None])[0]
     return pick.name if pick else None

@@ -10,6 +10,7 @@ Definitions (CHAOSS names where they exist), each for one local ISO week:
 from __future__ import annotations
 
 import gc
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,9 @@ class WeekData:
     week: Week
     joined: tuple[MemberFacts, ...]
     left: tuple[MemberFacts, ...]
-    active: frozenset[int]
+    active: int = 0  # counted from the active weeks (uow.member_weeks), as are the next two
+    retained: int = 0
+    gone_quiet: int = 0
     kudos: KudosFacts = KudosFacts()
     meetups: MeetupFacts = MeetupFacts()
     questions: QuestionWeek | None = None
@@ -75,15 +78,13 @@ def numbers(history: History, index: int) -> dict[str, float | int | None]:
     """The numbers of weeks[index] (index >= LOOKBACK)."""
     weeks = history.weeks
     this = weeks[index]
-    earlier = weeks[index - LOOKBACK]
-    since = frozenset().union(*(w.active for w in weeks[index - LOOKBACK + 1:index + 1]))
     yes = this.meetups.yes_recorded
     result: dict[str, float | int | None] = {
         "new": len(this.joined),
         "activated": sum(1 for m in this.joined if activated(m, history.required_steps)),
-        "active": len(this.active),
-        "retained": len({m.id for m in earlier.joined} & this.active),
-        "gone_quiet": len(earlier.active - since),
+        "active": this.active,
+        "retained": this.retained,
+        "gone_quiet": this.gone_quiet,
         "left": len(this.left),
         "kudos_given": this.kudos.given,
         "kudos_givers": this.kudos.givers,
@@ -136,8 +137,8 @@ _paused = {"digests": 0, "was_enabled": False}  # digests reading at this moment
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """At full size a digest reads about half a million rows (12 weeks of who posted and who gave), and the
-    cycle collector, run again and again as they pile up, walked them all each time: half the digest's time
+    """A digest reads tens of thousands of rows at full size (the weeks' questions for the medians, the members
+    who joined), and the cycle collector, run again and again as they pile up, walks them all each time
     (bench/digest.py). Nothing read here forms a cycle; collection resumes when the last digest has read."""
     if _paused["digests"] == 0:
         _paused["was_enabled"] = gc.isenabled()
@@ -158,29 +159,26 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     questions = getattr(uow, "question_metrics", None)
     members = await uow.digest.members_between(community_id, span[0].start, week.end)
     steps = await uow.digest.steps_of(community_id, span[0].start, week.end)
-    members = [_with_steps(m, steps.get(m.id, ())) for m in members]
+    members = [replace(m, steps=tuple(steps[m.id])) if m.id in steps else m for m in members]
     bounds = [w.start for w in span] + [week.end]
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
-    given = await uow.digest.kudos_givers(community_id, bounds)
     kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
-    if tag is None:
-        kudos = [replace(f, givers=len(g)) for f, g in zip(kudos, given, strict=True)]
-    bots = await uow.digest.bots(community_id)
-    actors = [(set(g) | a) - bots for g, a in zip(given, await uow.digest.rsvp_actors(community_id, bounds),
-                                                  strict=True)]
     meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
-    asked_or_answered = await questions.participants(community_id, bounds) if questions else [set()] * len(span)
     question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)
                       if questions else [None] * len(span))
+    joined, left = _by_week(members, bounds, "joined_at"), _by_week(members, bounds, "left_at")
+    counts = [0] * LOOKBACK + await uow.member_weeks.active(community_id, [w.monday for w in span[LOOKBACK:]])
     data = []
     for k, w in enumerate(span):
-        active = actors[k] | asked_or_answered[k]
-        if activity is not None:
-            active |= set(await activity.active_members(community_id, *w.days))
-        data.append(WeekData(
-            w, tuple(m for m in members if _within(m.joined_at, w)), tuple(m for m in members if _within(m.left_at, w)),
-            frozenset(active), kudos[k], meetups[k], question_weeks[k]))
+        week_data = WeekData(w, joined[k], left[k], counts[k], kudos=kudos[k], meetups=meetups[k],
+                             questions=question_weeks[k])
+        if k >= LOOKBACK:  # joined 4 weeks before and active now; active 4 weeks before and not since
+            earlier = span[k - LOOKBACK].monday
+            week_data = replace(week_data, retained=await uow.member_weeks.active_among(
+                community_id, w.monday, [m.id for m in joined[k - LOOKBACK]]),
+                gone_quiet=await uow.member_weeks.quiet(community_id, earlier, w.monday))
+        data.append(week_data)
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
     before = shifted(week, -LOOKBACK, zone).start
     history = History(tuple(data), required_steps, activity is not None, questions is not None,
@@ -193,9 +191,11 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     return replace(history, names={i: m.name for i, m in named.items()}, helpers_thanked=thanked)
 
 
-def _within(moment: datetime | None, week: Week) -> bool:
-    return moment is not None and week.start <= moment < week.end
-
-
-def _with_steps(member: MemberFacts, steps: Sequence[datetime]) -> MemberFacts:
-    return replace(member, steps=tuple(steps))
+def _by_week(members: Sequence[MemberFacts], bounds: Sequence[datetime], moment: str) -> list[tuple[MemberFacts, ...]]:
+    """The members whose `moment` (joined_at or left_at) falls in each week [bounds[i], bounds[i + 1]), in order."""
+    weeks: list[list[MemberFacts]] = [[] for _ in bounds[1:]]
+    for member in members:
+        at = getattr(member, moment)
+        if at is not None and bounds[0] <= at < bounds[-1]:
+            weeks[bisect_right(bounds, at) - 1].append(member)
+    return [tuple(week) for week in weeks]

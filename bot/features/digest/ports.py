@@ -58,14 +58,10 @@ class DigestRepo(Protocol):
     # Per week [bounds[i], bounds[i + 1]) (live kudos only):
     async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
                           tag: str | None = None) -> list[KudosFacts]:
-        """Given, distinct receivers and the top receivers; distinct givers only with a tag (else 0: the
-        digest counts them from `kudos_givers`)."""
-    async def kudos_givers(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]: ...
+        """Given, distinct givers and receivers, and the top receivers."""
     async def received(self, community_id: int, since: datetime, until: datetime, *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
         """(member, live kudos received) in [since, until), most first: of these members, or the top `limit`."""
-    async def rsvp_actors(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]: ...
-    async def bots(self, community_id: int) -> set[int]: ...
     async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
         """Per week; `no_shows` left empty (see `no_shows`)."""
     async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...

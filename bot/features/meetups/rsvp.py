@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from bot.context import Context
 from bot.domain import Member
 from bot.errors import Refusal
+from bot.features.activity import mark_active
 from bot.features.meetups.model import MAYBE, NO, WAITLIST, YES, Meetup, Occurrence
 from bot.features.meetups.timing import reminder_due
 from bot.features.meetups.views import change_dm, local_day, seats, when
@@ -38,6 +39,7 @@ async def answer(ctx: Context, meetup: Meetup, occurrence: Occurrence, said: str
         if await repo.count(cid, occurrence.id, YES) >= meetup.capacity:
             status = WAITLIST
     await repo.set_rsvp(cid, occurrence.id, ctx.member.id, status, ctx.now)
+    await mark_active(ctx)
     if before == YES:
         await promote(ctx, meetup, occurrence)
     going = await repo.count(cid, occurrence.id, YES)

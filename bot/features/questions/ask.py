@@ -11,6 +11,7 @@ from bot.commands import Form, FormField
 from bot.context import Context
 from bot.domain import OutboxItem
 from bot.errors import Refusal
+from bot.features.activity import mark_active
 from bot.features.questions import views
 from bot.features.questions.model import DEFLECTED, DRAFT, OPEN, SOLVED, Question, SearchHit
 from bot.features.questions.words import close_enough, significant_words, suggest_tags
@@ -84,6 +85,7 @@ async def ask(cmd: AskQuestion, ctx: Context) -> Reply:
                                            tag_ids=list(tag_ids.values()), status=DRAFT if similar or suggested
                                            else OPEN, place=place, at=ctx.now)
     if question.status == OPEN:
+        await mark_active(ctx)
         plan_post(ctx, question)
         return Reply.ephemeral(f"Your question {views.reference(question)} is posted: answers come in its thread.")
     return await offer(ctx, question, similar, suggested)
@@ -128,6 +130,7 @@ async def post_draft(cmd: PostDraft, ctx: Context) -> Reply:
         tag_ids = await known_tags(ctx.uow, ctx.community.id, cmd.tags)
         await ctx.uow.questions.set_tags(ctx.community.id, question.id, list(tag_ids.values()))
     question = await ctx.uow.questions.update(ctx.community.id, question.id, status=OPEN, last_activity_at=ctx.now)
+    await mark_active(ctx)
     plan_post(ctx, question)
     return Reply.ephemeral(f"Your question {views.reference(question)} is posted: answers come in its thread.")
 
@@ -139,6 +142,7 @@ async def deflect(cmd: Deflect, ctx: Context) -> Reply:
         raise Refusal(f"Question #{cmd.answered_by} is not a solved question.")
     await ctx.uow.questions.update(ctx.community.id, question.id, status=DEFLECTED, closed_at=ctx.now,
                                    deflected_to_id=answer.id)
+    await mark_active(ctx)
     return Reply.ephemeral(f"Glad {views.reference(answer)} answers it: your question #{question.number} is not "
                            "posted.")
 

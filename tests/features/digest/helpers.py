@@ -1,46 +1,34 @@
-"""A community in America/New_York with a known week of activity (2026-W48), and a stand-in for the activity
-counters (the activity feature's repository, `uow.activity`) until that feature lands."""
+"""A community in America/New_York with a known week of activity (2026-W48): rows written as the features'
+write paths write them."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from storage.models import MemberRow
+from storage.models_activity import MemberWeekRow
 from storage.models_meetups import MeetupRow, OccurrenceRow, RsvpRow
-from storage.repositories.registry import FEATURE_REPOSITORIES
 
 NY = ZoneInfo("America/New_York")
 
 
-class StandInActivity:
-    """Messages per member and local day, held in memory by the test (implements digest.ports.ActivityRepo)."""
-
-    def __init__(self, rows: dict[int, dict[tuple[int, date], int]]):
-        self.rows = rows
-
-    async def active_members(self, community_id: int, since: date, until: date) -> dict[int, int]:
-        found: dict[int, int] = defaultdict(int)
-        for (member, day), count in self.rows[community_id].items():
-            if since <= day < until:
-                found[member] += count
-        return dict(found)
-
-    async def daily_totals(self, community_id: int, since: date, until: date) -> dict[date, tuple[int, int]]:
-        days: dict[date, list[int]] = defaultdict(list)
-        for (_member, day), count in self.rows[community_id].items():
-            if since <= day < until:
-                days[day].append(count)
-        return {day: (sum(c), len(c)) for day, c in days.items()}
+async def add_messages(app, community_id: int, counts: dict[tuple[int, date], int]) -> None:
+    """Messages as the activity feature counts them: the member-day counters and the member's active week."""
+    async with app.core.uow_factory() as uow:
+        for (member, day), messages in counts.items():
+            await uow.activity.record(community_id, member, day, messages)
+            await uow.member_weeks.mark(community_id, member, day)
+        await uow.commit()
 
 
-def install_activity(monkeypatch) -> dict[int, dict[tuple[int, date], int]]:
-    rows: dict[int, dict[tuple[int, date], int]] = defaultdict(dict)
-    monkeypatch.setitem(FEATURE_REPOSITORIES, "activity", lambda _session: StandInActivity(rows))
-    return rows
+async def active_in(app, community_id: int, week: date) -> set[int]:
+    """The members with an active-week row for the week starting on that local Monday."""
+    async with app.core.uow_factory() as uow:
+        return set(await uow.session.scalars(select(MemberWeekRow.member_id).where(
+            MemberWeekRow.community_id == community_id, MemberWeekRow.week == week)))
 
 
 def ny(*args) -> datetime:
@@ -76,6 +64,7 @@ async def add_meetup(app, community_id: int, creator: int, start: datetime, answ
         for member, (status, came) in answers.items():
             s.add(RsvpRow(community_id=community_id, occurrence_id=occurrence.id, member_id=member, status=status,
                           answered_at=answered_at, attended=came))
+            await uow.member_weeks.mark(community_id, member, answered_at.astimezone(NY).date())  # as rsvp.answer
         await uow.commit()
 
 

@@ -11,7 +11,7 @@ from bot.features.digest.feature import build_digest
 from bot.features.digest.metrics import series, top_helpers, top_receivers
 from bot.features.digest.render import change
 from bot.features.digest.weeks import parse_week
-from tests.features.digest.helpers import add_meetup, add_steps, ids, install_activity, ny, set_member
+from tests.features.digest.helpers import add_meetup, add_messages, add_steps, ids, ny, set_member
 
 PULLED_AT = datetime(2026, 12, 1, 15, tzinfo=UTC)  # Tuesday of W49
 LONG_AGO = datetime(2026, 1, 5, tzinfo=UTC)
@@ -25,7 +25,6 @@ async def kudos(console, clock, at: datetime, giver: str, receiver: str, tag: st
 @pytest.fixture
 async def week(app, console, clock, monkeypatch):
     """Who did what around 2026-W48 (Mon 23 Nov to Sun 29 Nov, New York)."""
-    activity = install_activity(monkeypatch)
     clock.set(datetime(2026, 10, 1, tzinfo=UTC))
     await console.say(":as alice", "/settings zone America/New_York")
     people = ["bob", "carol", "dave", "erin", "frank", "gus", "henry", "ivy", "judy", "kim", "lea", "max"]
@@ -46,8 +45,8 @@ async def week(app, console, clock, monkeypatch):
                                          "guidelines": ny(2026, 11, 30, 8, 59)})
     await add_steps(app, cid, m["max"], {"intro": ny(2026, 11, 23, 10), "interests": ny(2026, 11, 24, 10),
                                          "guidelines": ny(2026, 12, 1, 10)})
-    activity[cid].update({(m["gus"], date(2026, 10, 28)): 4, (m["frank"], date(2026, 10, 29)): 2,
-                          (m["dave"], date(2026, 11, 24)): 3, (m["frank"], date(2026, 11, 29)): 1})
+    await add_messages(app, cid, {(m["gus"], date(2026, 10, 28)): 4, (m["frank"], date(2026, 10, 29)): 2,
+                                  (m["dave"], date(2026, 11, 24)): 3, (m["frank"], date(2026, 11, 29)): 1})
     # W46 and W47
     await kudos(console, clock, ny(2026, 11, 10, 12), "alice", "kim")
     await kudos(console, clock, ny(2026, 11, 17, 12), "alice", "bob")
