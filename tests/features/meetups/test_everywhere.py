@@ -13,7 +13,7 @@ from adapters.app.bootstrap import build
 from adapters.app.config import CommunityConfig
 from bot.core import Invocation
 from bot.dispatch import Dispatcher
-from bot.identity import ChannelTarget, MemberTarget, Place, Role
+from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person, Place, Role
 from tests.conftest import make_config
 from tests.features.linking.helpers import PLACES, discord, link, say, scalar, slack
 
@@ -138,9 +138,9 @@ async def test_linking_between_planning_and_sending_leaves_one_dm_on_the_last_us
     await schedule(three)
     await say(three, ANN_S, "meetup rsvp 1 yes")
     await say(three, ANN_D, "meetup rsvp 1 yes")  # two members, two answers, reminders planned for both
-    await link(three, ANN_D, ANN_S)  # typed on Slack
+    await link(three, ANN_S, ANN_D)  # typed on Discord, by the identity whose member merges into the older one
     await step(three, clock)
-    assert dms(await step(three, clock, DAY_BEFORE)) == ["slack:T1:U1"]
+    assert dms(await step(three, clock, DAY_BEFORE)) == ["discord:G1:42"]
 
 
 async def test_unlinked_members_get_their_dm_where_they_are_and_are_never_written_for_it(three, clock):
@@ -148,6 +148,7 @@ async def test_unlinked_members_get_their_dm_where_they_are_and_are_never_writte
     await say(three, ANN_S, "meetup list")
     assert await scalar(three, "SELECT user_id FROM members WHERE NOT dm_here") == "42"  # ann's DMs: on Slack
     await say(three, ANN_D, "unlink")
+    assert await scalar(three, "SELECT count(*) FROM members WHERE NOT dm_here") == 0  # each their own again
     await schedule(three)
     await say(three, ANN_S, "meetup rsvp 1 yes")
     await say(three, ANN_D, "meetup rsvp 1 yes")
@@ -155,3 +156,18 @@ async def test_unlinked_members_get_their_dm_where_they_are_and_are_never_writte
     await step(three, clock)
     assert sorted(dms(await step(three, clock, DAY_BEFORE))) == ["discord:G1:42", "discord:G1:43", "slack:T1:U1"]
     assert await scalar(three, "SELECT count(*) FROM members WHERE NOT dm_here") == 0
+
+
+async def test_a_merge_leaves_one_identity_per_person_for_their_dms(three, clock):
+    async with three.core.uow_factory() as uow:
+        community = await uow.communities.by_name("Both")
+        ann, ann_d, ann_g2 = [await uow.members.upsert(community.id, p, now=NOW)
+                              for p in (ANN_S, ANN_D, Person(MemberRef("discord", "G2", "42"), "ann_g2"))]
+        await uow.members.merge(community.id, ann_g2.id, ann_d.id, at=NOW)
+        await uow.members.acted_through(community.id, await uow.members.get(community.id, ann_g2.id))
+        await uow.members.merge(community.id, ann_d.id, ann.id, at=NOW)  # each side had one: the kept one stays
+        reached = await uow.members.reached(community.id, [await uow.members.get(community.id, ann.id)])
+        await uow.commit()
+    assert await scalar(three, "SELECT count(*) FROM members WHERE dm_here") == 1
+    assert await scalar(three, "SELECT user_id FROM members WHERE dm_here") == "U1"
+    assert [m.ref for m in reached] == [ANN_S.ref]
