@@ -125,7 +125,7 @@ async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
                              {"meetup_id": meetup.id, "occurrence_id": occurrence.id}, ctx.now)
         return await _everywhere(ctx, meetup, Reply.public(
             f"🚫 {meetup.title} on {when(occurrence, meetup)} is cancelled ({told(informed)}). "
-            "Other dates are unchanged."), f"cancel:{occurrence.id}")
+            "Other dates are unchanged."), f"cancel:{local_day(occurrence, meetup)}")
     ahead = [o for o in await ctx.uow.meetups.occurrences(cid, meetup.id, since=ctx.now) if o.cancelled_at is None]
     for occurrence in ahead:
         await ctx.uow.meetups.update_occurrence(cid, occurrence.id, cancelled_at=ctx.now)
@@ -148,7 +148,7 @@ async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
     moved = await _move(ctx, meetup, occurrence, start)
     return await _everywhere(ctx, meetup, Reply.public(f"📅 {meetup.title} of {local_day(occurrence, meetup)} moves "
                                                        f"to {when(moved, meetup)}. RSVPs stay as they are."),
-                             f"move:{occurrence.id}@{moved.start_at.timestamp()}", note=fall_back_note(start, meetup.zone))
+                             f"move:{local_day(occurrence, meetup)}@{moved.start_at.timestamp()}", note=fall_back_note(start, meetup.zone))
 
 
 async def _everywhere(ctx: Context, meetup, post: Reply, what: str, *, note: str = "") -> Reply:

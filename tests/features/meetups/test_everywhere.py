@@ -14,6 +14,7 @@ from adapters.app.config import CommunityConfig
 from bot.core import Invocation
 from bot.dispatch import Dispatcher
 from bot.identity import ChannelTarget, MemberRef, MemberTarget, Person, Place, Role
+from storage.transfer_ids import IdMaps, remap_dedupe_key
 from tests.conftest import make_config
 from tests.features.linking.helpers import PLACES, discord, link, say, scalar, slack
 
@@ -171,3 +172,11 @@ async def test_a_merge_leaves_one_identity_per_person_for_their_dms(three, clock
     assert await scalar(three, "SELECT count(*) FROM members WHERE dm_here") == 1
     assert await scalar(three, "SELECT user_id FROM members WHERE dm_here") == "U1"
     assert [m.ref for m in reached] == [ANN_S.ref]
+
+
+def test_the_copies_keys_name_their_meetup_or_occurrence_so_an_import_translates_them():
+    maps = IdMaps({"meetups": {7: 70}, "meetup_occurrences": {9: 90}})
+    for old, new in (("meetup-post:7:cancel:2026-11-26:discord:G1", "meetup-post:70:cancel:2026-11-26:discord:G1"),
+                     ("reminder-post:9@1764176400:1d:discord:G1", "reminder-post:90@1764176400:1d:discord:G1"),
+                     ("followup-post:9@1764176400:discord:G1", "followup-post:90@1764176400:discord:G1")):
+        assert remap_dedupe_key(old, maps, 1) == new
