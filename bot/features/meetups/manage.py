@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.context import Context
 from bot.errors import Refusal, concerning
 from bot.features.meetups import service
-from bot.features.meetups.everywhere import post_everywhere
+from bot.features.meetups.everywhere import Places, post_everywhere
 from bot.features.meetups.recurrence import recurrence_rule
 from bot.features.meetups.rsvp import promote
 from bot.features.meetups.syntax import NO_LIMIT, parse_details
@@ -154,8 +154,8 @@ async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
 async def _everywhere(ctx: Context, meetup, post: Reply, what: str, *, note: str = "") -> Reply:
     """`post` is the command's reply where it was typed, and a copy in the meetup's other channels
     (everywhere.py); `note` is for the one who typed it only."""
-    await post_everywhere(ctx.uow, meetup, post, key=f"meetup-post:{meetup.id}:{what}", now=ctx.now,
-                          besides=ctx.place)
+    post_everywhere(ctx.uow, await Places.of(ctx.uow, ctx.community.id), meetup, post,
+                    key=f"meetup-post:{meetup.id}:{what}", now=ctx.now, besides=ctx.place)
     return replace(post, text=f"{post.text}\n{note}") if note else post
 
 
