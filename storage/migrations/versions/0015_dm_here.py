@@ -16,8 +16,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("members", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("dm_here", sa.Boolean(), server_default=sa.true(), nullable=False))
+    # A plain ADD COLUMN: on SQLite a batch "move and copy" of members would fail the foreign keys pointing at it.
+    op.add_column("members", sa.Column("dm_here", sa.Boolean(), server_default=sa.true(), nullable=False))
     # A person linked before this revision: their DMs go to the member holding their history, as before.
     op.execute("UPDATE members SET dm_here = false WHERE id IN (SELECT member_id FROM member_links)")
 
