@@ -148,7 +148,8 @@ async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
     moved = await _move(ctx, meetup, occurrence, start)
     return await _everywhere(ctx, meetup, Reply.public(f"📅 {meetup.title} of {local_day(occurrence, meetup)} moves "
                                                        f"to {when(moved, meetup)}. RSVPs stay as they are."),
-                             f"move:{local_day(occurrence, meetup)}@{moved.start_at.timestamp()}", note=fall_back_note(start, meetup.zone))
+                             f"move:{local_day(occurrence, meetup)}@{moved.start_at.timestamp()}",
+                             note=fall_back_note(start, meetup.zone))
 
 
 async def _everywhere(ctx: Context, meetup, post: Reply, what: str, *, note: str = "") -> Reply:

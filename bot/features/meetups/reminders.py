@@ -86,7 +86,8 @@ async def plan_followup(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Mes
     channel = ChannelTarget(meetup.platform, meetup.workspace_id, meetup.channel_id)
     post = followup_post(meetup, occurrence, said_yes)
     post_everywhere(uow, await Places.of(uow, item.community_id), meetup, post,
-                    key=f"followup-post:{occurrence.id}@{int(occurrence.start_at.timestamp())}", now=now, besides=channel)
+                    key=f"followup-post:{occurrence.id}@{int(occurrence.start_at.timestamp())}", now=now,
+                    besides=channel)
     return [(channel, post)]
 
 
