@@ -252,6 +252,8 @@ class Core:
         if member is None or (actor.verified and _changed(member, actor)):
             member = await uow.members.upsert(community.id, actor, now=now,
                                               granted_role=Role.OWNER if first else None)
+        if not member.dm_here:  # a linked person, last seen on another identity: DMs follow them here
+            member = await uow.members.acted_through(community.id, member)
         owners = self.config.owners
         return Context(uow, community, member, effective_role(member, owners), place, now, owners,
                        features=self.features), known

@@ -32,6 +32,7 @@ class Member:
     left_at: datetime | None = None
     first_message_at: datetime | None = None
     erased: bool = False
+    dm_here: bool = True  # a linked person last acted through this identity: direct messages reach them here
 
     @property
     def active(self) -> bool:

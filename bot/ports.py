@@ -69,6 +69,10 @@ class MemberRepo(Protocol):
     async def merge(self, community_id: int, from_member_id: int, into_member_id: int, *, at: datetime) -> None:
         """Link `from`'s identity (and those linked into it) into `into`, after every feature's merge step moved
         its rows: `into` keeps the highest granted role, the earliest join; `from` is an identity of `into`."""
+    async def acted_through(self, community_id: int, member: Member) -> Member:
+        """The person acted through `member.ref` (which was not `dm_here`): their direct messages go there now."""
+    async def reached(self, community_id: int, members: Sequence[Member]) -> list[Member]:
+        """Each member seen through the identity their direct messages go to (the one they last acted through)."""
     async def identities(self, community_id: int, member_id: int) -> list[Member]:
         """The other identities linked into this member (each as its own row: ref, name, platform role)."""
     async def unlink(self, community_id: int, member_id: int) -> list[Member]:

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -96,6 +97,9 @@ class MemberRow(Base):
     first_message_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+    # Of one person's identities (this member and those linked into it), the one they last acted through: their
+    # direct messages go there. Exactly one is true per person; written only when it changes (docs/linking.md).
+    dm_here: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class MemberLinkRow(Base):

@@ -14,7 +14,8 @@ ID_KEYS = {"member_id": "members", "buddy_id": "members", "into_id": "members", 
 # bot/features/welcome/drip.py and flows.py, bot/features/questions). A key of any other shape is kept, prefixed
 # with the new community's id so it cannot collide with a key of another community in the target store.
 DEDUPE_KEYS = (
-    (re.compile(r"^(?:reminder|followup):(\d+)@"), ("meetup_occurrences",)),
+    (re.compile(r"^(?:reminder|followup)(?:-post)?:(\d+)@"), ("meetup_occurrences",)),
+    (re.compile(r"^meetup-post:(\d+):"), ("meetups",)),  # bot/features/meetups/everywhere.py
     (re.compile(r"^reminder-dm:(\d+)@[^:]*:[^:]*:(\d+)$"), ("meetup_occurrences", "members")),
     (re.compile(r"^horizon:(\d+):"), ("meetups",)),
     (re.compile(r"^drip:(\d+):"), ("members",)),

@@ -28,7 +28,7 @@ def to_member(row) -> Member:
         ref=MemberRef(row.platform, row.workspace_id, row.user_id), name=row.name, is_bot=row.is_bot,
         zone=row.zone, granted_role=Role(row.granted_role), platform_role=Role(row.platform_role),
         leaderboard_opt_out=row.leaderboard_opt_out, joined_at=row.joined_at, left_at=row.left_at,
-        first_message_at=row.first_message_at, erased=row.erased_at is not None,
+        first_message_at=row.first_message_at, erased=row.erased_at is not None, dm_here=row.dm_here,
     )
 
 
@@ -36,7 +36,8 @@ def through(holder, identity) -> Member:
     """The member `holder` (who holds the history) as seen through one of their linked identities: its ref, name
     and platform role; everything else is the holder's."""
     return replace(to_member(holder), ref=MemberRef(identity.platform, identity.workspace_id, identity.user_id),
-                   name=identity.name, is_bot=identity.is_bot, platform_role=Role(identity.platform_role))
+                   name=identity.name, is_bot=identity.is_bot, platform_role=Role(identity.platform_role),
+                   dm_here=identity.dm_here)
 
 
 async def seen(session: AsyncSession, rows: Sequence) -> list[Member]:
@@ -245,11 +246,40 @@ class SqlMembers:
         if gone.left_at is None or kept.left_at is None:
             kept.left_at = None  # present on one platform is present
         gone.granted_role = int(Role.MEMBER)  # the role lives on with the member it merged into
+        # Each side had one identity its DMs went to: the kept side's stays the one, until the person acts.
+        await self.s.execute(update(MemberRow).where(
+            (MemberRow.id == from_member_id)
+            | MemberRow.id.in_(select(_L.c.member_id).where(_L.c.into_id == from_member_id))).values(dm_here=False))
         await self.s.execute(update(MemberLinkRow).where(MemberLinkRow.into_id == from_member_id)
                              .values(into_id=into_member_id))
         self.s.add(MemberLinkRow(member_id=from_member_id, community_id=community_id, into_id=into_member_id,
                                  linked_at=at))
         await self.s.flush()
+
+    async def acted_through(self, community_id: int, member: Member) -> Member:
+        """The person acted through `member.ref`: their direct messages go there from now on. Called only when
+        that identity is not already the one (`member.dm_here` is false), so an unlinked member never writes."""
+        here = await self.s.scalar(select(_M.c.id).where(
+            _M.c.community_id == community_id, _M.c.platform == member.ref.platform,
+            _M.c.workspace_id == member.ref.workspace_id, _M.c.user_id == member.ref.user_id))
+        linked = select(_L.c.member_id).where(_L.c.into_id == member.id)
+        await self.s.execute(update(MemberRow).where(
+            MemberRow.community_id == community_id, (MemberRow.id == member.id) | MemberRow.id.in_(linked))
+            .values(dm_here=MemberRow.id == here))
+        return replace(member, dm_here=True)
+
+    async def reached(self, community_id: int, members: Sequence[Member]) -> list[Member]:
+        """These members (as their own rows give them) seen through the identity their direct messages go to:
+        the one each last acted through. One query, and only when one of them was last seen elsewhere."""
+        away = [m.id for m in members if not m.dm_here]
+        if not away:
+            return list(members)
+        rows = await self.s.execute(select(_M, _L.c.into_id.label("link_into")).join(_L, _L.c.member_id == _M.c.id)
+                                    .where(_L.c.community_id == community_id, _L.c.into_id.in_(away),
+                                           _M.c.dm_here.is_(True)))
+        there = {r.link_into: r for r in rows}
+        return [replace(m, ref=MemberRef(r.platform, r.workspace_id, r.user_id), name=r.name, dm_here=True)
+                if (r := there.get(m.id)) is not None else m for m in members]
 
     async def identities(self, community_id: int, member_id: int) -> list[Member]:
         rows = await self.s.scalars(self._in(community_id).join(MemberLinkRow, MemberLinkRow.member_id == MemberRow.id)
@@ -260,7 +290,10 @@ class SqlMembers:
         separated = await self.identities(community_id, member_id)
         await self.s.execute(delete(MemberLinkRow).where(MemberLinkRow.community_id == community_id,
                                                          MemberLinkRow.into_id == member_id))
-        return separated
+        await self.s.execute(update(MemberRow).where(  # each one a person of their own again
+            MemberRow.community_id == community_id, MemberRow.id.in_([member_id, *(m.id for m in separated)]))
+            .values(dm_here=True))
+        return [replace(m, dm_here=True) for m in separated]
 
 
 def _earliest(a: datetime | None, b: datetime | None) -> datetime | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.context import UNDECLARED, Context
 from bot.domain import Member
@@ -67,6 +67,8 @@ async def link(cmd: Link, ctx: Context) -> Reply:
     if not await ctx.uow.linking.use_code(found.id, ctx.now):
         return Reply.ephemeral(WRONG_CODE)
     into = await merge_members(ctx, ctx.member.id, other.id)
+    # the person acts here: their direct messages come here (until they act through another identity)
+    await ctx.uow.members.acted_through(ctx.community.id, replace(ctx.member, id=into, dm_here=False))
     return Reply.ephemeral(f"Linked: your identities are now one member of {ctx.community.name}, with the kudos, "
                            f"interests and RSVPs of both{'' if into == ctx.member.id else ' (the older one leads)'}.")
 

@@ -184,7 +184,7 @@ async def merge_meetups(uow: UnitOfWork, community_id: int, from_id: int, into_i
 FEATURE = Feature(
     name="meetups",
     commands=COMMANDS,
-    outbox_kinds=(OutboxKind(REMINDER, plan_reminder, decide_many=plan_reminders),  # a batch: two queries a community
+    outbox_kinds=(OutboxKind(REMINDER, plan_reminder, decide_many=plan_reminders),  # a batch: a few queries a community
                   OutboxKind(FOLLOWUP, plan_followup), OutboxKind(HORIZON, top_up)),
     settings=MeetupSettings,
     erase=erases_nothing,  # RSVPs and meetups point at the member row, which the core erases

@@ -8,6 +8,7 @@ from datetime import timedelta
 from bot.context import Context
 from bot.errors import Refusal, concerning
 from bot.features.meetups import service
+from bot.features.meetups.everywhere import Places, post_everywhere
 from bot.features.meetups.recurrence import recurrence_rule
 from bot.features.meetups.rsvp import promote
 from bot.features.meetups.syntax import NO_LIMIT, parse_details
@@ -64,7 +65,8 @@ async def schedule_meetup(cmd: ScheduleMeetup, ctx: Context) -> Reply:
     await service.schedule_top_up(ctx.uow, meetup, ctx.now)
     first = (await ctx.uow.meetups.occurrences(ctx.community.id, meetup.id))[0]
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "meetup.create", {"meetup_id": meetup.id}, ctx.now)
-    return _noted(announcement(meetup, first, horizon, ctx.member.name), fall_back_note(start, zone_name))
+    return await _everywhere(ctx, meetup, announcement(meetup, first, horizon, ctx.member.name), "new",
+                             note=fall_back_note(start, zone_name))
 
 
 async def edit_meetup(cmd: EditMeetup, ctx: Context) -> Reply:
@@ -102,8 +104,9 @@ async def edit_meetup(cmd: EditMeetup, ctx: Context) -> Reply:
     ctx.uow.audit.record(ctx.community.id, ctx.member.id, "meetup.edit",
                          {"meetup_id": meetup.id, "fields": sorted(details.given())}, ctx.now)
     note = fall_back_note(start, meetup.zone) if moved is not None else ""
-    return _noted(Reply.public(f"✏️ Meetup #{meetup.number} ({meetup.title}) was updated: "
-                               f"{', '.join(sorted(details.given()))}."), note)
+    return await _everywhere(ctx, meetup, Reply.public(f"✏️ Meetup #{meetup.number} ({meetup.title}) was updated: "
+                                                       f"{', '.join(sorted(details.given()))}."),
+                             f"edit@{ctx.now.timestamp()}", note=note)
 
 
 async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
@@ -120,15 +123,17 @@ async def cancel_meetup(cmd: CancelMeetup, ctx: Context) -> Reply:
         informed = await service.tell(ctx, meetup, [occurrence], "this date is cancelled. The series goes on.")
         ctx.uow.audit.record(cid, ctx.member.id, "meetup.cancel_date",
                              {"meetup_id": meetup.id, "occurrence_id": occurrence.id}, ctx.now)
-        return Reply.public(f"🚫 {meetup.title} on {when(occurrence, meetup)} is cancelled "
-                            f"({told(informed)}). Other dates are unchanged.")
+        return await _everywhere(ctx, meetup, Reply.public(
+            f"🚫 {meetup.title} on {when(occurrence, meetup)} is cancelled ({told(informed)}). "
+            "Other dates are unchanged."), f"cancel:{local_day(occurrence, meetup)}")
     ahead = [o for o in await ctx.uow.meetups.occurrences(cid, meetup.id, since=ctx.now) if o.cancelled_at is None]
     for occurrence in ahead:
         await ctx.uow.meetups.update_occurrence(cid, occurrence.id, cancelled_at=ctx.now)
     await ctx.uow.meetups.update(cid, meetup.id, cancelled_at=ctx.now)
     informed = await service.tell(ctx, meetup, ahead, "cancelled." if len(ahead) == 1 else "the series is cancelled.")
     ctx.uow.audit.record(cid, ctx.member.id, "meetup.cancel", {"meetup_id": meetup.id}, ctx.now)
-    return Reply.public(f"🚫 Meetup #{meetup.number} ({meetup.title}) is cancelled ({told(informed)}).")
+    return await _everywhere(ctx, meetup, Reply.public(
+        f"🚫 Meetup #{meetup.number} ({meetup.title}) is cancelled ({told(informed)})."), "cancel")
 
 
 async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
@@ -141,12 +146,18 @@ async def move_occurrence(cmd: MoveOccurrence, ctx: Context) -> Reply:
         raise Refusal(f"{meetup.title} on {local_day(occurrence, meetup)} has already started.")
     start = parse_start(cmd.start, meetup.zone, ctx.now)
     moved = await _move(ctx, meetup, occurrence, start)
-    return _noted(Reply.public(f"📅 {meetup.title} of {local_day(occurrence, meetup)} moves to "
-                               f"{when(moved, meetup)}. RSVPs stay as they are."), fall_back_note(start, meetup.zone))
+    return await _everywhere(ctx, meetup, Reply.public(f"📅 {meetup.title} of {local_day(occurrence, meetup)} moves "
+                                                       f"to {when(moved, meetup)}. RSVPs stay as they are."),
+                             f"move:{local_day(occurrence, meetup)}@{moved.start_at.timestamp()}",
+                             note=fall_back_note(start, meetup.zone))
 
 
-def _noted(reply: Reply, note: str) -> Reply:
-    return replace(reply, text=f"{reply.text}\n{note}") if note else reply
+async def _everywhere(ctx: Context, meetup, post: Reply, what: str, *, note: str = "") -> Reply:
+    """`post` is the command's reply where it was typed, and a copy in the meetup's other channels
+    (everywhere.py); `note` is for the one who typed it only."""
+    post_everywhere(ctx.uow, await Places.of(ctx.uow, ctx.community.id), meetup, post,
+                    key=f"meetup-post:{meetup.id}:{what}", now=ctx.now, besides=ctx.place)
+    return replace(post, text=f"{post.text}\n{note}") if note else post
 
 
 async def _move(ctx: Context, meetup, occurrence, start):

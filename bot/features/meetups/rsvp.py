@@ -71,7 +71,7 @@ async def promote(ctx: Context, meetup: Meetup, occurrence: Occurrence) -> None:
     waiting = [(r, m) for r, m in await repo.rsvps(cid, occurrence.id) if r.status == WAITLIST]
     going = await repo.count(cid, occurrence.id, YES)
     free = len(waiting) if meetup.capacity is None else max(meetup.capacity - going, 0)
-    for _answer, member in waiting[:free]:
+    for member in await ctx.uow.members.reached(cid, [m for _answer, m in waiting[:free]]):
         await repo.set_rsvp(cid, occurrence.id, member.id, YES, ctx.now)
         ctx.send_later(MemberTarget(member.ref), change_dm(
             meetup, occurrence, f"a seat opened up and it's yours: you're going! "

@@ -151,6 +151,7 @@ async def tell(ctx: Context, meetup: Meetup, occurrences_: list[Occurrence], wha
         return 0
     members = await ctx.uow.meetups.dm_recipients(ctx.community.id, [o.id for o in occurrences_],
                                                   [YES, MAYBE, WAITLIST], respect_mute=False)
+    members = await ctx.uow.members.reached(ctx.community.id, members)  # where each last acted
     only = occurrences_[0] if len(occurrences_) == 1 else None
     for member in members:
         ctx.send_later(MemberTarget(member.ref), change_dm(meetup, only, what))

@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field, field_validator
 
-from bot.settings import Settings, words
+from bot.settings import Settings, channel_id, words
 
 
 class MeetupSettings(Settings):
@@ -15,6 +15,15 @@ class MeetupSettings(Settings):
         description="when meetup reminders go out: 1d = same time the day before, 1h = an hour before (m h d w)")
     meetup_horizon_days: int = Field(
         90, ge=7, le=400, description="how far ahead repeating meetups are expanded (RSVPs and reminders exist)")
+
+    meetups_channel: str | None = Field(
+        None, description="channel where meetups are announced in each bound workspace (default: only where "
+                          "scheduled); on Slack and Discord at once, one per place: slack:C1 discord:42")
+
+    @field_validator("meetups_channel", mode="before")
+    @classmethod
+    def _meetups_channel(cls, value):
+        return channel_id(value)
 
     @field_validator("meetup_reminders", mode="before")
     @classmethod
