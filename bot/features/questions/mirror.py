@@ -64,8 +64,6 @@ async def decide_mirror(item: OutboxItem, uow: UnitOfWork, now: datetime) -> lis
     question = await uow.questions.by_id(item.community_id, where["question_id"])
     if question is None or question.status not in POSTED:
         return []
-    if any(_is(p, where["platform"], where["workspace_id"]) for p in await posts(uow, item.community_id, question)):
-        return []
     asker = await uow.members.get(item.community_id, question.asker_id)
     target = ChannelTarget(where["platform"], where["workspace_id"], where["channel_id"])
     return [(target, Reply.public(views.mirrored_text(question, asker.name)))]

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from adapters.app.bootstrap import build
 from adapters.app.config import CommunityConfig
 from bot.core import Invocation
+from bot.domain import OutboxItem
 from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdded
+from bot.features.questions import mirror
 from bot.identity import ChannelTarget, Place, Posted, Role
 from storage.models_questions import MirrorRow
 from tests.conftest import make_config
@@ -170,14 +172,16 @@ async def test_a_check_on_the_copy_solves_the_question_and_both_threads_hear_it(
 
 
 async def test_the_mark_solution_action_on_a_copy_marks_the_original_answer(rig):
-    own, mirrored = await asked(rig, person=BOB)  # asked on Slack, answered on Discord
-    await rig.reply(ANN, mirrored, "Use URL inspection.")
+    """Asked on Slack, answered on Discord without the message-content intent (no text): the copy's words are
+    the bot's, so they never become the answer's text."""
+    own, mirrored = await asked(rig, person=BOB)
+    await rig.reply(ANN, mirrored, "")
     await rig.run()
     copy = next(s for s in rig.out["slack"].sent if s.target.thread_id == own.posted.message_id)
     on_copy = Place("slack", "T1", copy.posted.channel_id, copy.posted.message_id, own.posted.message_id)
     await rig.event(MessageAction, BOB, on_copy, action="mark-solution", message_text=copy.text)
     [a] = await answers(rig.app)
-    assert a.accepted_at is not None and a.text == "Use URL inspection."  # not the copy's words
+    assert a.accepted_at is not None and a.text == ""
 
 
 async def test_search_and_listing_on_either_side_find_the_question_once(rig):
@@ -214,3 +218,23 @@ async def test_a_deleted_or_erased_answer_is_not_copied_later(rig):
     assert not erased.refused, erased.text
     await rig.run()
     assert rig.in_thread("discord", own.posted.message_id) == []
+
+
+async def test_answers_to_a_question_deleted_meanwhile_are_not_copied(rig):
+    own, mirrored = await asked(rig)
+    await rig.reply(BOB, mirrored, "Resubmit it in Search Console.")
+    await rig.event(MessageDeleted, ANN, Place("discord", "G1", QA["discord"], own.posted.message_id))
+    await rig.run()
+    assert (await questions(rig.app))[0].status == "deleted"
+    assert rig.in_thread("discord", own.posted.message_id) == []
+
+
+async def test_a_question_deleted_before_its_mirror_goes_out_is_not_mirrored(rig, clock):
+    own, _ = await asked(rig)
+    await rig.event(MessageDeleted, ANN, Place("discord", "G1", QA["discord"], own.posted.message_id))
+    [q] = await questions(rig.app)
+    item = OutboxItem(0, q.community_id, mirror.MIRROR, {"question_id": q.id, "platform": "slack",
+                                                         "workspace_id": "T1", "channel_id": QA["slack"]},
+                      clock.now(), 0)
+    async with rig.app.core.uow_factory() as uow:
+        assert await mirror.decide_mirror(item, uow, clock.now()) == []
