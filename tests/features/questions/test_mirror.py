@@ -3,6 +3,7 @@ answers copied across (named, never pinging), solved from a copy, found once; on
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from itertools import count
 
@@ -17,6 +18,7 @@ from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdd
 from bot.features.questions import mirror
 from bot.identity import ChannelTarget, Place, Posted, Role
 from storage.models_questions import MirrorRow
+from storage.transfer import export_community, import_community
 from tests.conftest import make_config
 from tests.features.linking.helpers import PLACES, discord, mention, say, slack
 from tests.features.questions.conftest import START, answers, kudos, questions
@@ -63,6 +65,9 @@ class Rig:
 
     def in_thread(self, platform: str, thread: str) -> list[str]:
         return [s.text for s in self.out[platform].sent if s.target.thread_id == thread]
+
+    def in_thread_sent(self, platform: str, post: Sent) -> list[Posted]:
+        return [s.posted for s in self.out[platform].sent if s.target.thread_id == post.posted.message_id]
 
     async def event(self, kind, person, place: Place, **fields):
         return await self.app.core.handle_event(kind(person, place, f"e{next(self.events)}", **fields))
@@ -238,3 +243,19 @@ async def test_a_question_deleted_before_its_mirror_goes_out_is_not_mirrored(rig
                       clock.now(), 0)
     async with rig.app.core.uow_factory() as uow:
         assert await mirror.decide_mirror(item, uow, clock.now()) == []
+
+
+async def test_mirrors_and_copies_move_with_the_community(rig):
+    own, mirrored = await asked(rig)
+    await rig.reply(BOB, mirrored, "Resubmit it in Search Console.")
+    await rig.run()
+    buffer = io.BytesIO()
+    await export_community(rig.app.engine, "Both", buffer.write)
+    imported = await import_community(rig.app.engine, io.BytesIO(buffer.getvalue()), new_name="Copy")
+    async with rig.app.core.uow_factory() as uow:
+        question = await uow.questions.get(imported.community_id, 1)
+        [answer] = await uow.questions.answers(imported.community_id, question.id)
+        moved = await uow.questions.mirrors(imported.community_id, question.id)
+    assert [(m.platform, m.message_id, m.answer_id) for m in moved] == [
+        ("slack", mirrored.posted.message_id, None), ("discord", rig.in_thread_sent("discord", own)[0].message_id,
+                                                      answer.id)]
