@@ -5,11 +5,12 @@ One question row holds it all: one solved record, one search hit, one helper's a
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from bot.domain import OutboxItem
 from bot.features.questions import views
-from bot.features.questions.model import POSTED, Answer, Mirror, Question
+from bot.features.questions.model import POSTED, Answer, Mirror, Question, SearchHit
 from bot.identity import ChannelTarget, Place, Posted
 from bot.ports import UnitOfWork
 from bot.reply import Reply
@@ -107,3 +108,21 @@ async def record(item: OutboxItem, posted: list[Posted | None], uow: UnitOfWork,
                                    place={"platform": where.platform, "workspace_id": where.workspace_id,
                                           "channel_id": where.channel_id, "message_id": where.message_id,
                                           "thread_id": where.thread_id})
+
+
+async def seen_from(uow: UnitOfWork, community_id: int, hit: SearchHit, platform: str,
+                    workspace_id: str) -> SearchHit:
+    """A question as someone in this workspace reads it: its post here, and its answers' messages here (the
+    copies of those written elsewhere), so its links open on this side. Unchanged where it has no post here."""
+    mirrors = await uow.questions.mirrors(community_id, hit.question.id)
+    if not mirrors:
+        return hit
+    question = hit.question
+    post = next((p for p in await posts(uow, community_id, question) if _is(p, platform, workspace_id)), None)
+    if post is None:
+        return hit
+    copies = {m.answer_id: m.message_id for m in mirrors if m.answer_id and _is(m, platform, workspace_id)}
+    here = replace(question, platform=post.platform, workspace_id=post.workspace_id, channel_id=post.channel_id,
+                   message_id=post.message_id, thread_id=post.thread_id)
+    return replace(hit, question=here,
+                   accepted=tuple(replace(a, message_id=copies.get(a.id, a.message_id)) for a in hit.accepted))

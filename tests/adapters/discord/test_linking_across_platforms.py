@@ -144,6 +144,9 @@ async def test_a_question_asked_on_discord_is_answered_on_slack_solved_on_discor
 
         on_discord = (await answer(discord_command(app, "search", CAROL_D, words="sitemap")))["data"]
         on_slack = await rig.command("/search", "sitemap", user_id="U0BOB", user_name="bob")
-    shown = json.dumps(on_discord)
+    shown = json.dumps(on_discord)  # found once, linked to the question and the answer's copy on Discord
     assert shown.count(JUMP.format(p.GUILD_ID, p.CHANNEL_ID, question["id"]) + ")") == 1, shown
-    assert json.dumps(on_slack["blocks"]).count("#1 in ") == 1, on_slack
+    assert JUMP.format(p.GUILD_ID, question["id"], copy["id"]) + ")" in shown
+    shown = json.dumps(on_slack["blocks"])  # found once, linked to the mirror and the answer on Slack
+    assert shown.count(f"<{rig.fake.permalink(sp.CHANNEL_ID, mirror_ts)}|#1>") == 1, shown
+    assert f"<{rig.fake.permalink(sp.CHANNEL_ID, reply['ts'])}|" in shown

@@ -17,6 +17,7 @@ from bot.domain import OutboxItem
 from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdded
 from bot.features.questions import mirror
 from bot.identity import ChannelTarget, Place, Posted, Role
+from bot.reply import message_links
 from storage.models_questions import MirrorRow
 from storage.transfer import export_community, import_community
 from tests.conftest import make_config
@@ -191,12 +192,18 @@ async def test_the_mark_solution_action_on_a_copy_marks_the_original_answer(rig)
 
 async def test_search_and_listing_on_either_side_find_the_question_once(rig):
     own, mirrored = await asked(rig)
-    await rig.reply(BOB, mirrored, "Resubmit it in Search Console.")
+    written = await rig.reply(BOB, mirrored, "Resubmit it in Search Console.")
     await say(rig.app, ANN, "solved 1")
-    for person in (ANN, BOB):
-        found = await say(rig.app, person, "search sitemap console")
-        assert len(found.sections) == 1
-        assert len((await say(rig.app, person, "questions solved")).sections[0].text.splitlines()) == 1
+    await rig.run()
+    copy = rig.in_thread_sent("discord", own)[0]  # then the solved note
+    for person, question, answer in ((ANN, own.posted, copy), (BOB, mirrored.posted, written)):
+        [found] = (await say(rig.app, person, "search sitemap console")).sections
+        [listed] = (await say(rig.app, person, "questions solved")).sections[0].text.splitlines()
+        # linked to the posts on the searcher's side: the question's, and the answer's (or its copy)
+        assert [(k.platform, k.message_id) for k in message_links(found.text + listed)] == [
+            (question.platform, question.message_id)] * 2
+        [linked] = message_links(found.fields[0].value)
+        assert (linked.platform, linked.message_id) == (answer.platform, answer.message_id)
 
 
 async def test_deleting_a_mirror_or_a_copy_leaves_the_question_and_answer_deleting_the_answer_does_not(rig):
