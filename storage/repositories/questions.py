@@ -28,7 +28,7 @@ def to_question(row: QuestionRow, tags: Sequence[str] = ()) -> Question:
 
 def to_answer(row: AnswerRow) -> Answer:
     return Answer(row.id, row.question_id, row.number, row.author_id, row.text, row.message_id, row.created_at,
-                  row.accepted_at, row.kudos_given, row.deleted_at)
+                  row.accepted_at, row.kudos_given, row.deleted_at, row.platform, row.workspace_id, row.channel_id)
 
 
 _TAG_FILTER = ("EXISTS (SELECT 1 FROM question_tags qt WHERE qt.question_id = q.id AND qt.tag_id = :tag_id)")

@@ -186,8 +186,8 @@ async def mark(ctx: Context, question: Question, answer: Answer, text: str = "")
             cid, batch=uuid.uuid4().hex, giver_id=ctx.member.id, receiver_ids=[author.id],
             reason=f"accepted answer to question #{question.number}", tag_ids=list(tag_ids.values()),
             source=SOLUTION_SOURCE, at=ctx.now,
-            place={"platform": question.platform, "workspace_id": question.workspace_id,
-                   "channel_id": question.channel_id, "message_id": answer.message_id})
+            place={"platform": answer.platform, "workspace_id": answer.workspace_id,
+                   "channel_id": answer.channel_id, "message_id": answer.message_id})
         await repo.kudos_given(cid, answer.id)
         thanks = f" 🎉 Kudos to {author.name}{' under ' + views.tag_text(question.tags) if question.tags else ''}."
     text = (f"{views.CHECK} Answer {answer.number} by {author.name} solves question #{question.number} "

@@ -46,6 +46,9 @@ class Answer:
     accepted_at: datetime | None = None
     kudos_given: bool = False
     deleted_at: datetime | None = None
+    platform: str = ""  # where it was written: the question's platform, or a mirror's
+    workspace_id: str = ""
+    channel_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -163,7 +163,7 @@ async def test_a_copy_keeps_mass_mentions_inert(rig):
 
 async def test_a_check_on_the_copy_solves_the_question_and_both_threads_hear_it(rig):
     own, mirrored = await asked(rig)
-    await rig.reply(BOB, mirrored, "Resubmit it in Search Console.")
+    written = await rig.reply(BOB, mirrored, "Resubmit it in Search Console.")
     await rig.run()
     copy = next(s for s in rig.out["discord"].sent if s.target.thread_id == own.posted.message_id)
     on_copy = Place("discord", "G1", copy.posted.channel_id, copy.posted.message_id, own.posted.message_id)
@@ -172,6 +172,7 @@ async def test_a_check_on_the_copy_solves_the_question_and_both_threads_hear_it(
     assert q.status == "solved" and a.accepted_at is not None and a.kudos_given
     [given] = await kudos(rig.app)
     assert given.receiver_id == a.author_id and given.giver_id == q.asker_id
+    assert (given.platform, given.message_id) == ("slack", written.message_id)  # the answer's own message
     await rig.run()
     assert len(rig.in_thread("discord", own.posted.message_id)) == 2  # the copy, then the solved note
     assert len(rig.in_thread("slack", mirrored.posted.message_id)) == 1  # the solved note
