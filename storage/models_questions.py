@@ -79,3 +79,24 @@ class AnswerRow(Base):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     kudos_given: Mapped[bool] = mapped_column(Boolean, default=False)  # once per answer, however often marked
     deleted_at: Mapped[datetime | None]
+
+
+class MirrorRow(Base):
+    """Where a question is posted besides its own channel (the Q&A channel of another bound workspace, its
+    `answer_id` empty), and the copies of its answers in the threads on the other side (`answer_id` set)."""
+
+    __tablename__ = "question_mirrors"
+    __table_args__ = (
+        Index("ix_question_mirrors_message", "platform", "workspace_id", "message_id"),
+        Index("ix_question_mirrors_question", "question_id"),
+    )
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    answer_id: Mapped[int | None] = mapped_column(ForeignKey("question_answers.id"))
+    platform: Mapped[str] = mapped_column(String(16))
+    workspace_id: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    thread_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -83,7 +83,7 @@ SECTIONS = _sections()
 # What names a row within its community besides its id: new ids are looked up by it after each batch.
 NATURAL_KEYS = {"members": ("platform", "workspace_id", "user_id"), "tags": ("name",), "kudos": ("number",),
                 "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start"),
-                "questions": ("number",)}
+                "questions": ("number",), "question_answers": ("question_id", "number")}
 _COMMUNITY_FIELDS = ("id", "name", "zone", "settings", "created_at", "last_kudos_number", "last_meetup_number")
 _OUTBOX_STATE = {"lease_until", "lease_owner", "sent_at", "failed_at"}  # only pending rows travel; state resets
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 # Keys of outbox payloads and audit details that hold a row id, and the table it is an id of.
 ID_KEYS = {"member_id": "members", "buddy_id": "members", "into_id": "members", "meetup_id": "meetups",
-           "occurrence_id": "meetup_occurrences", "question_id": "questions"}
+           "occurrence_id": "meetup_occurrences", "question_id": "questions",
+           "answer_id": "question_answers"}
 
 # The dedupe keys the bot writes that hold row ids (bot/features/meetups/service.py and reminders.py,
 # bot/features/welcome/drip.py and flows.py, bot/features/questions). A key of any other shape is kept, prefixed
@@ -22,7 +23,8 @@ DEDUPE_KEYS = (
     (re.compile(r"^greetings:(\d+):"), ("communities",)),
     (re.compile(r"^escalate:(\d+):(\d+):"), ("communities", "questions")),
     (re.compile(r"^schedule:[\w-]+:(\d+):"), ("communities",)),  # a feature's Schedule (bot/schedules.py)
-    (re.compile(r"^questions\.(?:post|nudge|stale):(\d+)(?::|$)"), ("questions",)),
+    (re.compile(r"^questions\.(?:post|nudge|stale|mirror):(\d+)(?::|$)"), ("questions",)),
+    (re.compile(r"^questions\.copy:(\d+):"), ("question_answers",)),
 )
 
 

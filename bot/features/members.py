@@ -104,7 +104,8 @@ async def change_settings(cmd: ChangeSettings, ctx: Context) -> Reply:
         result = zone_name(cmd.value)
         await change_zone(ctx.uow, ctx.community.id, result, ctx.now, ctx.features)
     else:
-        value: object = None if cmd.value.lower() in {"none", "off", "-"} else cmd.value
+        cleared = cmd.value.lower() in {"none", "off", "-"} and model.model_fields[cmd.key].annotation is not bool
+        value: object = None if cleared else cmd.value  # "off" is a switch's False
         try:
             settings = model(**{**ctx.settings.model_dump(), cmd.key: value})
         except ValidationError as error:

@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer, Question, SearchHit
+from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer, Mirror, Question, SearchHit
 from bot.features.topics.escalation import UnansweredQuestion
 from storage.models import MemberRow, TagRow
-from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
+from storage.models_questions import AnswerRow, MirrorRow, QuestionRow, QuestionTagRow
 from storage.repositories.dialect import sqlite_unindexed
 from storage.repositories.kudos import received_in_tags
 
@@ -29,7 +29,7 @@ def to_question(row: QuestionRow, tags: Sequence[str] = ()) -> Question:
 
 def to_answer(row: AnswerRow) -> Answer:
     return Answer(row.id, row.question_id, row.number, row.author_id, row.text, row.message_id, row.created_at,
-                  row.accepted_at, row.kudos_given, row.deleted_at)
+                  row.accepted_at, row.kudos_given, row.deleted_at, row.platform, row.workspace_id, row.channel_id)
 
 
 _TAG_FILTER = ("EXISTS (SELECT 1 FROM question_tags qt WHERE qt.question_id = q.id AND qt.tag_id = :tag_id)")
@@ -120,7 +120,33 @@ class SqlQuestions:
     async def by_message(self, community_id: int, platform: str, workspace_id: str,
                          message_id: str) -> Question | None:
         row = await self._row(community_id, platform=platform, workspace_id=workspace_id, message_id=message_id)
+        if row is None:
+            mirrored = await self._mirror_of(community_id, platform, workspace_id, message_id, answer=False)
+            row = await self._row(community_id, id=mirrored) if mirrored else None
         return await self._one(row) if row else None
+
+    async def _mirror_of(self, community_id: int, platform: str, workspace_id: str, message_id: str, *,
+                         answer: bool) -> int | None:
+        """The question (or, `answer`, the answer) whose mirror this message is."""
+        column = MirrorRow.answer_id if answer else MirrorRow.question_id
+        return await self.s.scalar(select(column).where(
+            MirrorRow.community_id == community_id, MirrorRow.platform == platform,
+            MirrorRow.workspace_id == workspace_id, MirrorRow.message_id == message_id,
+            MirrorRow.answer_id.is_not(None) if answer else MirrorRow.answer_id.is_(None)).limit(1))
+
+    async def add_mirror(self, community_id: int, question_id: int, *, answer_id: int | None, place: dict,
+                         at: datetime) -> None:
+        self.s.add(MirrorRow(community_id=community_id, question_id=question_id, answer_id=answer_id,
+                             platform=place["platform"], workspace_id=place["workspace_id"],
+                             channel_id=place["channel_id"], message_id=place["message_id"],
+                             thread_id=place.get("thread_id"), created_at=at))
+        await self.s.flush()
+
+    async def mirrors(self, community_id: int, question_id: int) -> list[Mirror]:
+        rows = await self.s.scalars(select(MirrorRow).where(
+            MirrorRow.community_id == community_id, MirrorRow.question_id == question_id).order_by(MirrorRow.id))
+        return [Mirror(r.question_id, r.answer_id, r.platform, r.workspace_id, r.channel_id, r.message_id,
+                       r.thread_id) for r in rows]
 
     async def set_tags(self, community_id: int, question_id: int, tag_ids: Sequence[int]) -> None:
         await self.s.execute(QuestionTagRow.__table__.delete().where(QuestionTagRow.question_id == question_id))
@@ -175,6 +201,12 @@ class SqlQuestions:
         row = await self.s.scalar(select(AnswerRow).where(
             AnswerRow.community_id == community_id, AnswerRow.platform == platform,
             AnswerRow.workspace_id == workspace_id, AnswerRow.message_id == message_id).limit(1))
+        return to_answer(row) if row else None
+
+    async def answer_by_copy(self, community_id: int, platform: str, workspace_id: str,
+                             message_id: str) -> Answer | None:
+        answer_id = await self._mirror_of(community_id, platform, workspace_id, message_id, answer=True)
+        row = await self.s.scalar(select(AnswerRow).where(AnswerRow.id == answer_id)) if answer_id else None
         return to_answer(row) if row else None
 
     async def _answer_update(self, community_id: int, answer_id: int, **values: object) -> None:

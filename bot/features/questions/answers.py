@@ -11,7 +11,7 @@ from bot.context import Context, Plan
 from bot.domain import OutboxItem
 from bot.errors import Refusal
 from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdded
-from bot.features.questions import views
+from bot.features.questions import mirror, views
 from bot.features.questions.ask import MAX_TEXT, MAY_CLOSE, plan_stale
 from bot.features.questions.model import DELETED, OPEN, POSTED, SOLVED, STALE, Answer, Question
 from bot.identity import ChannelTarget, MemberTarget
@@ -53,9 +53,10 @@ async def on_message(event: MessagePosted, ctx: Context) -> None:
     if question is None or question.status not in POSTED:
         return None
     text = clean_text(event.text[:MAX_TEXT], what="the answer", max_len=MAX_TEXT)
-    await repo.add_answer(cid, question.id, author_id=ctx.member.id, text=text, at=ctx.now,
-                          place={"platform": place.platform, "workspace_id": place.workspace_id,
-                                 "channel_id": place.channel_id, "message_id": place.message_id})
+    answer = await repo.add_answer(cid, question.id, author_id=ctx.member.id, text=text, at=ctx.now,
+                                   place={"platform": place.platform, "workspace_id": place.workspace_id,
+                                          "channel_id": place.channel_id, "message_id": place.message_id})
+    await mirror.plan_copies(ctx.uow, cid, question, answer, place, ctx.now)
     changes: dict = {"last_activity_at": ctx.now}
     if question.status == STALE:  # an answer brings a quiet question back
         changes.update(status=OPEN, closed_at=None)
@@ -74,8 +75,10 @@ async def on_deleted(event: MessageDeleted, ctx: Context) -> None:
     if not place.message_id:
         return None
     question = await repo.by_message(cid, place.platform, place.workspace_id, place.message_id)
-    if question is not None:  # the question's message, and so its thread
-        await repo.update(cid, question.id, status=DELETED, closed_at=ctx.now)
+    if question is not None:  # the question's message, and so its thread (a mirror's leaves it as it is)
+        if (question.platform, question.workspace_id, question.message_id) == (
+                place.platform, place.workspace_id, place.message_id):
+            await repo.update(cid, question.id, status=DELETED, closed_at=ctx.now)
         return None
     answer = await repo.answer_by_message(cid, place.platform, place.workspace_id, place.message_id)
     if answer is None or answer.deleted_at is not None:
@@ -124,6 +127,9 @@ async def _mark_message(ctx: Context, place, *, quiet_if_unknown: bool, text: st
     if question is not None:
         raise Refusal(f"That is question #{question.number} itself: mark the answer in its thread that solved it.")
     answer = await repo.answer_by_message(cid, place.platform, place.workspace_id, message_id)
+    if answer is None and (answer := await repo.answer_by_copy(cid, place.platform, place.workspace_id,
+                                                                 message_id)):
+        text = ""  # the copy's words are the bot's, not the answer's
     if answer is None:
         if quiet_if_unknown:
             return None  # a ✅ on any other message is just a ✅
@@ -180,13 +186,14 @@ async def mark(ctx: Context, question: Question, answer: Answer, text: str = "")
             cid, batch=uuid.uuid4().hex, giver_id=ctx.member.id, receiver_ids=[author.id],
             reason=f"accepted answer to question #{question.number}", tag_ids=list(tag_ids.values()),
             source=SOLUTION_SOURCE, at=ctx.now,
-            place={"platform": question.platform, "workspace_id": question.workspace_id,
-                   "channel_id": question.channel_id, "message_id": answer.message_id})
+            place={"platform": answer.platform, "workspace_id": answer.workspace_id,
+                   "channel_id": answer.channel_id, "message_id": answer.message_id})
         await repo.kudos_given(cid, answer.id)
         thanks = f" 🎉 Kudos to {author.name}{' under ' + views.tag_text(question.tags) if question.tags else ''}."
     text = (f"{views.CHECK} Answer {answer.number} by {author.name} solves question #{question.number} "
             f"(marked by {ctx.member.name}).{thanks}")
-    ctx.send_later(thread_of(question), Reply.public(text))
+    for where in await mirror.threads(ctx.uow, cid, question):
+        ctx.send_later(where, Reply.public(text))
     return Reply.ephemeral(f"Marked: answer {answer.number} by {author.name} solves question #{question.number}.")
 
 
@@ -199,8 +206,10 @@ async def reopen(cmd: Reopen, ctx: Context) -> Reply:
     await repo.unaccept_all(cid, question.id)
     await repo.update(cid, question.id, status=OPEN, solved_at=None, closed_at=None, last_activity_at=ctx.now)
     plan_stale(ctx.uow, cid, question.id, ctx.now + timedelta(days=ctx.settings.questions_stale_days))
-    ctx.send_later(thread_of(question), Reply.public(
-        f"Question #{question.number} is open again ({ctx.member.name} reopened it): answers welcome."))
+    note = Reply.public(f"Question #{question.number} is open again ({ctx.member.name} reopened it): answers "
+                        "welcome.")
+    for where in await mirror.threads(ctx.uow, cid, question):
+        ctx.send_later(where, note)
     return Reply.ephemeral(f"Question #{question.number} is open again.")
 
 
@@ -238,6 +247,6 @@ async def decide_stale(item: OutboxItem, uow: UnitOfWork, now: datetime) -> Plan
         plan_stale(uow, cid, question.id, quiet_until)
         return []
     await uow.questions.update(cid, question.id, status=STALE, closed_at=now)
-    return [(thread_of(question), Reply.public(
-        f"Question #{question.number} had no activity for {days} days, so I closed it as stale. An answer "
-        f"here, or `/reopen {question.number}`, opens it again."))]
+    note = Reply.public(f"Question #{question.number} had no activity for {days} days, so I closed it as stale. "
+                        f"An answer here, or `/reopen {question.number}`, opens it again.")
+    return [(where, note) for where in await mirror.threads(uow, cid, question)]

@@ -12,7 +12,7 @@ from bot.context import Context
 from bot.domain import OutboxItem
 from bot.errors import Refusal
 from bot.features.activity import mark_active
-from bot.features.questions import views
+from bot.features.questions import mirror, views
 from bot.features.questions.model import DEFLECTED, DRAFT, OPEN, SOLVED, Question, SearchHit
 from bot.features.questions.words import close_enough, significant_words, suggest_tags
 from bot.features.topics.check import known_tags
@@ -181,8 +181,10 @@ async def record_posted(item: OutboxItem, posted: list[Posted | None], uow: Unit
     where = next((p for p in posted if p is not None), None)
     if where is None:
         return
-    await uow.questions.update(item.community_id, item.payload["question_id"], channel_id=where.channel_id,
-                               message_id=where.message_id, thread_id=where.thread_id, posted_at=now)
+    question = await uow.questions.update(item.community_id, item.payload["question_id"],
+                                          channel_id=where.channel_id, message_id=where.message_id,
+                                          thread_id=where.thread_id, posted_at=now)
+    await mirror.plan_mirrors(uow, item.community_id, question, now)
 
 
 async def _names(ctx: Context, member_ids: list[int]) -> dict[int, str]:

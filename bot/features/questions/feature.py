@@ -9,7 +9,7 @@ from bot.commands import CommandSpec, Kind, Param
 from bot.context import Feature, MessageActionSpec, OutboxKind
 from bot.events import MessageAction, MessageDeleted, MessagePosted, ReactionAdded
 from bot.features.kudos import KudosRepo
-from bot.features.questions import answers, ask, find
+from bot.features.questions import answers, ask, find, mirror
 from bot.features.questions.metrics import QuestionMetricsRepo
 from bot.features.questions.model import QuestionRepo
 from bot.features.questions.settings import QuestionsSettings
@@ -67,7 +67,9 @@ FEATURE = Feature(
     on_event={MessagePosted: answers.on_message, ReactionAdded: answers.on_reaction,
               MessageAction: answers.on_action, MessageDeleted: answers.on_deleted},
     outbox_kinds=(OutboxKind(ask.POST, ask.decide_post, posted=ask.record_posted),
-                  OutboxKind(answers.NUDGE, answers.decide_nudge), OutboxKind(ask.STALE, answers.decide_stale)),
+                  OutboxKind(answers.NUDGE, answers.decide_nudge), OutboxKind(ask.STALE, answers.decide_stale),
+                  OutboxKind(mirror.MIRROR, mirror.decide_mirror, posted=mirror.record),
+                  OutboxKind(mirror.COPY, mirror.decide_copy, posted=mirror.record)),
     settings=QuestionsSettings,
     erase=erase_questions,
     merge=merge_questions,

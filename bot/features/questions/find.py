@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from bot.context import Context
 from bot.errors import Refusal
-from bot.features.questions import views
-from bot.features.questions.model import OPEN, POSTED, SOLVED
+from bot.features.questions import mirror, views
+from bot.features.questions.model import OPEN, POSTED, SOLVED, SearchHit
 from bot.features.questions.words import significant_words
 from bot.reply import Reply, Section
 
@@ -38,6 +38,12 @@ async def _tag_id(ctx: Context, tags: list[str]) -> tuple[int | None, bool]:
     return found, found is not None
 
 
+async def _here(ctx: Context, hits: list[SearchHit]) -> list[SearchHit]:
+    """Mirrored questions as this workspace sees them (their links open here)."""
+    return [await mirror.seen_from(ctx.uow, ctx.community.id, hit, ctx.place.platform, ctx.place.workspace_id)
+            for hit in hits]
+
+
 async def list_questions(cmd: ListQuestions, ctx: Context) -> Reply:
     which = cmd.which or "open"
     tag_id, known = await _tag_id(ctx, cmd.tags)
@@ -50,7 +56,7 @@ async def list_questions(cmd: ListQuestions, ctx: Context) -> Reply:
         asker_id=ctx.member.id if which == "mine" else None, tag_id=tag_id, limit=LIST_LIMIT)
     if not found:
         return Reply.ephemeral(f"No {about}.")
-    lines = [views.question_line(q) for q in found]
+    lines = [views.question_line(hit.question) for hit in await _here(ctx, [SearchHit(q, "") for q in found])]
     return Reply.ephemeral(f"The latest {about}:", sections=(Section("\n".join(lines)),))
 
 
@@ -67,6 +73,7 @@ async def search(cmd: SearchQuestions, ctx: Context) -> Reply:
     loose = not hits
     if loose:  # every word found nothing: the questions with the most of them
         hits = await repo.search(ctx.community.id, words, any_word=True, tag_id=tag_id, limit=SEARCH_LIMIT)
+    hits = await _here(ctx, hits)
     if not hits:
         return Reply.ephemeral(f"No question matches “{' '.join(words)}”. Ask it with `/ask`.")
     members = await ctx.uow.members.many(ctx.community.id, [a.author_id for h in hits for a in h.accepted])

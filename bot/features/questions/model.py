@@ -46,6 +46,23 @@ class Answer:
     accepted_at: datetime | None = None
     kudos_given: bool = False
     deleted_at: datetime | None = None
+    platform: str = ""  # where it was written: the question's platform, or a mirror's
+    workspace_id: str = ""
+    channel_id: str = ""
+
+
+@dataclass(frozen=True)
+class Mirror:
+    """A question posted in another bound workspace (`answer_id` None), or an answer copied into its thread
+    there: a message the bot posted, so a thread on the other side (bot/features/questions/mirror.py)."""
+
+    question_id: int
+    answer_id: int | None
+    platform: str
+    workspace_id: str
+    channel_id: str
+    message_id: str
+    thread_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,7 @@ class QuestionRepo(Protocol):
     async def by_id(self, community_id: int, question_id: int) -> Question | None: ...
     async def by_message(self, community_id: int, platform: str, workspace_id: str,
                          message_id: str) -> Question | None:
-        """The posted question whose message (so whose thread) this is."""
+        """The posted question whose message (so whose thread) this is: its own post or a mirror of it."""
     async def set_tags(self, community_id: int, question_id: int, tag_ids: Sequence[int]) -> None: ...
     async def update(self, community_id: int, question_id: int, **fields: object) -> Question:
         """Change status, posted reference or times; the search text follows the status."""
@@ -71,6 +88,13 @@ class QuestionRepo(Protocol):
     async def answers(self, community_id: int, question_id: int) -> list[Answer]: ...
     async def answer_by_message(self, community_id: int, platform: str, workspace_id: str,
                                 message_id: str) -> Answer | None: ...
+    async def answer_by_copy(self, community_id: int, platform: str, workspace_id: str,
+                             message_id: str) -> Answer | None:
+        """The answer the bot copied into this message (a mirrored question's thread on the other side)."""
+    async def add_mirror(self, community_id: int, question_id: int, *, answer_id: int | None, place: dict,
+                         at: datetime) -> None: ...
+    async def mirrors(self, community_id: int, question_id: int) -> list[Mirror]:
+        """The question's posts elsewhere and the answers copied there, oldest first."""
     async def accept(self, community_id: int, answer_id: int, *, by_id: int, at: datetime,
                      text: str | None = None) -> None:
         """Mark an answer accepted (and set its text, when given: one stored without it)."""

@@ -40,6 +40,26 @@ def posted_text(question: Question, asker: str) -> str:
             f"Answer in this thread; {asker} (or a champion) marks the answer that solves it with {CHECK}.")
 
 
+PLATFORMS = {"slack": "Slack", "discord": "Discord"}
+
+
+def platform_name(platform: str) -> str:
+    return PLATFORMS.get(platform, platform)
+
+
+def mirrored_text(question: Question, asker: str) -> str:
+    tags = f" {tag_text(question.tags)}" if question.tags else ""
+    return (f"❓ Question #{question.number} from {asker} on {platform_name(question.platform)}{tags}:\n"
+            f"{question.text}\nAnswer in this thread: answers show on both sides, and {asker} (or a champion) "
+            f"marks the one that solves it with {CHECK}.")
+
+
+def copied_answer(answer: Answer, author: str, platform: str) -> str:
+    """An answer written on the other side, its author named as plain text (never a mention)."""
+    said = f": {answer.text}" if answer.text else " (read it there)"
+    return f"💬 Answer {answer.number} by {author} on {platform_name(platform)}{said}"
+
+
 def question_line(question: Question, extra: str = "") -> str:
     tags = f" {tag_text(question.tags)}" if question.tags else ""
     return f"{reference(question)}: {one_line(question.text, 100)}{tags} ({STATUS.get(question.status, '?')}{extra})"
