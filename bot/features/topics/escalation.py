@@ -119,7 +119,7 @@ async def escalate(item: OutboxItem, uow: UnitOfWork, now: datetime, questions: 
             if asleep:
                 _retry(uow, community, item, now)
             return []
-    for member in chosen:
+    for member in await uow.members.reached(community.id, chosen):  # on the identity each last acted through
         await uow.topics.record_escalation(community.id, question.id, member.id, level, now)
         uow.outbox.add(community.id, "message", message_payload(MemberTarget(member.ref),
                                                                 ask_for_help(question, level)),
