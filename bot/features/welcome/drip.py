@@ -51,4 +51,5 @@ async def plan_drip(item: OutboxItem, uow: UnitOfWork, now: datetime) -> list[tu
     text = (f"Hi {member.name}, a friendly nudge from {community.name}: {count} still open. "
             "Each takes a minute, and people here are glad to help.")
     reply = Reply.public(text, sections=(steps,), buttons=(*buttons[:MAX_BUTTONS - 1], STOP_BUTTON))
+    member = (await uow.members.reached(community_id, [member]))[0]  # where they last acted
     return [(MemberTarget(member.ref), reply)]

@@ -1,18 +1,20 @@
-"""Direct messages beyond meetup reminders reach a linked person where they last acted: escalation's ask for help."""
+"""Direct messages beyond meetup reminders reach a linked person where they last acted: escalation's ask for help
+and the welcome drip."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from adapters.app.bootstrap import build
 from adapters.app.config import CommunityConfig
+from bot.events import MemberJoined
 from bot.features.topics.escalation import ESCALATE, UnansweredQuestion, escalation_kind, plan_escalation
 from bot.identity import MemberTarget, Role
 from tests.conftest import make_config
-from tests.features.linking.helpers import discord, link, say, slack
+from tests.features.linking.helpers import PLACES, discord, link, say, slack
 
 MONDAY_10 = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 CHAMPIONS_DUE = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)  # 72 working hours later
@@ -70,3 +72,16 @@ async def test_a_champion_is_asked_for_help_once_where_they_last_acted(both, clo
     await both.dispatcher.run_due()
     asked = [t.member for t in both.recorder.sent if isinstance(t, MemberTarget)]
     assert asked.count(last.ref) == 1 and len([r for r in asked if r in (ANN_S.ref, ANN_D.ref)]) == 1
+
+
+@pytest.mark.parametrize("last", [ANN_D, ANN_S])
+async def test_the_welcome_drip_reaches_a_newcomer_once_where_they_last_acted(both, clock, last):
+    await both.core.handle_event(MemberJoined(ANN_S, PLACES["slack"], "Ev-join"))
+    await link(both, ANN_S, ANN_D)
+    await say(both, last, "help")
+    await both.dispatcher.run_due()
+    both.recorder.sent.clear()
+    clock.set(MONDAY_10 + timedelta(days=1, minutes=1))
+    await both.dispatcher.run_due()
+    reached = [t.member for t in both.recorder.sent if isinstance(t, MemberTarget)]
+    assert reached == [last.ref]
