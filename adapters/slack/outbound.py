@@ -152,7 +152,8 @@ class SlackOutbound:
         """chat.postMessage, one call per rendered message; returns the first one's `ts`. Raises SlackApiError
         (e.g. not_in_channel)."""
         first = ""
-        for message in render(reply, await self.links(reply)):
+        shown = reply.plain_text() or reply.buttons or not reply.attachments  # a file alone: no blank post before it
+        for message in render(reply, await self.links(reply)) if shown else ():
             posted = await self.client.chat_postMessage(channel=channel, text=message.text, blocks=message.blocks,
                                                         thread_ts=thread_ts, unfurl_links=False, unfurl_media=False)
             first = first or posted.get("ts", "")

@@ -120,6 +120,15 @@ async def test_a_reply_to_a_thread_goes_to_its_thread_with_files_uploaded_there(
     assert file["content"] == PNG and file["channels"] == [CHANNEL]
 
 
+async def test_a_file_alone_is_uploaded_without_a_blank_message_before_it(rig):
+    await rig.service.outbound.send(ChannelTarget("slack", sp.TEAM_ID, CHANNEL),
+                                    Reply.public("", attachments=(Attachment("chart.png", PNG, "image/png"),)),
+                                    key="k2")
+    assert rig.fake.calls_to("chat.postMessage") == []
+    [done] = rig.fake.calls_to("files.completeUploadExternal")
+    assert done.params["channel_id"] == CHANNEL
+
+
 async def test_hostile_link_labels_stay_inert_and_a_failed_permalink_leaves_the_label(rig):
     answer = sp.message("U0BOB", "x", ts="1700000000.000700")
     place = Posted("slack", sp.TEAM_ID, CHANNEL, answer["ts"])
