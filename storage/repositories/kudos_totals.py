@@ -12,8 +12,10 @@ undo the tie-break is exactly what a count from scratch gives. Counts change onl
 never by a value read earlier, so two replicas writing the same row at once cannot lose a kudos.
 
 Rows are keyed by the local first day of each period, so a change of the community's zone needs `rebuild` of
-the local periods (the /settings zone handler calls it). A rebuild, like the 0007 backfill, writes the all-time rows and the rows of
-the periods running at that moment: older periods are never shown. Importing kudos from the past needs one too.
+the local periods (the /settings zone handler calls it). A rebuild writes the all-time rows, the month and quarter
+running at that moment (older ones are never shown) and every week since the first live kudos: the digest reads
+its weeks' kudos from the week rows (storage/repositories/digest.py, backfilled by migration 0016). Importing
+kudos from the past needs one too. After a merge, the two members' rows of every period are counted again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, bindparam, delete, func, literal, or_, select, true, update
+from sqlalchemy import Date, and_, bindparam, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -133,40 +135,93 @@ async def remove(session: AsyncSession, community_id: int, zone: str, kudos: Seq
             await session.execute(update(_TOT).where(slice_).values(count=_TOT.c.count - n, reached_at=reached))
 
 
+# The time of a community's first live kudos: the week rows are written from its week on.
+FIRST_LIVE = select(func.min(_K.c.created_at)).where(_K.c.community_id == bindparam("community_id"),
+                                                      _K.c.revoked_at.is_(None))
+
+
+def weeks_since(first: datetime | None, now: datetime, zone: str) -> list[date]:
+    """The local Mondays from the week holding `first` to the one holding `now` (none without a first)."""
+    if first is None:
+        return []
+    monday, last = period_key("week", min(first, now), zone), period_key("week", now, zone)
+    return [monday + timedelta(weeks=n) for n in range((last - monday).days // 7 + 1)]
+
+
 def rebuild_statements(community_id: int, zone: str, now: datetime, periods: Sequence[str] = PERIODS,
-                       member_ids: Sequence[int] | None = None) -> list:
-    """Statements that recount a community's totals of those periods from its live kudos: the all-time rows and
-    the rows of the periods running at `now` in `zone`. Plain SQL, so the 0007 migration runs them on its own
-    connection. A zone change recounts LOCAL_PERIODS only: all-time totals don't depend on the zone, and they are
-    the expensive ones (every kudos of the community)."""
-    only = _TOT.c.member_id.in_(list(member_ids)) if member_ids is not None else true()
-    statements = [delete(_TOT).where(_TOT.c.community_id == community_id, _TOT.c.period.in_(list(periods)), only)]
-    columns = ["community_id", "direction", "period", "period_start", "tag_id", "member_id", "count", "reached_at"]
+                       first: datetime | None = None) -> list:
+    """Statements that recount a community's totals of those periods from its live kudos: the all-time rows, the
+    month and quarter running at `now` in `zone`, and every week from the one holding `first` (the first live
+    kudos: FIRST_LIVE) to now, one statement per week and direction (each reads a week of the time index).
+    Plain SQL, so migrations and imports run them on their own connection. A zone change recounts LOCAL_PERIODS
+    only: all-time totals don't depend on the zone, and they read every kudos of the community at once."""
+    statements = [delete(_TOT).where(_TOT.c.community_id == community_id, _TOT.c.period.in_(list(periods)))]
     for period in periods:
-        start = period_key(period, now, zone)
-        for direction in DIRECTIONS:
-            who = _K.c.receiver_id if direction == "received" else _K.c.giver_id
-            for tagged in (False, True):
-                tag = _KT.c.tag_id if tagged else literal(0)
-                query = (select(literal(community_id), literal(direction), literal(period),
-                                literal(start, Date()), tag, who, func.count(), func.max(_K.c.created_at))
-                         .where(_K.c.community_id == community_id, _K.c.revoked_at.is_(None))
-                         .group_by(who, *([_KT.c.tag_id] if tagged else [])))
-                if tagged:
-                    query = query.join(_KT, _KT.c.kudos_id == _K.c.id)
-                if period != "all":
-                    query = query.where(_K.c.created_at >= local_midnight_utc(start, zone))
-                if member_ids is not None:
-                    query = query.where(who.in_(list(member_ids)))
-                statements.append(_TOT.insert().from_select(columns, query))
+        if period == "week":
+            for monday in weeks_since(first, now, zone) or [period_key(period, now, zone)]:
+                statements += _counts(community_id, period, monday, local_midnight_utc(monday, zone),
+                                      local_midnight_utc(monday + timedelta(weeks=1), zone))
+        else:
+            start = period_key(period, now, zone)
+            statements += _counts(community_id, period, start,
+                                  None if period == "all" else local_midnight_utc(start, zone), None)
+    return statements
+
+
+def _counts(community_id: int, period: str, start: date, since: datetime | None, until: datetime | None) -> list:
+    columns = ["community_id", "direction", "period", "period_start", "tag_id", "member_id", "count", "reached_at"]
+    statements = []
+    for direction in DIRECTIONS:
+        who = _K.c.receiver_id if direction == "received" else _K.c.giver_id
+        for tagged in (False, True):
+            tag = _KT.c.tag_id if tagged else literal(0)
+            query = (select(literal(community_id), literal(direction), literal(period),
+                            literal(start, Date()), tag, who, func.count(), func.max(_K.c.created_at))
+                     .where(_K.c.community_id == community_id, _K.c.revoked_at.is_(None))
+                     .group_by(who, *([_KT.c.tag_id] if tagged else [])))
+            if tagged:
+                query = query.join(_KT, _KT.c.kudos_id == _K.c.id)
+            if since is not None:
+                query = query.where(_K.c.created_at >= since)
+            if until is not None:
+                query = query.where(_K.c.created_at < until)
+            statements.append(_TOT.insert().from_select(columns, query))
     return statements
 
 
 async def rebuild(session: AsyncSession, community_id: int, zone: str, now: datetime,
                   periods: Sequence[str] = PERIODS, member_ids: Sequence[int] | None = None) -> None:
     """Recount the community's totals (only those of `member_ids`, when given: after two members merge)."""
-    for statement in rebuild_statements(community_id, zone, now, periods, member_ids):
+    if member_ids is not None:
+        await _recount_members(session, community_id, zone, list(member_ids))
+        return
+    first = (await session.execute(FIRST_LIVE, {"community_id": community_id})).scalar()
+    for statement in rebuild_statements(community_id, zone, now, periods, first):
         await session.execute(statement)
+
+
+async def _recount_members(session: AsyncSession, community_id: int, zone: str, member_ids: list[int]) -> None:
+    """Every row of these members (each period they have live kudos in) again from their live kudos: a few
+    members' kudos, counted as `add` counts them, so a merge never reads the whole community."""
+    mine = [_K.c.community_id == community_id, _K.c.revoked_at.is_(None),
+            or_(_K.c.giver_id.in_(member_ids), _K.c.receiver_id.in_(member_ids))]
+    tags: dict[int, list[int]] = {}
+    for kudos_id, tag_id in await session.execute(
+            select(_KT.c.kudos_id, _KT.c.tag_id).join(_K, _K.c.id == _KT.c.kudos_id).where(*mine)):
+        tags.setdefault(kudos_id, []).append(tag_id)
+    sums: dict[tuple, tuple[int, datetime]] = {}
+    for kudos_id, giver, receiver, at in await session.execute(
+            select(_K.c.id, _K.c.giver_id, _K.c.receiver_id, _K.c.created_at).where(*mine)):
+        for key in _keys(Counted(giver, receiver, at, tuple(tags.get(kudos_id, ()))), zone):
+            if key[1] in member_ids:
+                n, latest = sums.get(key, (0, at))
+                sums[key] = (n + 1, max(latest, at))
+    await session.execute(delete(_TOT).where(_TOT.c.community_id == community_id,
+                                             _TOT.c.member_id.in_(member_ids)))
+    rows = [{"community_id": community_id, "direction": d, "member_id": m, "period": p, "period_start": s,
+             "tag_id": t, "count": n, "reached_at": at} for (d, m, p, s, t), (n, at) in sorted(sums.items())]
+    if rows:
+        await session.execute(_TOT.insert(), rows)
 
 
 _SHOWN = and_(_TOT.c.community_id == bindparam("community_id"), _TOT.c.direction == bindparam("direction"),

@@ -162,7 +162,8 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     members = [replace(m, steps=tuple(steps[m.id])) if m.id in steps else m for m in members]
     bounds = [w.start for w in span] + [week.end]
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
-    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
+    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(
+        community_id, [w.monday for w in span[LOOKBACK:]], tag)
     meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
     question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)

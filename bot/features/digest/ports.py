@@ -55,10 +55,10 @@ class DigestRepo(Protocol):
         """Members (not bots) who joined or left in [since, until)."""
     async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
         """When each member who joined in [since, until) did each onboarding step."""
-    # Per week [bounds[i], bounds[i + 1]) (live kudos only):
-    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+    async def kudos_weeks(self, community_id: int, weeks: Sequence[date],
                           tag: str | None = None) -> list[KudosFacts]:
-        """Given, distinct givers and receivers, and the top receivers."""
+        """Per local week (its Monday), live kudos only: given, distinct givers and receivers, the top receivers."""
+    # Per week [bounds[i], bounds[i + 1]):
     async def received(self, community_id: int, since: datetime, until: datetime, *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
         """(member, live kudos received) in [since, until), most first: of these members, or the top `limit`."""

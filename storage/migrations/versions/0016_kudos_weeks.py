@@ -1,0 +1,38 @@
+"""Every week's kudos totals: the digest reads its weeks' kudos from the week rows of kudos_totals.
+
+Migration 0007 (and every rebuild before this one) wrote only the week running at that moment; the live path
+has written each week since. Here each community's week rows are counted again from its live kudos, from the
+week of its first live kudos to now, one statement per week and direction (storage/repositories/kudos_totals.py:
+`rebuild_statements`, the same a zone change and an import run).
+
+Revision ID: 0016
+Revises: 0013
+Create Date: 2026-12-01 05:00:00
+"""
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0016"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    from storage.repositories.kudos_totals import FIRST_LIVE, rebuild_statements
+
+    bind = op.get_bind()
+    now = datetime.now(UTC)
+    for community_id, zone in bind.execute(sa.text("SELECT id, zone FROM communities")).all():
+        first = bind.execute(FIRST_LIVE, {"community_id": community_id}).scalar()
+        for statement in rebuild_statements(community_id, zone, now, ("week",), first):
+            bind.execute(statement)
+    if bind.dialect.name == "postgresql":
+        op.execute("ANALYZE kudos_totals")
+
+
+def downgrade() -> None:
+    pass  # the older weeks' rows are harmless to code that never reads them
