@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from itertools import pairwise
 
-from sqlalchemy import and_, case, distinct, exists, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -53,7 +52,7 @@ class SqlDigest:
             if tag_id is None:
                 return [KudosFacts() for _ in weeks]
         t = KudosTotalRow
-        slices = [t.community_id == community_id, t.period == "week", t.period_start.in_(list(weeks)),
+        slices = [t.community_id == community_id, t.direction.in_(["given", "received"]), t.period == "week", t.period_start.in_(list(weeks)),
                   t.tag_id == tag_id, t.count > 0]
         sums = {(d, start): (int(rows), int(n)) for d, start, rows, n in await self.s.execute(
             select(t.direction, t.period_start, func.count(), func.sum(t.count)).where(*slices)
@@ -73,16 +72,18 @@ class SqlDigest:
                                     {m: int(n) for m, n in top}))
         return facts
 
-    async def received(self, community_id: int, since: datetime, until: datetime, *,
+    async def received(self, community_id: int, weeks: Sequence[date], *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
-        k = KudosRow
-        member = _unordered(k.receiver_id)
-        query = select(member, func.count()).where(*self._live(community_id, since, until))
+        t = KudosTotalRow
+        total = func.sum(t.count)
+        query = select(t.member_id, total).where(
+            t.community_id == community_id, t.direction == "received", t.period == "week",
+            t.period_start.in_(list(weeks)), t.tag_id == 0, t.count > 0)
         if member_ids is not None:
-            query = query.where(k.receiver_id.in_(list(member_ids)))
+            query = query.where(t.member_id.in_(list(member_ids)))
         else:
             query = query.limit(limit)
-        rows = await self.s.execute(query.group_by(member).order_by(func.count().desc(), member))
+        rows = await self.s.execute(query.group_by(t.member_id).order_by(total.desc(), t.member_id))
         return [(member, int(n)) for member, n in rows]
 
     def _live(self, community_id: int, since: datetime, until: datetime, tag: str | None = None) -> list:

@@ -59,9 +59,10 @@ class DigestRepo(Protocol):
                           tag: str | None = None) -> list[KudosFacts]:
         """Per local week (its Monday), live kudos only: given, distinct givers and receivers, the top receivers."""
     # Per week [bounds[i], bounds[i + 1]):
-    async def received(self, community_id: int, since: datetime, until: datetime, *,
+    async def received(self, community_id: int, weeks: Sequence[date], *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
-        """(member, live kudos received) in [since, until), most first: of these members, or the top `limit`."""
+        """(member, live kudos received) in these local weeks (Mondays), most first: of these members, or the
+        top `limit`."""
     async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
         """Per week; `no_shows` left empty (see `no_shows`)."""
     async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...
