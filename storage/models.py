@@ -181,6 +181,20 @@ class KudosTotalRow(Base):
     reached_at: Mapped[datetime]  # the time of the member's latest counted kudos in the slice: ties go to the earlier
 
 
+class KudosWeekRow(Base):
+    """A community's live kudos of one local week (its Monday) and tag (0: every kudos): given, and how many
+    members gave and received, kept with kudos_totals' week rows (storage/repositories/kudos_totals.py, migration
+    0016): the digest reads its weeks' counts here instead of the week rows of every member."""
+
+    __tablename__ = "kudos_weeks"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    tag_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given: Mapped[int] = mapped_column(Integer)
+    givers: Mapped[int] = mapped_column(Integer)
+    receivers: Mapped[int] = mapped_column(Integer)
+
+
 class OutboxRow(Base):
     """Messages (and scheduled work that produces messages) that must not be lost."""
 

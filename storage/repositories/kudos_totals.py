@@ -24,20 +24,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, and_, bindparam, delete, func, literal, or_, select, update
+from sqlalchemy import Date, and_, bindparam, case, delete, func, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import local_midnight_utc
 from bot.periods import PERIODS, first_day
-from storage.models import KudosRow, KudosTagRow, KudosTotalRow, MemberRow
+from storage.models import KudosRow, KudosTagRow, KudosTotalRow, KudosWeekRow, MemberRow
 
 ALL_TIME = date(1970, 1, 1)  # the period_start of the all-time rows
 DIRECTIONS = ("received", "given")
 
 
 _K, _KT, _TOT, _M = KudosRow.__table__, KudosTagRow.__table__, KudosTotalRow.__table__, MemberRow.__table__
+_WK = KudosWeekRow.__table__
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,33 @@ async def add(session: AsyncSession, community_id: int, zone: str, kudos: Sequen
              "tag_id": t, "count": n, "reached_at": at} for (d, m, p, s, t), (n, at) in sorted(sums.items())]
     insert = _insert(session)(_TOT)
     later = func.greatest if session.bind.dialect.name == "postgresql" else func.max
-    await session.execute(insert.on_conflict_do_update(
+    counted = await session.execute(insert.on_conflict_do_update(
         index_elements=list(_TOT.primary_key.columns),
         set_={"count": _TOT.c.count + insert.excluded.count,
-              "reached_at": later(_TOT.c.reached_at, insert.excluded.reached_at)}), rows)
+              "reached_at": later(_TOT.c.reached_at, insert.excluded.reached_at)})
+        .returning(_TOT.c.direction, _TOT.c.member_id, _TOT.c.period, _TOT.c.period_start, _TOT.c.tag_id,
+                   _TOT.c.count), rows)
+    # A week row whose count is what this batch added is new: one more giver or receiver that week.
+    weeks: dict[tuple[date, int], list[int]] = {}
+    for direction, member_id, period, start, tag_id, count in counted:
+        if period == "week":
+            n = sums[(direction, member_id, period, start, tag_id)][0]
+            week = weeks.setdefault((start, tag_id), [0, 0, 0])
+            week[0] += n if direction == "received" else 0
+            week[1 if direction == "given" else 2] += count == n
+    await _count_weeks(session, community_id, weeks)
+
+
+async def _count_weeks(session: AsyncSession, community_id: int, weeks: dict[tuple[date, int], list[int]]) -> None:
+    """Add (given, givers, receivers) to each (week, tag) of the community: increments only, as the totals."""
+    rows = [{"community_id": community_id, "week": week, "tag_id": tag_id, "given": given, "givers": givers,
+             "receivers": receivers} for (week, tag_id), (given, givers, receivers) in sorted(weeks.items())]
+    if not rows:
+        return
+    insert = _insert(session)(_WK)
+    await session.execute(insert.on_conflict_do_update(
+        index_elements=list(_WK.primary_key.columns),
+        set_={column: _WK.c[column] + insert.excluded[column] for column in ("given", "givers", "receivers")}), rows)
 
 
 def _latest_live(direction: str, period: str, zone: str):
@@ -117,7 +141,11 @@ async def remove(session: AsyncSession, community_id: int, zone: str, kudos: Seq
     for one in kudos:
         for key in _keys(one, zone):
             sums[key] = sums.get(key, 0) + 1
+    weeks: dict[tuple[date, int], list[int]] = {}
     for (direction, member_id, period, start, tag_id), n in sorted(sums.items()):
+        if period == "week":
+            week = weeks.setdefault((start, tag_id), [0, 0, 0])
+            week[0] -= n if direction == "received" else 0
         latest = _latest_live(direction, period, zone)
         if tag_id:
             latest = _tagged(latest)
@@ -131,8 +159,11 @@ async def remove(session: AsyncSession, community_id: int, zone: str, kudos: Seq
         reached = (await session.execute(latest, params)).scalar()
         if reached is None:
             await session.execute(delete(_TOT).where(slice_))
+            if period == "week":  # one giver or receiver fewer that week
+                weeks[(start, tag_id)][1 if direction == "given" else 2] -= 1
         else:
             await session.execute(update(_TOT).where(slice_).values(count=_TOT.c.count - n, reached_at=reached))
+    await _count_weeks(session, community_id, weeks)
 
 
 # The time of a community's first live kudos: the week rows are written from its week on.
@@ -149,18 +180,23 @@ def weeks_since(first: datetime | None, now: datetime, zone: str) -> list[date]:
 
 
 def rebuild_statements(community_id: int, zone: str, now: datetime, periods: Sequence[str] = PERIODS,
-                       first: datetime | None = None) -> list:
+                       first: datetime | None = None, *, weeks_table: bool = True) -> list:
     """Statements that recount a community's totals of those periods from its live kudos: the all-time rows, the
     month and quarter running at `now` in `zone`, and every week from the one holding `first` (the first live
     kudos: FIRST_LIVE) to now, one statement per week and direction (each reads a week of the time index).
+    With `weeks_table`, each week's counts (kudos_weeks) too: migration 0007 runs before that table exists.
     Plain SQL, so migrations and imports run them on their own connection. A zone change recounts LOCAL_PERIODS
     only: all-time totals don't depend on the zone, and they read every kudos of the community at once."""
     statements = [delete(_TOT).where(_TOT.c.community_id == community_id, _TOT.c.period.in_(list(periods)))]
+    weeks_table = weeks_table and "week" in periods
+    if weeks_table:
+        statements.append(delete(_WK).where(_WK.c.community_id == community_id))
     for period in periods:
         if period == "week":
             for monday in weeks_since(first, now, zone) or [period_key(period, now, zone)]:
                 statements += _counts(community_id, period, monday, local_midnight_utc(monday, zone),
                                       local_midnight_utc(monday + timedelta(weeks=1), zone))
+                statements += [week_statement(community_id, monday)] if weeks_table else []
         else:
             start = period_key(period, now, zone)
             statements += _counts(community_id, period, start,
@@ -187,6 +223,18 @@ def _counts(community_id: int, period: str, start: date, since: datetime | None,
                 query = query.where(_K.c.created_at < until)
             statements.append(_TOT.insert().from_select(columns, query))
     return statements
+
+
+def week_statement(community_id: int, monday: date):
+    """A week's counts (kudos_weeks) from its week rows in kudos_totals, every tag (the week's row not there)."""
+    received = _TOT.c.direction == "received"
+    query = (select(_TOT.c.community_id, _TOT.c.period_start, _TOT.c.tag_id,
+                    func.sum(case((received, _TOT.c.count), else_=0)),
+                    func.sum(case((received, 0), else_=1)), func.sum(case((received, 1), else_=0)))
+             .where(_TOT.c.community_id == community_id, _TOT.c.direction.in_(DIRECTIONS), _TOT.c.period == "week",
+                    _TOT.c.period_start == monday)
+             .group_by(_TOT.c.community_id, _TOT.c.period_start, _TOT.c.tag_id))
+    return _WK.insert().from_select(["community_id", "week", "tag_id", "given", "givers", "receivers"], query)
 
 
 async def rebuild(session: AsyncSession, community_id: int, zone: str, now: datetime,
@@ -216,12 +264,17 @@ async def _recount_members(session: AsyncSession, community_id: int, zone: str, 
             if key[1] in member_ids:
                 n, latest = sums.get(key, (0, at))
                 sums[key] = (n + 1, max(latest, at))
-    await session.execute(delete(_TOT).where(_TOT.c.community_id == community_id,
-                                             _TOT.c.member_id.in_(member_ids)))
+    mine = [_TOT.c.community_id == community_id, _TOT.c.member_id.in_(member_ids)]
+    weeks = set(await session.scalars(select(_TOT.c.period_start).distinct().where(*mine, _TOT.c.period == "week")))
+    await session.execute(delete(_TOT).where(*mine))
     rows = [{"community_id": community_id, "direction": d, "member_id": m, "period": p, "period_start": s,
              "tag_id": t, "count": n, "reached_at": at} for (d, m, p, s, t), (n, at) in sorted(sums.items())]
     if rows:
         await session.execute(_TOT.insert(), rows)
+    # The weeks either had a row in, counted again from their rows (a week at a time, each a slice of the key)
+    for monday in sorted(weeks | {s for (_, _, p, s, _) in sums if p == "week"}):
+        await session.execute(delete(_WK).where(_WK.c.community_id == community_id, _WK.c.week == monday))
+        await session.execute(week_statement(community_id, monday))
 
 
 _SHOWN = and_(_TOT.c.community_id == bindparam("community_id"), _TOT.c.direction == bindparam("direction"),

@@ -1,9 +1,10 @@
-"""Every week's kudos totals: the digest reads its weeks' kudos from the week rows of kudos_totals.
+"""Every week's kudos totals, and each week's counts (kudos_weeks): the digest reads its weeks' kudos there.
 
 Migration 0007 (and every rebuild before this one) wrote only the week running at that moment; the live path
 has written each week since. Here each community's week rows are counted again from its live kudos, from the
 week of its first live kudos to now, one statement per week and direction (storage/repositories/kudos_totals.py:
-`rebuild_statements`, the same a zone change and an import run).
+`rebuild_statements`, the same a zone change and an import run), and each week's given, givers and receivers
+per tag from them.
 
 Revision ID: 0016
 Revises: 0013
@@ -22,6 +23,17 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "kudos_weeks",
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("week", sa.Date(), nullable=False),
+        sa.Column("tag_id", sa.Integer(), nullable=False),
+        sa.Column("given", sa.Integer(), nullable=False),
+        sa.Column("givers", sa.Integer(), nullable=False),
+        sa.Column("receivers", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["community_id"], ["communities.id"]),
+        sa.PrimaryKeyConstraint("community_id", "week", "tag_id"),
+    )
     from storage.repositories.kudos_totals import FIRST_LIVE, rebuild_statements
 
     bind = op.get_bind()
@@ -31,8 +43,8 @@ def upgrade() -> None:
         for statement in rebuild_statements(community_id, zone, now, ("week",), first):
             bind.execute(statement)
     if bind.dialect.name == "postgresql":
-        op.execute("ANALYZE kudos_totals")
+        op.execute("ANALYZE kudos_totals, kudos_weeks")
 
 
 def downgrade() -> None:
-    pass  # the older weeks' rows are harmless to code that never reads them
+    op.drop_table("kudos_weeks")  # the older weeks' totals stay: harmless to code that never reads them
