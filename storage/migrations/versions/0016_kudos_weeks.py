@@ -4,7 +4,8 @@ Migration 0007 (and every rebuild before this one) wrote only the week running a
 has written each week since. Here each community's week rows are counted again from its live kudos, from the
 week of its first live kudos to now, one statement per week and direction (storage/repositories/kudos_totals.py:
 `rebuild_statements`, the same a zone change and an import run), and each week's given, givers and receivers
-per tag from them.
+per tag from them. And accepted answers indexed by acceptance time (ix_question_answers_accepted): helpers
+under a tag are ranked over a window (the digest's suggested helper, escalation), not every accepted answer.
 
 Revision ID: 0016
 Revises: 0013
@@ -20,9 +21,11 @@ revision: str = "0016"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+ACCEPTED = ["community_id", "accepted_at", "question_id", "author_id", "deleted_at"]
 
 
 def upgrade() -> None:
+    op.create_index("ix_question_answers_accepted", "question_answers", ACCEPTED)
     op.create_table(
         "kudos_weeks",
         sa.Column("community_id", sa.Integer(), nullable=False),
@@ -43,8 +46,9 @@ def upgrade() -> None:
         for statement in rebuild_statements(community_id, zone, now, ("week",), first):
             bind.execute(statement)
     if bind.dialect.name == "postgresql":
-        op.execute("ANALYZE kudos_totals, kudos_weeks")
+        op.execute("ANALYZE kudos_totals, kudos_weeks, question_answers")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_question_answers_accepted", table_name="question_answers")
     op.drop_table("kudos_weeks")  # the older weeks' totals stay: harmless to code that never reads them
