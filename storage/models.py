@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -171,6 +172,11 @@ class KudosTotalRow(Base):
     starts with what a board asks for, so a board reads one community-period-tag slice of it."""
 
     __tablename__ = "kudos_totals"
+    __table_args__ = (  # a week's top receivers, read in board order (the digest, migration 0016)
+        Index("ix_kudos_totals_week_top", "community_id", "period_start", "tag_id", "count", "member_id",
+              sqlite_where=text("period = 'week' AND direction = 'received'"),
+              postgresql_where=text("period = 'week' AND direction = 'received'")),
+    )
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     direction: Mapped[str] = mapped_column(String(8), primary_key=True)  # received | given
     period: Mapped[str] = mapped_column(String(8), primary_key=True)  # week | month | quarter | all

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -60,10 +60,9 @@ class SqlDigest:
             if not given:
                 facts.append(KudosFacts())
                 continue
-            top = await self.s.execute(
-                select(t.member_id, t.count).where(t.community_id == community_id, t.direction == "received",
-                                                   t.period == "week", t.period_start == week,
-                                                   t.tag_id == tag_id, t.count > 0)
+            top = await self.s.execute(  # the conditions of the partial index ix_kudos_totals_week_top, inline
+                select(t.member_id, t.count).where(t.community_id == community_id, t.period_start == week,
+                                                   t.tag_id == tag_id, t.count > 0, _WEEK_RECEIVED)
                 .order_by(t.count.desc(), t.member_id).limit(TOP_RECEIVERS))
             facts.append(KudosFacts(given, givers, receivers, {m: int(n) for m, n in top}))
         return facts
@@ -137,6 +136,9 @@ class SqlDigest:
         return set(await self.s.scalars(
             select(MemberRow.id).where(MemberRow.community_id == community_id,
                                        or_(MemberRow.leaderboard_opt_out.is_(True), MemberRow.erased_at.is_not(None)))))
+
+
+_WEEK_RECEIVED = text("kudos_totals.period = 'week' AND kudos_totals.direction = 'received'")
 
 
 def _bucket(column, bounds: Sequence[datetime]):

@@ -5,7 +5,9 @@ has written each week since. Here each community's week rows are counted again f
 week of its first live kudos to now, one statement per week and direction (storage/repositories/kudos_totals.py:
 `rebuild_statements`, the same a zone change and an import run), and each week's given, givers and receivers
 per tag from them. And accepted answers indexed by acceptance time (ix_question_answers_accepted): helpers
-under a tag are ranked over a window (the digest's suggested helper, escalation), not every accepted answer.
+under a tag are ranked over a window (the digest's suggested helper, escalation), not every accepted answer;
+a week's received rows by count (ix_kudos_totals_week_top, partial): its top receivers read from the end
+(both stores sort only the last count's members).
 
 Revision ID: 0016
 Revises: 0013
@@ -25,6 +27,10 @@ ACCEPTED = ["community_id", "accepted_at", "question_id", "author_id", "deleted_
 
 
 def upgrade() -> None:
+    week_received = sa.text("period = 'week' AND direction = 'received'")
+    op.create_index("ix_kudos_totals_week_top", "kudos_totals",
+                    ["community_id", "period_start", "tag_id", "count", "member_id"],
+                    sqlite_where=week_received, postgresql_where=week_received)
     op.create_index("ix_question_answers_accepted", "question_answers", ACCEPTED)
     op.create_table(
         "kudos_weeks",
@@ -50,5 +56,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_kudos_totals_week_top", table_name="kudos_totals")
     op.drop_index("ix_question_answers_accepted", table_name="question_answers")
     op.drop_table("kudos_weeks")  # the older weeks' totals stay: harmless to code that never reads them
