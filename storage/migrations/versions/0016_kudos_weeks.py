@@ -23,7 +23,7 @@ revision: str = "0016"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-ACCEPTED = ["community_id", "accepted_at", "question_id", "author_id", "deleted_at"]
+ACCEPTED = ["community_id", "accepted_at", "question_id", "author_id", "deleted_at", "id"]
 
 
 def upgrade() -> None:
