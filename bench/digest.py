@@ -152,6 +152,18 @@ async def seed_weeks(app, cid: int) -> None:
     print(f"{rows:,} member-week rows rebuilt in {time.perf_counter() - started:.1f} s")
 
 
+async def seed_totals(app, cid: int) -> None:
+    """The kudos totals as an import recounts them (an earlier database: migration 0016 wrote its weeks)."""
+    async with app.core.uow_factory() as uow:
+        if (await uow.session.execute(text("SELECT count(*) FROM kudos_totals"))).scalar_one():
+            return
+        started = time.perf_counter()
+        await uow.kudos.rebuild_totals(cid, (await uow.communities.get(cid)).zone, NOW)
+        await uow.commit()
+        rows = (await uow.session.execute(text("SELECT count(*) FROM kudos_totals"))).scalar_one()
+    print(f"{rows:,} kudos totals rows counted in {time.perf_counter() - started:.1f} s")
+
+
 def profile(engine) -> list:
     """Each statement's time, text shortened, in order."""
     timings: list = []
@@ -178,6 +190,7 @@ async def main(url: str, scale: float, runs: int, show_profile: bool, reuse: boo
         cid = built if reuse and built else await seed(app, scale)
         await seed_activity(app, cid)
         await seed_weeks(app, cid)
+        await seed_totals(app, cid)
         async with app.engine.connect() as connection:  # what autovacuum does to a live database, before timing
             if connection.dialect.name == "postgresql":  # VACUUM: index-only scans need the visibility map
                 await (await connection.execution_options(isolation_level="AUTOCOMMIT")).execute(

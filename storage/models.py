@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -175,6 +176,11 @@ class KudosTotalRow(Base):
     starts with what a board asks for, so a board reads one community-period-tag slice of it."""
 
     __tablename__ = "kudos_totals"
+    __table_args__ = (  # a week's top receivers, read in board order (the digest, migration 0016)
+        Index("ix_kudos_totals_week_top", "community_id", "period_start", "tag_id", "count", "member_id",
+              sqlite_where=text("period = 'week' AND direction = 'received'"),
+              postgresql_where=text("period = 'week' AND direction = 'received'")),
+    )
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
     direction: Mapped[str] = mapped_column(String(8), primary_key=True)  # received | given
     period: Mapped[str] = mapped_column(String(8), primary_key=True)  # week | month | quarter | all
@@ -183,6 +189,20 @@ class KudosTotalRow(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     count: Mapped[int] = mapped_column(Integer)
     reached_at: Mapped[datetime]  # the time of the member's latest counted kudos in the slice: ties go to the earlier
+
+
+class KudosWeekRow(Base):
+    """A community's live kudos of one local week (its Monday) and tag (0: every kudos): given, and how many
+    members gave and received, kept with kudos_totals' week rows (storage/repositories/kudos_totals.py, migration
+    0016): the digest reads its weeks' counts here instead of the week rows of every member."""
+
+    __tablename__ = "kudos_weeks"
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), primary_key=True)
+    week: Mapped[date] = mapped_column(Date, primary_key=True)
+    tag_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given: Mapped[int] = mapped_column(Integer)
+    givers: Mapped[int] = mapped_column(Integer)
+    receivers: Mapped[int] = mapped_column(Integer)
 
 
 class OutboxRow(Base):

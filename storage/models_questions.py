@@ -63,6 +63,9 @@ class AnswerRow(Base):
         Index("ix_question_answers_question", "question_id", "number"),
         Index("ix_question_answers_message", "platform", "workspace_id", "message_id"),
         Index("ix_question_answers_author", "community_id", "author_id", "accepted_at"),
+        # helpers under a tag in a window (0016): the window's accepted answers, then their questions' tags
+        Index("ix_question_answers_accepted", "community_id", "accepted_at", "question_id", "author_id", "deleted_at",
+              "id"),  # every column the helpers read: index-only on PostgreSQL
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))

@@ -217,9 +217,10 @@ async def import_community(engine: AsyncEngine, source: BinaryIO, *, new_name: s
 async def _rebuild_derived(conn: AsyncConnection, community_id: int, zone: str) -> None:
     """Tables computed from the imported rows are recounted, not copied (their periods are today's, here)."""
     if "kudos_totals" in Base.metadata.tables:  # migration 0007's running leaderboard totals
-        from storage.repositories.kudos_totals import rebuild_statements
+        from storage.repositories.kudos_totals import FIRST_LIVE, rebuild_statements
 
-        for statement in rebuild_statements(community_id, zone, datetime.now(UTC)):
+        first = (await conn.execute(FIRST_LIVE, {"community_id": community_id})).scalar()
+        for statement in rebuild_statements(community_id, zone, datetime.now(UTC), first=first):
             await conn.execute(statement)
 
 

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from itertools import pairwise
+from datetime import date, datetime
 
-from sqlalchemy import and_, case, distinct, exists, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from bot.features.digest.ports import TOP_RECEIVERS, KudosFacts, MeetupFacts, MemberFacts
-from storage.models import KudosRow, KudosTagRow, MemberRow, TagRow
+from storage.models import KudosRow, KudosTagRow, KudosTotalRow, KudosWeekRow, MemberRow, TagRow
 from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
 
@@ -40,36 +39,46 @@ class SqlDigest:
             found.setdefault(member_id, []).append(done_at)
         return found
 
-    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+    async def kudos_weeks(self, community_id: int, weeks: Sequence[date],
                           tag: str | None = None) -> list[KudosFacts]:
-        """Two queries per week: the totals (given, distinct givers and receivers) in one pass over the week's
-        range of the time index, and the top receivers (window functions over the per-receiver counts took as
-        long as both: bench/digest.py)."""
-        return [await self._kudos_week(community_id, since, until, tag) for since, until in pairwise(bounds)]
+        """Kept with the kudos (kudos_totals.py): given, givers and receivers one row per week (kudos_weeks),
+        the top receivers the first rows by count of the week's slice of kudos_totals (one row per member who
+        received). Before: a week's ~19,000 kudos read twice, 15-25 ms a week at full size."""
+        tag_id = 0
+        if tag is not None:
+            tag_id = await self.s.scalar(select(TagRow.id).where(TagRow.community_id == community_id,
+                                                                 TagRow.name == tag))
+            if tag_id is None:
+                return [KudosFacts() for _ in weeks]
+        w, t = KudosWeekRow, KudosTotalRow
+        sums = {week: (int(given), int(givers), int(receivers)) for week, given, givers, receivers in
+                await self.s.execute(select(w.week, w.given, w.givers, w.receivers).where(
+                    w.community_id == community_id, w.week.in_(list(weeks)), w.tag_id == tag_id))}
+        facts = []
+        for week in weeks:
+            given, givers, receivers = sums.get(week, (0, 0, 0))
+            if not given:
+                facts.append(KudosFacts())
+                continue
+            top = await self.s.execute(  # the conditions of the partial index ix_kudos_totals_week_top, inline
+                select(t.member_id, t.count).where(t.community_id == community_id, t.period_start == week,
+                                                   t.tag_id == tag_id, t.count > 0, _WEEK_RECEIVED)
+                .order_by(t.count.desc(), t.member_id).limit(TOP_RECEIVERS))
+            facts.append(KudosFacts(given, givers, receivers, {m: int(n) for m, n in top}))
+        return facts
 
-    async def _kudos_week(self, community_id: int, since: datetime, until: datetime, tag: str | None) -> KudosFacts:
-        k = KudosRow
-        where = self._live(community_id, since, until, tag)
-        given, givers, receivers = (await self.s.execute(select(
-            func.count(), func.count(distinct(_unordered(k.giver_id))),
-            func.count(distinct(_unordered(k.receiver_id)))).where(*where))).one()
-        if not given:
-            return KudosFacts()
-        member = _unordered(k.receiver_id)
-        top = await self.s.execute(select(member, func.count()).where(*where).group_by(member)
-                                   .order_by(func.count().desc(), member).limit(TOP_RECEIVERS))
-        return KudosFacts(int(given), int(givers), int(receivers), {m: int(n) for m, n in top})
-
-    async def received(self, community_id: int, since: datetime, until: datetime, *,
+    async def received(self, community_id: int, weeks: Sequence[date], *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
-        k = KudosRow
-        member = _unordered(k.receiver_id)
-        query = select(member, func.count()).where(*self._live(community_id, since, until))
+        t = KudosTotalRow
+        total = func.sum(t.count)
+        query = select(t.member_id, total).where(
+            t.community_id == community_id, t.direction == "received", t.period == "week",
+            t.period_start.in_(list(weeks)), t.tag_id == 0, t.count > 0)
         if member_ids is not None:
-            query = query.where(k.receiver_id.in_(list(member_ids)))
+            query = query.where(t.member_id.in_(list(member_ids)))
         else:
             query = query.limit(limit)
-        rows = await self.s.execute(query.group_by(member).order_by(func.count().desc(), member))
+        rows = await self.s.execute(query.group_by(t.member_id).order_by(total.desc(), t.member_id))
         return [(member, int(n)) for member, n in rows]
 
     def _live(self, community_id: int, since: datetime, until: datetime, tag: str | None = None) -> list:
@@ -127,6 +136,9 @@ class SqlDigest:
         return set(await self.s.scalars(
             select(MemberRow.id).where(MemberRow.community_id == community_id,
                                        or_(MemberRow.leaderboard_opt_out.is_(True), MemberRow.erased_at.is_not(None)))))
+
+
+_WEEK_RECEIVED = text("kudos_totals.period = 'week' AND kudos_totals.direction = 'received'")
 
 
 def _bucket(column, bounds: Sequence[datetime]):

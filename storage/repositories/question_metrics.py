@@ -5,7 +5,7 @@ the week's answered or solved questions (neither store has a portable median).""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from itertools import pairwise
 from statistics import median
 
@@ -20,7 +20,6 @@ from storage.repositories.questions import SqlQuestions
 q = QuestionRow
 ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
 _RAW = DateTime(timezone=True)
-EVER = datetime(2000, 1, 1, tzinfo=UTC)  # a helper's answers and kudos count whenever they were given
 
 
 def _within(column, since: datetime, until: datetime):
@@ -169,10 +168,11 @@ class SqlQuestionMetrics:
         tags = await SqlQuestions(self.s)._tags_of([r.id for r in rows])
         return [OpenQuestion(r.number, r.text, r.asker_id, r[4], tuple(tags.get(r.id, ()))) for r in rows]
 
-    async def suggested_helper(self, community_id: int, tags: Sequence[str], besides: Sequence[int] = ()) -> int | None:
+    async def suggested_helper(self, community_id: int, tags: Sequence[str], since: datetime,
+                               besides: Sequence[int] = ()) -> int | None:
         if not tags:
             return None
         tag_ids = list(await self.s.scalars(select(TagRow.id).where(TagRow.community_id == community_id,
                                                                     TagRow.name.in_(list(tags)))))
-        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, EVER)
+        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, since)
         return next((member_id for member_id, _ in helpers if member_id not in besides), None)

@@ -16,7 +16,6 @@ from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer
 from bot.features.topics.escalation import UnansweredQuestion
 from storage.models import MemberRow, TagRow
 from storage.models_questions import AnswerRow, MirrorRow, QuestionRow, QuestionTagRow
-from storage.repositories.dialect import sqlite_unindexed
 from storage.repositories.kudos import received_in_tags
 
 
@@ -316,8 +315,8 @@ class SqlQuestions:
         rows = await self.s.execute(
             select(AnswerRow.author_id, func.count(func.distinct(AnswerRow.id)))
             .join(QuestionTagRow, QuestionTagRow.question_id == AnswerRow.question_id)
-            # found through the tags' questions, not by scanning the community's answers
-            .where(sqlite_unindexed(self.s, AnswerRow.community_id) == community_id,
+            # the window's accepted answers (ix_question_answers_accepted), then their questions' tags
+            .where(AnswerRow.community_id == community_id,
                    QuestionTagRow.tag_id.in_(list(tag_ids)),
                    AnswerRow.accepted_at >= since, AnswerRow.deleted_at.is_(None))
             .group_by(AnswerRow.author_id))

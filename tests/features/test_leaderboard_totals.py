@@ -1,6 +1,7 @@
 """Leaderboards read running totals (storage/repositories/kudos_totals.py): after any mix of kudos, undos, voids,
 leaves, erasures and opt-outs across period boundaries in a far zone, every board equals a count from scratch
-over the kudos table; a zone change recounts them (console, SQLite and PostgreSQL)."""
+over the kudos table, and so do the weeks' counts the digest reads; a zone change recounts them (console, SQLite
+and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from bot.periods import PERIODS, period_start
-from storage.models import CommunityRow, KudosRow, KudosTagRow, MemberRow, TagRow
+from bot.periods import PERIODS, first_day, period_start
+from storage.models import CommunityRow, KudosRow, KudosTagRow, KudosWeekRow, MemberRow, TagRow
 
 pytestmark = pytest.mark.asyncio
 
@@ -47,10 +48,38 @@ async def from_scratch(app, board: str, now: datetime) -> list[str]:
     return [f"{members[who].name} — {-n}" for n, _, who in sorted(shown)]
 
 
+async def weeks_from_scratch(app) -> dict[tuple, tuple[int, int, int]]:
+    """(local Monday, tag) -> (kudos given, distinct givers, distinct receivers), as the digest counted them."""
+    async with app.engine.connect() as db:
+        zone = (await db.execute(select(CommunityRow.zone))).scalar_one()
+        kudos = (await db.execute(select(KudosRow).where(KudosRow.revoked_at.is_(None)))).all()
+        tags = (await db.execute(select(KudosTagRow.kudos_id, KudosTagRow.tag_id))).all()
+    tagged: dict[int, list[int]] = {}
+    for kudos_id, tag_id in tags:
+        tagged.setdefault(kudos_id, []).append(tag_id)
+    weeks: dict[tuple, list] = {}
+    for k in kudos:
+        monday = first_day("week", k.created_at, zone)
+        for tag_id in (0, *tagged.get(k.id, ())):
+            given, givers, receivers = weeks.setdefault((monday, tag_id), [0, set(), set()])
+            weeks[(monday, tag_id)][0] += 1
+            givers.add(k.giver_id)
+            receivers.add(k.receiver_id)
+    return {key: (n, len(givers), len(receivers)) for key, (n, givers, receivers) in weeks.items()}
+
+
+async def weeks_kept(app) -> dict[tuple, tuple[int, int, int]]:
+    async with app.engine.connect() as db:
+        rows = (await db.execute(select(KudosWeekRow))).all()
+    return {(r.week, r.tag_id): (r.given, r.givers, r.receivers) for r in rows if (r.given, r.givers, r.receivers)
+            != (0, 0, 0)}
+
+
 async def assert_boards_match(console, clock) -> None:
     for board in BOARDS:
         shown = board_lines(await console.say(f"/leaderboard {board}"))
         assert shown == await from_scratch(console.app, board, clock.now()), (board, clock.now())
+    assert await weeks_kept(console.app) == await weeks_from_scratch(console.app)  # the digest's weeks
 
 
 async def random_step(console, clock, rng: random.Random, voidable: int) -> None:
@@ -100,6 +129,7 @@ async def test_a_zone_change_recounts_the_boards(console, clock):
     for board in BOARDS:
         assert board_lines(await console.say(f"/leaderboard {board}")) == await from_scratch(
             console.app, board, clock.now())
+    assert await weeks_kept(console.app) == await weeks_from_scratch(console.app)
     assert board_lines(await console.say("/leaderboard month")) == ["carol — 1"]
     assert board_lines(await console.say("/leaderboard week")) == ["bob — 1", "carol — 1"]
     clock.set(datetime(2026, 11, 30, 22, tzinfo=UTC))

@@ -1,5 +1,6 @@
 """Migration 0007 counts the running leaderboard totals of the kudos a store already holds: revoked kudos don't
-count, tags do, and the current periods are local to each community's zone (SQLite and PostgreSQL)."""
+count, tags do, and the current periods are local to each community's zone; migration 0016 then writes every
+week since the first live kudos (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -58,5 +59,10 @@ async def test_existing_kudos_are_counted_into_totals(store_url):
             assert await board("all", given=True) == [("ann", 2), ("bob", 1)]
             assert await board("all", tag_id=seo) == [("bob", 1)]
             assert await board("week", given=True) == [("ann", 1), ("bob", 1)]  # ann gave hers first
+            # 0016: every week since the first live kudos, as the digest reads them
+            old = first_day("week", now - timedelta(days=400), FAR)
+            assert [(s.name, s.count) for s in await uow.kudos.standings(
+                c, period="week", start=old, tag_id=seo, given=False, limit=10)] == [("bob", 1)]
+            assert [f.given for f in await uow.digest.kudos_weeks(c, [old, old + timedelta(weeks=1)])] == [1, 0]
     finally:
         await engine.dispose()

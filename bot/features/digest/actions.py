@@ -13,6 +13,7 @@ from bot.reply import TimeStyle, stamp
 MAX_ACTIONS = 5
 WAITING = timedelta(hours=48)
 NAMED = 5  # people named in one action, at most
+HELPERS_SINCE = timedelta(days=90)  # who helps now: the window escalation ranks helpers over (topics)
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,8 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
     questions = getattr(uow, "question_metrics", None)
     if questions is not None:
         for q in await questions.unanswered_since(community_id, now - WAITING, 2):
-            helper = await questions.suggested_helper(community_id, q.tags, besides=(q.asker_id,))
+            helper = await questions.suggested_helper(community_id, q.tags, now - HELPERS_SINCE,
+                                                      besides=(q.asker_id,))
             who = await _names(uow, community_id, [helper] if helper else [])
             ask = f": ask {who[0]}" if who else ""
             listing = "questions unanswered" + (f" #{q.tags[0]}" if q.tags else "")

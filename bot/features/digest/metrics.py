@@ -162,7 +162,8 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     members = [replace(m, steps=tuple(steps[m.id])) if m.id in steps else m for m in members]
     bounds = [w.start for w in span] + [week.end]
     shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
-    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(community_id, shown_bounds, tag)
+    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(
+        community_id, [w.monday for w in span[LOOKBACK:]], tag)
     meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
     question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)
@@ -180,13 +181,13 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
                 gone_quiet=await uow.member_weeks.quiet(community_id, earlier, w.monday))
         data.append(week_data)
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
-    before = shifted(week, -LOOKBACK, zone).start
+    before = [w.monday for w in span[-LOOKBACK - 1:-1]]  # the 4 weeks before the digest's
     history = History(tuple(data), required_steps, activity is not None, questions is not None,
                       frozenset(await uow.digest.opted_out(community_id)), top_answerers=answerers,
                       top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)),
-                      thanked_before=tuple(await uow.digest.received(community_id, before, week.start)))
+                      thanked_before=tuple(await uow.digest.received(community_id, before)))
     helpers = [m for m, _ in top_helpers(history)]
-    thanked = dict(await uow.digest.received(community_id, week.start, week.end, member_ids=helpers))
+    thanked = dict(await uow.digest.received(community_id, [week.monday], member_ids=helpers))
     named = await uow.members.many(community_id, sorted({m for m, _ in top_receivers(history)} | set(helpers)))
     return replace(history, names={i: m.name for i, m in named.items()}, helpers_thanked=thanked)
 

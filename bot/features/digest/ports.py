@@ -55,13 +55,14 @@ class DigestRepo(Protocol):
         """Members (not bots) who joined or left in [since, until)."""
     async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
         """When each member who joined in [since, until) did each onboarding step."""
-    # Per week [bounds[i], bounds[i + 1]) (live kudos only):
-    async def kudos_weeks(self, community_id: int, bounds: Sequence[datetime],
+    async def kudos_weeks(self, community_id: int, weeks: Sequence[date],
                           tag: str | None = None) -> list[KudosFacts]:
-        """Given, distinct givers and receivers, and the top receivers."""
-    async def received(self, community_id: int, since: datetime, until: datetime, *,
+        """Per local week (its Monday), live kudos only: given, distinct givers and receivers, the top receivers."""
+    # Per week [bounds[i], bounds[i + 1]):
+    async def received(self, community_id: int, weeks: Sequence[date], *,
                        member_ids: Sequence[int] | None = None, limit: int = TOP_RECEIVERS) -> list[tuple[int, int]]:
-        """(member, live kudos received) in [since, until), most first: of these members, or the top `limit`."""
+        """(member, live kudos received) in these local weeks (Mondays), most first: of these members, or the
+        top `limit`."""
     async def meetup_weeks(self, community_id: int, bounds: Sequence[datetime]) -> list[MeetupFacts]:
         """Per week; `no_shows` left empty (see `no_shows`)."""
     async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...

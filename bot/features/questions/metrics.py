@@ -50,5 +50,6 @@ class QuestionMetricsRepo(Protocol):
         """(member id, answers to others' questions) in [since, until), most first."""
     async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:
         """Open questions with no answer, asked before `asked_before`, oldest first."""
-    async def suggested_helper(self, community_id: int, tags: Sequence[str], besides: Sequence[int] = ()) -> int | None:
-        """Who helped most under these tags (`helpers_for`), other than `besides` (None: nobody)."""
+    async def suggested_helper(self, community_id: int, tags: Sequence[str], since: datetime,
+                               besides: Sequence[int] = ()) -> int | None:
+        """Who helped most under these tags since `since` (`helpers_for`), other than `besides` (None: nobody)."""

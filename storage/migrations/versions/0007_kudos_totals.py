@@ -41,7 +41,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     now = datetime.now(UTC)
     for community_id, zone in bind.execute(sa.text("SELECT id, zone FROM communities")).all():
-        for statement in rebuild_statements(community_id, zone, now):
+        for statement in rebuild_statements(community_id, zone, now, weeks_table=False):  # 0016 has it
             bind.execute(statement)
     if bind.dialect.name == "postgresql":  # a bulk-loaded table has no planner statistics until autovacuum comes
         op.execute("ANALYZE kudos_totals")

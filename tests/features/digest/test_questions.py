@@ -139,3 +139,14 @@ async def test_the_asker_is_never_their_own_suggested_helper(app, console, clock
     helpers = {a.people[0]: a.people[1:] for a in actions if a.kind == "unanswered"}
     assert helpers[m["bob"]] == ()  # bob is the only #seo helper, and he asked it
     assert helpers[m["dave"]] == (m["bob"],)
+
+
+async def test_the_suggested_helper_helped_in_the_last_90_days(app, questions_week):
+    cid, m = questions_week
+    accepted = ny(2026, 11, 18, 12)  # bob's answer to #2, the only accepted #seo answer
+    for days, helper in ((89, (m["bob"],)), (91, ())):
+        async with app.core.uow_factory() as uow:
+            digest, _ = await digest_of(app, cid, "2026-W48")
+            actions = await plan_actions(uow, cid, digest.history, accepted + timedelta(days=days))
+        helpers = {a.people[0]: a.people[1:] for a in actions if a.kind == "unanswered"}
+        assert helpers[m["dave"]] == helper, days
