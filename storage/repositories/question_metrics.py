@@ -126,26 +126,6 @@ class SqlQuestionMetrics:
             found[week].append((start, stop))
         return found
 
-    async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
-        weeks = list(pairwise(bounds))
-
-        def week_of(column):
-            return case(*((_within(column, since, until), i) for i, (since, until) in enumerate(weeks)))
-
-        askers = select(q.asker_id.label("member_id"), week_of(ASKED_AT).label("week")).where(
-            q.community_id == community_id, q.status.in_((*POSTED, DEFLECTED)),
-            _within(ASKED_AT, bounds[0], bounds[-1]))
-        answerers = select(AnswerRow.author_id.label("member_id"), week_of(AnswerRow.created_at).label("week")).where(
-            AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
-            _within(AnswerRow.created_at, bounds[0], bounds[-1]))
-        people = askers.union(answerers).subquery()
-        found: list[set[int]] = [set() for _ in weeks]
-        for member_id, week in await self.s.execute(
-                select(people.c.member_id, people.c.week).join(MemberRow, MemberRow.id == people.c.member_id)
-                .where(MemberRow.is_bot.is_(False))):
-            found[week].add(member_id)
-        return found
-
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
         n = func.count(AnswerRow.id)

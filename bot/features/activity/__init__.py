@@ -4,7 +4,7 @@ Every `MessagePosted` a platform delivers (Slack `message` events, Discord messa
 message-content intent) adds one to the author's row for the community's local date, in the event's own unit of
 work: the core records the event id in that same transaction, so a retried delivery counts once, and a crash
 before the commit counts nothing that Slack would not deliver again. Bots and the bot itself never count.
-The weekly digest reads the counters through `ActivityRepo`.
+The weekly digest counts active members from the member weeks (`MemberWeeksRepo`).
 
 Active weeks: every counted action (a message, kudos given, an RSVP answered, a question posted or deflected)
 calls `mark_active` in its own unit of work, which writes one `member_weeks` row the first time a member acts in

@@ -1,7 +1,7 @@
 """What the digest reads, as protocols: its own repository (storage/repositories/digest.py), and those of the
-activity and questions features, which the digest uses when the unit of work has them (`uow.activity`,
-`uow.question_metrics`, whose Protocol is the questions feature's: bot/features/questions/metrics.py) and goes
-without otherwise."""
+questions feature, which the digest uses when the unit of work has it (`uow.question_metrics`, whose Protocol is
+the questions feature's: bot/features/questions/metrics.py) and goes without otherwise. Active members come from
+the activity feature's member weeks (`uow.member_weeks`)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from typing import Protocol
 
 from bot.features.questions.metrics import OpenQuestion, QuestionMetricsRepo, QuestionWeek
 
-__all__ = ["ActivityRepo", "DigestRepo", "KudosFacts", "MeetupFacts", "MemberFacts", "OpenQuestion",
+__all__ = ["DigestRepo", "KudosFacts", "MeetupFacts", "MemberFacts", "OpenQuestion",
            "QuestionMetricsRepo", "QuestionWeek"]
 
 
@@ -71,11 +71,3 @@ class DigestRepo(Protocol):
     async def opted_out(self, community_id: int) -> set[int]:
         """Members who are on no leaderboard: opted out, or erased."""
 
-
-class ActivityRepo(Protocol):
-    """Messages counted per member and local day (the activity feature)."""
-
-    async def active_members(self, community_id: int, since: date, until: date) -> dict[int, int]:
-        """Member id -> messages in [since, until) local days."""
-    async def daily_totals(self, community_id: int, since: date, until: date) -> dict[date, tuple[int, int]]:
-        """Local day -> (messages, distinct members)."""

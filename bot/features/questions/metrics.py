@@ -43,8 +43,6 @@ class QuestionMetricsRepo(Protocol):
     # Per week [bounds[i], bounds[i + 1]), read together:
     async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
                              tag: str | None = None) -> list[QuestionWeek]: ...
-    async def participants(self, community_id: int, bounds: Sequence[datetime]) -> list[set[int]]:
-        """Members (not bots) who asked (a posted or deflected question) or answered."""
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
         """(member id, answers to others' questions) in [since, until), most first."""
