@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 
 
 class Settings(BaseModel):
@@ -72,6 +73,9 @@ def channel_id(value) -> str | None:
         return None
     entries = [_one_channel(entry) for entry in re.findall(r"<[^>]*>|[^\s,]+", str(value))]
     return " ".join(e for e in entries if e) or None
+
+
+Channel = Annotated[str | None, BeforeValidator(channel_id)]  # a channel setting: stored as `channel_id` gives it
 
 
 def _one_channel(text: str) -> str | None:

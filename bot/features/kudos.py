@@ -24,7 +24,7 @@ from bot.people import resolve_mention
 from bot.periods import LOCAL_PERIODS
 from bot.ports import UnitOfWork
 from bot.reply import Reply, Visibility
-from bot.settings import Settings, channel_here, channel_id, words
+from bot.settings import Channel, Settings, channel_here, words
 from bot.tags import split_trailing_tags
 from bot.text import clean_text
 
@@ -39,15 +39,10 @@ class KudosSettings(Settings):
         default_factory=lambda: ["tada", "🎉"],
         description="reactions that give kudos (Slack names without colons, Discord unicode)",
     )
-    kudos_channel: str | None = Field(None, description="channel id where kudos are announced (default: where given); "
+    kudos_channel: Channel = Field(None, description="channel id where kudos are announced (default: where given); "
                                       "slack:ID or discord:ID when the community spans platforms")
     kudos_dm_receiver: bool = Field(False, description="tell receivers by direct message when they get kudos")
     kudos_undo_seconds: int = Field(60, ge=0, le=3600, description="how long /kudos undo and removing a reaction work")
-
-    @field_validator("kudos_channel", mode="before")
-    @classmethod
-    def _kudos_channel(cls, value):
-        return channel_id(value)
 
     @field_validator("kudos_emoji", mode="before")
     @classmethod

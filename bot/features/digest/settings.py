@@ -6,22 +6,17 @@ import re
 
 from pydantic import Field, field_validator
 
-from bot.settings import Settings, channel_id
+from bot.settings import Channel, Settings
 
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 class DigestSettings(Settings):
-    digest_channel: str | None = Field(
+    digest_channel: Channel = Field(
         None, description="channel id the weekly digest is posted to (none: no scheduled digest)")
     digest_day: str = Field("MO", description="weekday of the scheduled digest: MO TU WE TH FR SA SU")
     digest_time: str = Field("09:00", description="local time of the scheduled digest, HH:MM in the community's zone")
     digest_champions: bool = Field(False, description="champions may pull the digest with /digest too")
-
-    @field_validator("digest_channel", mode="before")
-    @classmethod
-    def _digest_channel(cls, value):
-        return channel_id(value)
 
     @field_validator("digest_day", mode="before")
     @classmethod

@@ -6,7 +6,7 @@ import re
 
 from pydantic import Field, field_validator
 
-from bot.settings import Settings, channel_id, words
+from bot.settings import Channel, Settings, words
 
 
 class MeetupSettings(Settings):
@@ -16,14 +16,9 @@ class MeetupSettings(Settings):
     meetup_horizon_days: int = Field(
         90, ge=7, le=400, description="how far ahead repeating meetups are expanded (RSVPs and reminders exist)")
 
-    meetups_channel: str | None = Field(
+    meetups_channel: Channel = Field(
         None, description="channel where meetups are announced in each bound workspace (default: only where "
                           "scheduled); on Slack and Discord at once, one per place: slack:C1 discord:42")
-
-    @field_validator("meetups_channel", mode="before")
-    @classmethod
-    def _meetups_channel(cls, value):
-        return channel_id(value)
 
     @field_validator("meetup_reminders", mode="before")
     @classmethod

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from bot.settings import Settings, channel_id
+from bot.settings import Channel, Settings
 
 
 class QuestionsSettings(Settings):
-    questions_channel: str | None = Field(None, description="channel id where questions are posted (default: where "
+    questions_channel: Channel = Field(None, description="channel id where questions are posted (default: where "
                                           "asked); slack:ID or discord:ID when the community spans platforms")
     questions_mirror: bool = Field(False, description="post each question in the questions channel of every other "
                                    "workspace the community is bound to, and copy the answers across")
@@ -16,8 +16,3 @@ class QuestionsSettings(Settings):
                                        "is asked, once, to mark a solution")
     questions_stale_days: int = Field(14, ge=1, le=365, description="days without activity before an open question "
                                       "is closed as stale")
-
-    @field_validator("questions_channel", mode="before")
-    @classmethod
-    def _questions_channel(cls, value):
-        return channel_id(value)

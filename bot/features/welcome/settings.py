@@ -6,19 +6,19 @@ import re
 
 from pydantic import Field, field_validator
 
-from bot.settings import Settings, channel_id, words
+from bot.settings import Channel, Settings, words
 
 
 class WelcomeSettings(Settings):
     welcome_enabled: bool = Field(True, description="welcome new members (/welcome off and /welcome on)")
-    welcome_channel: str | None = Field(
+    welcome_channel: Channel = Field(
         None, description="channel id for public greetings and closed-DM fallbacks (default: where they joined)")
     welcome_greeting: bool = Field(True, description="also greet newcomers publicly in the welcome channel")
     welcome_back_days: int = Field(30, ge=0, le=3650, description="a member back within this many days is welcomed back, not onboarded again")
     welcome_burst_joins: int = Field(10, ge=1, le=10_000, description="more joins than this in the burst window combine the public greetings")
     welcome_burst_seconds: int = Field(60, ge=1, le=3600, description="the burst window, in seconds")
     welcome_dm_spacing_seconds: int = Field(2, ge=0, le=600, description="during a burst, seconds between welcome DMs")
-    intro_channel: str | None = Field(None, description="channel id where a first post completes the intro step")
+    intro_channel: Channel = Field(None, description="channel id where a first post completes the intro step")
     guidelines_link: str | None = Field(None, max_length=300, description="link to the community guidelines")
     onboarding_steps: list[str] = Field(
         default_factory=lambda: ["intro", "interests", "guidelines"], min_length=1, max_length=10,
@@ -28,11 +28,6 @@ class WelcomeSettings(Settings):
         description="days after joining when a reminder names the steps still open (none: no reminders)")
     buddy_enabled: bool = Field(False, description="pair each newcomer with a buddy who shares an interest")
     buddy_weekly_cap: int = Field(3, ge=1, le=50, description="newcomers one buddy is given per week, at most")
-
-    @field_validator("welcome_channel", "intro_channel", mode="before")
-    @classmethod
-    def _welcome_channels(cls, value):
-        return channel_id(value)
 
     @field_validator("guidelines_link")
     @classmethod
