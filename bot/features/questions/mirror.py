@@ -118,7 +118,8 @@ async def seen_from(uow: UnitOfWork, community_id: int, hit: SearchHit, platform
     if not mirrors:
         return hit
     question = hit.question
-    post = next((p for p in await posts(uow, community_id, question) if _is(p, platform, workspace_id)), None)
+    every_post = (own_post(question), *(m for m in mirrors if m.answer_id is None))
+    post = next((p for p in every_post if p is not None and _is(p, platform, workspace_id)), None)
     if post is None:
         return hit
     copies = {m.answer_id: m.message_id for m in mirrors if m.answer_id and _is(m, platform, workspace_id)}
