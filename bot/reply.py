@@ -81,7 +81,8 @@ class Reply:
 
     @classmethod
     def refusal(cls, text: str, concerns: str | None = None) -> Reply:
-        return cls(text, Visibility.EPHEMERAL, concerns=concerns, refused=True)
+        # Refusals quote what was typed, often cut short: a cut can make "@channel" out of "@channel00".
+        return cls(defuse_mentions(text), Visibility.EPHEMERAL, concerns=concerns, refused=True)
 
     def plain_text(self) -> str:
         """Everything a reader would see, as plain lines (console, fallbacks, tests)."""

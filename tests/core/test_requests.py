@@ -4,6 +4,7 @@ actor (the platform could not be asked in time) never overwrites what the store 
 from __future__ import annotations
 
 import asyncio
+import re
 
 from sqlalchemy import text
 
@@ -40,3 +41,13 @@ async def test_an_unverified_actor_keeps_the_stored_name_and_role(app):
     newcomer = Person(MemberRef("slack", "T1", "U0NEW"), "new-handle", verified=False)
     await app.core.handle(Invocation(newcomer, PLACE, "help"))
     assert await scalar(app, "SELECT name FROM members WHERE user_id = 'U0NEW'") == "new-handle"
+
+
+async def test_a_refusal_that_quotes_a_cut_line_never_makes_a_mass_mention(app):
+    """A refusal quotes the first 40 characters of what it did not understand: wherever that cut falls in
+    "@channel00" (not a mass mention), the quote must not end in a live "@channel"."""
+    ada = Person(ADA, "Ada")
+    for filler in range(45):
+        reply = await app.core.handle(Invocation(ada, PLACE, f"questions open {'x' * filler} @channel00 more"))
+        assert reply.refused
+        assert not re.search(r"@(everyone|here|channel)\b", reply.plain_text(), re.IGNORECASE), reply.text

@@ -15,8 +15,8 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 PLACE = {"platform": "slack", "workspace_id": "T1", "channel_id": "C1", "message_id": None}
 
 
-async def test_existing_rows_are_numbered_per_community_and_new_ones_follow(store_url):
-    engine = make_engine(store_url)
+async def test_existing_rows_are_numbered_per_community_and_new_ones_follow(empty_store_url):
+    engine = make_engine(empty_store_url)
     try:
         for revision in ("0003", "0004"):  # the schema before 0005 (the welcome branch does not matter here)
             await upgrade(engine, revision)

@@ -36,11 +36,16 @@ def uow(engine):
     return lambda: SqlUnitOfWork(sessions)
 
 
-async def test_migrations_create_exactly_the_tables_the_models_declare(engine):
-    async with engine.connect() as connection:
-        diff = await connection.run_sync(
-            lambda c: compare_metadata(MigrationContext.configure(c, opts={"compare_type": False, "include_object": modelled}), Base.metadata))
-        tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+async def test_migrations_create_exactly_the_tables_the_models_declare(empty_store_url):
+    engine = make_engine(empty_store_url)
+    try:
+        await upgrade(engine)
+        async with engine.connect() as connection:
+            diff = await connection.run_sync(lambda c: compare_metadata(
+                MigrationContext.configure(c, opts={"compare_type": False, "include_object": modelled}), Base.metadata))
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+    finally:
+        await engine.dispose()
     assert diff == []
     assert {"communities", "members", "kudos", "outbox", "processed_events"} <= tables
 
@@ -51,14 +56,14 @@ async def test_upgrading_twice_changes_nothing(engine):
     assert await current_revision(engine) == before is not None
 
 
-async def test_processes_starting_together_migrate_once(store_url):
-    env = {**os.environ, "DATABASE_URL": store_url}
+async def test_processes_starting_together_migrate_once(empty_store_url):
+    env = {**os.environ, "DATABASE_URL": empty_store_url}
     processes = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.app.cli", "db", "upgrade", env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE) for _ in range(3)]
     results = [await asyncio.wait_for(p.communicate(), 60) for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0], [err.decode()[-500:] for _, err in results]
-    engine = make_engine(store_url)
+    engine = make_engine(empty_store_url)
     try:
         reports = {out.decode() for out, _ in results}  # "...: schema up to date (migrations applied: 0001, ...)"
         heads = (await current_revision(engine)).split(",")

@@ -16,9 +16,9 @@ from storage.uow import SqlUnitOfWork
 FAR = "Pacific/Kiritimati"
 
 
-async def test_existing_kudos_are_counted_into_totals(store_url):
+async def test_existing_kudos_are_counted_into_totals(empty_store_url):
     now = datetime.now(UTC)  # the migration counts the periods running at the wall clock's now
-    engine = make_engine(store_url)
+    engine = make_engine(empty_store_url)
     try:
         await upgrade(engine, "0006")
         async with engine.begin() as connection:

@@ -104,8 +104,8 @@ async def test_a_zone_change_moves_the_weeks(app, console, clock):
     assert rows["carol"] == [(W2, None)]  # a message's local day stays its day
 
 
-async def test_the_migration_fills_the_weeks_in_each_communitys_zone(store_url):
-    engine = make_engine(store_url)
+async def test_the_migration_fills_the_weeks_in_each_communitys_zone(empty_store_url):
+    engine = make_engine(empty_store_url)
     try:
         for revision in ("0008", "0012"):  # questions, and the digest's indexes (activity, kudos, meetups)
             await upgrade(engine, revision)
