@@ -81,7 +81,11 @@ class BindingRow(Base):
 
 class MemberRow(Base):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("community_id", "platform", "workspace_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("community_id", "platform", "workspace_id", "user_id"),
+        Index("ix_members_joined", "community_id", "joined_at"),  # the digest's weeks (0017)
+        Index("ix_members_left", "community_id", "left_at"),
+    )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     platform: Mapped[str] = mapped_column(String(16))

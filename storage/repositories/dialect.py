@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import literal_column
+from sqlalchemy import func, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,3 +29,10 @@ def upsert_adding(dialect: str, table, column: str):
     insert = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
     return insert.on_conflict_do_update(index_elements=list(table.primary_key.columns),
                                         set_={column: table.c[column] + insert.excluded[column]})
+
+
+def seconds_between(session: AsyncSession, start, end):
+    """`end - start` in seconds, as a float, for two timestamp columns."""
+    if session.bind.dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, exists, func, literal, literal_column, or_, select, text
+from sqlalchemy import and_, case, exists, func, literal, literal_column, not_, or_, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -21,12 +21,14 @@ class SqlDigest:
 
     async def members_between(self, community_id: int, since: datetime, until: datetime) -> list[MemberFacts]:
         m = MemberRow
-        rows = await self.s.execute(
-            select(m.id, m.name, m.joined_at, m.left_at, m.first_message_at, m.leaderboard_opt_out)
-            .where(m.community_id == community_id, m.is_bot.is_(False),
-                   or_(and_(m.joined_at >= since, m.joined_at < until),
-                       and_(m.left_at >= since, m.left_at < until)))
-            .order_by(m.joined_at, m.id))
+        columns = (m.id, m.name, m.joined_at, m.left_at, m.first_message_at, m.leaderboard_opt_out)
+        mine = (m.community_id == community_id, m.is_bot.is_(False))
+        joined = and_(m.joined_at >= since, m.joined_at < until)
+        rows = (await self.s.execute(union_all(  # two ranges, of ix_members_joined and ix_members_left
+            select(*columns).where(*mine, joined),
+            select(*columns).where(*mine, m.left_at >= since, m.left_at < until,
+                                   or_(m.joined_at.is_(None), not_(joined)))))).all()
+        rows.sort(key=lambda r: (r.joined_at is not None, r.joined_at or since, r.id))
         return [MemberFacts(i, n, j, left, first, opt_out=bool(o)) for i, n, j, left, first, o in rows]
 
     async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, func, literal, or_, select, union, update
+from sqlalchemy import and_, case, delete, func, literal, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -154,11 +154,20 @@ class SqlMemberWeeks:
                          for condition in (_W.c.next_week.is_(None), _W.c.next_week > last))
         return int((await self.s.execute(select(never + not_by))).scalar_one())  # two index ranges, not the week
 
-    async def active_among(self, community_id: int, week: date, member_ids: Sequence[int]) -> int:
-        if not member_ids:
-            return 0
-        return int(await self.s.scalar(select(func.count()).where(
-            _W.c.community_id == community_id, _W.c.week == week, _W.c.member_id.in_(list(member_ids)))) or 0)
+    async def retained(self, community_id: int, joined: Sequence[datetime], weeks: Sequence[date]) -> list[int]:
+        """Per i: members (not bots) who joined in [joined[i], joined[i + 1]) and were active in weeks[i]. One
+        statement: from the members who joined (ix_members_joined) to their row of that week (primary key)."""
+        m = MemberRow
+        steps = list(enumerate(joined[1:-1]))
+        week_of = case(*((m.joined_at < bound, i) for i, bound in steps), else_=len(joined) - 2)
+        active_in = case(*((m.joined_at < bound, weeks[i]) for i, bound in steps), else_=weeks[-1])
+        rows = dict((await self.s.execute(
+            select(week_of, func.count()).select_from(m)
+            .join(_W, and_(_W.c.community_id == community_id, _W.c.member_id == m.id, _W.c.week == active_in))
+            .where(m.community_id == community_id, m.is_bot.is_(False), m.joined_at >= joined[0],
+                   m.joined_at < joined[-1])
+            .group_by(week_of))).all())
+        return [int(rows.get(i, 0)) for i in range(len(weeks))]
 
 
 def spanned(times: Sequence[tuple], days: tuple) -> tuple[datetime, datetime] | None:

@@ -1,25 +1,25 @@
 """The questions feature's numbers for the weekly digest (bot/features/questions/metrics.py has the Protocol and
-the definitions): counted in SQL, portable between SQLite and PostgreSQL; the two medians are taken in Python over
-the week's answered or solved questions (neither store has a portable median)."""
+the definitions): counted in SQL, portable between SQLite and PostgreSQL, the two medians too (with window functions)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
-from statistics import median
+from statistics import fmean
 
-from sqlalchemy import DateTime, and_, case, func, or_, select, type_coerce, union_all
+from sqlalchemy import and_, case, func, or_, select, union_all
 
 from bot.features.questions.metrics import OpenQuestion, QuestionWeek
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
 from storage.models import MemberRow, TagRow, UtcDateTime
 from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
+from storage.repositories.dialect import seconds_between
 from storage.repositories.questions import SqlQuestions
 
 q = QuestionRow
 ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
-_RAW = DateTime(timezone=True)
 
 
 def _within(column, since: datetime, until: datetime):
@@ -63,11 +63,6 @@ def _counts(rows, bounds: Sequence[datetime]) -> list[int]:
     return [int(found.get(i, 0)) for i in range(len(bounds) - 1)]
 
 
-def _minutes(pairs) -> float | None:
-    spans = [(end - start).total_seconds() / 60 for start, end in pairs if end >= start]
-    return round(median(spans), 1) if spans else None
-
-
 class SqlQuestionMetrics:
     def __init__(self, session):
         self.s = session
@@ -79,13 +74,12 @@ class SqlQuestionMetrics:
                                   .where(TagRow.community_id == community_id, TagRow.name == tag)))
         return where
 
-    async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
-                             tag: str | None = None) -> list[QuestionWeek]:
-        """Each count from its own index range over the span (asked by posting time, deflected by close), the
-        responses' and solutions' times (their counts and medians, bucketed here), and the backlog of possibly
-        unanswered questions counted at each week's end, overall and by tag: no query reads questions outside
-        the span but that backlog."""
-        scope, weeks = self._scope(community_id, tag), list(pairwise(bounds))
+    async def question_weeks(self, community_id: int, bounds: Sequence[datetime], tag: str | None = None,
+                             detailed: int | None = None) -> list[QuestionWeek]:
+        """Asked and solved of every week; of the last `detailed` weeks also the responses and their medians and
+        the backlog of possibly unanswered questions counted at each week's end, overall and by tag. Each from
+        its own index range over its span: no query reads questions outside it but that backlog."""
+        scope, count = self._scope(community_id, tag), len(bounds) - 1
         first, last = bounds[0], bounds[-1]
         posted = q.status.in_(POSTED)
         times = union_all(  # two ranges of ix_questions_asked (an OR scanned the community)
@@ -94,11 +88,24 @@ class SqlQuestionMetrics:
                                                _within(q.created_at, first, last))).subquery()
         week = _week_of(times.c.at, bounds)
         asked = _counts(await self.s.execute(select(week, func.count()).group_by(week)), bounds)
+        week = _week_of(q.solved_at, bounds)
+        solved = _counts(await self.s.execute(select(week, func.count()).where(
+            *scope, q.status == SOLVED, _within(q.solved_at, first, last)).group_by(week)), bounds)
+        found = [QuestionWeek(asked[i], solved=solved[i]) for i in range(count)]
+        detailed = count if detailed is None else min(detailed, count)
+        if detailed:
+            found[count - detailed:] = await self._details(scope, bounds[count - detailed:], found[count - detailed:])
+        return found
+
+    async def _details(self, scope: list, bounds: Sequence[datetime], counted: list[QuestionWeek]) -> list[QuestionWeek]:
+        weeks, first, last = list(pairwise(bounds)), bounds[0], bounds[-1]
         week = _week_of(q.closed_at, bounds)
         deflected = _counts(await self.s.execute(select(week, func.count()).where(
             *scope, q.status == DEFLECTED, _within(q.closed_at, first, last)).group_by(week)), bounds)
-        responses = await self._spans(q.first_answer_at, bounds, *scope, posted, _within(q.first_answer_at, first, last))
-        solutions = await self._spans(q.solved_at, bounds, *scope, q.status == SOLVED, _within(q.solved_at, first, last))
+        responses = await self._medians(q.first_answer_at, bounds, *scope, q.status.in_(POSTED),
+                                        _within(q.first_answer_at, first, last))
+        solutions = await self._medians(q.solved_at, bounds, *scope, q.status == SOLVED,
+                                        _within(q.solved_at, first, last))
         backlog = _backlog(scope, bounds)
 
         def unanswered_at(until):
@@ -110,21 +117,39 @@ class SqlQuestionMetrics:
             .join(QuestionTagRow, QuestionTagRow.question_id == backlog.c.id)
             .join(TagRow, TagRow.id == QuestionTagRow.tag_id).group_by(TagRow.name))).all()
         found = []
-        for i in range(len(weeks)):
+        for i, week_counts in enumerate(counted):
             tags = sorted(((row[0], row[i + 1]) for row in by_tag if row[i + 1]), key=lambda t: (-t[1], t[0]))
-            found.append(QuestionWeek(asked[i], len(responses[i]), len(solutions[i]), unanswered[i],
-                                      _minutes(responses[i]), _minutes(solutions[i]), dict(tags), deflected[i]))
+            (answered, to_response), (_, to_solution) = responses[i], solutions[i]
+            found.append(replace(week_counts, answered=answered, unanswered=unanswered[i],
+                                 median_first_response_minutes=to_response, median_solution_minutes=to_solution,
+                                 unanswered_by_tag=dict(tags), deflected=deflected[i]))
         return found
 
-    async def _spans(self, end, bounds: Sequence[datetime], *where) -> list[list[tuple[datetime, datetime]]]:
-        """(asked, end) of each week's questions, bucketed in SQL; read as the store gives them (naive on SQLite):
-        only their differences are used, and converting tens of thousands of times to aware ones was most of
-        the digest's Python time at full size."""
-        found: list[list[tuple[datetime, datetime]]] = [[] for _ in bounds[1:]]
-        for week, start, stop in (await self.s.execute(select(
-                _week_of(end, bounds), type_coerce(ASKED_AT, _RAW), type_coerce(end, _RAW)).where(*where))).all():
-            found[week].append((start, stop))
-        return found
+    async def _medians(self, end, bounds: Sequence[datetime], *where) -> list[tuple[int, float | None]]:
+        """Per week: how many questions `end` (first response, solution) fell in it, and the median minutes from
+        asking to it, over those where it came after the asking. Taken in SQL with window functions (both
+        stores have them, neither a median): the middle one or two of each week's sorted spans come back, not
+        the week's thousands of questions."""
+        seconds = seconds_between(self.s, ASKED_AT, end)
+        spans = select(_week_of(end, bounds).label("week"),
+                       case((end >= ASKED_AT, seconds)).label("span")).where(*where).subquery()
+        week, span = spans.c.week, spans.c.span
+        over = {"partition_by": week}
+        ranked = select(week, span, func.count().over(**over).label("total"), func.count(span).over(**over).label("n"),
+                        func.row_number().over(order_by=(case((span.is_(None), 1), else_=0), span), **over)
+                        .label("rank")).subquery()
+        c = ranked.c
+        middle = (c.n + 1) // 2, (c.n + 2) // 2  # the one or two middle ranks
+        rows = await self.s.execute(select(c.week, c.total, c.n, c.rank, c.span).where(
+            or_(c.rank == 1, c.rank.in_(middle))))
+        totals: dict[int, int] = {}
+        middles: dict[int, list[float]] = {}
+        for index, total, n, rank, value in rows:
+            totals[index] = int(total)
+            if n and rank in ((n + 1) // 2, (n + 2) // 2):
+                middles.setdefault(index, []).append(float(value))
+        return [(totals.get(i, 0), round(fmean(middles[i]) / 60, 1) if i in middles else None)
+                for i in range(len(bounds) - 1)]
 
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:

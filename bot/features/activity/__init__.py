@@ -66,8 +66,8 @@ class MemberWeeksRepo(Protocol):
     async def quiet(self, community_id: int, week: date, last: date) -> int:
         """Members active in `week` and in no later week up to `last`."""
 
-    async def active_among(self, community_id: int, week: date, member_ids: Sequence[int]) -> int:
-        """How many of these members were active in `week`."""
+    async def retained(self, community_id: int, joined: Sequence[datetime], weeks: Sequence[date]) -> list[int]:
+        """Per i: members who joined in [joined[i], joined[i + 1]) and were active in weeks[i]."""
 
 
 async def mark_active(ctx: Context, member: Member | None = None) -> None:

@@ -21,18 +21,21 @@ from bot.features.digest.weeks import Week, shifted
 from bot.ports import UnitOfWork
 
 ACTIVATION = timedelta(days=7)
-SHOWN_WEEKS = 8  # the chart's span; numbers are computed for each of these weeks
-LOOKBACK = 4  # retained and gone quiet look 4 weeks back
+SHOWN_WEEKS = 8  # the chart's span: its four numbers (CHART) are read for each of these weeks
+FULL_WEEKS = 4  # every number is read for the digest's week and the 3 before: its change and its 4-week trend
+CHART = ("active", "kudos_given", "questions_asked", "questions_solved")
+LOOKBACK = 4  # retained and gone quiet look 4 weeks back (within the chart's weeks)
 TOP = 3
 
 
 @dataclass(frozen=True)
 class WeekData:
-    """Everything read for one week."""
+    """Everything read for one week (of a chart-only week: its CHART numbers)."""
 
     week: Week
-    joined: tuple[MemberFacts, ...]
-    left: tuple[MemberFacts, ...]
+    full: bool
+    joined: tuple[MemberFacts, ...] = ()
+    left: tuple[MemberFacts, ...] = ()
     active: int = 0  # counted from the active weeks (uow.member_weeks), as are the next two
     retained: int = 0
     gone_quiet: int = 0
@@ -43,7 +46,7 @@ class WeekData:
 
 @dataclass(frozen=True)
 class History:
-    """Weeks oldest first; the last is the digest's week. The first LOOKBACK weeks are only looked back at."""
+    """Weeks oldest first; the last is the digest's week. The first SHOWN_WEEKS - FULL_WEEKS are on the chart only."""
 
     weeks: tuple[WeekData, ...]
     required_steps: int
@@ -75,9 +78,12 @@ def spread(kudos: KudosFacts) -> float | None:
 
 
 def numbers(history: History, index: int) -> dict[str, float | int | None]:
-    """The numbers of weeks[index] (index >= LOOKBACK)."""
-    weeks = history.weeks
-    this = weeks[index]
+    """The numbers of weeks[index]: every one of a full week, the chart's of the others."""
+    this = history.weeks[index]
+    if not this.full:
+        q = this.questions
+        chart = {"active": this.active, "kudos_given": this.kudos.given}
+        return chart | ({"questions_asked": q.asked, "questions_solved": q.solved} if q is not None else {})
     yes = this.meetups.yes_recorded
     result: dict[str, float | int | None] = {
         "new": len(this.joined),
@@ -106,7 +112,7 @@ def numbers(history: History, index: int) -> dict[str, float | int | None]:
 
 def series(history: History) -> list[dict[str, float | int | None]]:
     """The numbers of every shown week, oldest first (the last is the digest's week)."""
-    return [numbers(history, i) for i in range(LOOKBACK, len(history.weeks))]
+    return [numbers(history, i) for i in range(len(history.weeks))]
 
 
 def top_receivers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
@@ -154,38 +160,35 @@ def _no_cycle_collection() -> Iterator[None]:
 
 async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str, *, required_steps: int,
                         tag: str | None = None) -> History:
-    span = [shifted(week, k, zone) for k in range(-(SHOWN_WEEKS + LOOKBACK - 1), 1)]
+    span = [shifted(week, k, zone) for k in range(-(SHOWN_WEEKS - 1), 1)]
+    mondays, bounds = [w.monday for w in span], [w.start for w in span] + [week.end]
+    full = SHOWN_WEEKS - FULL_WEEKS  # the index of the first full week
     activity = getattr(uow, "activity", None)
     questions = getattr(uow, "question_metrics", None)
-    members = await uow.digest.members_between(community_id, span[0].start, week.end)
-    steps = await uow.digest.steps_of(community_id, span[0].start, week.end)
+    members = await uow.digest.members_between(community_id, bounds[full], week.end)
+    steps = await uow.digest.steps_of(community_id, bounds[full], week.end)
     members = [replace(m, steps=tuple(steps[m.id])) if m.id in steps else m for m in members]
-    bounds = [w.start for w in span] + [week.end]
-    shown_bounds = bounds[LOOKBACK:]  # the older weeks are only looked back at
-    kudos = [KudosFacts()] * LOOKBACK + await uow.digest.kudos_weeks(
-        community_id, [w.monday for w in span[LOOKBACK:]], tag)
-    meetups = [MeetupFacts()] * LOOKBACK + await uow.digest.meetup_weeks(community_id, shown_bounds)
+    joined, left = _by_week(members, bounds[full:], "joined_at"), _by_week(members, bounds[full:], "left_at")
+    kudos = await uow.digest.kudos_weeks(community_id, mondays, tag)
+    meetups = await uow.digest.meetup_weeks(community_id, bounds[full:])
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
-    question_weeks = ([None] * LOOKBACK + await questions.question_weeks(community_id, shown_bounds, tag)
-                      if questions else [None] * len(span))
-    joined, left = _by_week(members, bounds, "joined_at"), _by_week(members, bounds, "left_at")
-    counts = [0] * LOOKBACK + await uow.member_weeks.active(community_id, [w.monday for w in span[LOOKBACK:]])
-    data = []
-    for k, w in enumerate(span):
-        week_data = WeekData(w, joined[k], left[k], counts[k], kudos=kudos[k], meetups=meetups[k],
-                             questions=question_weeks[k])
-        if k >= LOOKBACK:  # joined 4 weeks before and active now; active 4 weeks before and not since
-            earlier = span[k - LOOKBACK].monday
-            week_data = replace(week_data, retained=await uow.member_weeks.active_among(
-                community_id, w.monday, [m.id for m in joined[k - LOOKBACK]]),
-                gone_quiet=await uow.member_weeks.quiet(community_id, earlier, w.monday))
-        data.append(week_data)
+    question_weeks = (await questions.question_weeks(community_id, bounds, tag, detailed=FULL_WEEKS)
+                      if questions else [None] * SHOWN_WEEKS)
+    active = await uow.member_weeks.active(community_id, mondays)
+    # joined 4 weeks before and active now
+    retained = await uow.member_weeks.retained(community_id, bounds[full - LOOKBACK:full + 1], mondays[full:])
+    data = [WeekData(w, False, active=active[k], kudos=kudos[k], questions=question_weeks[k])
+            for k, w in enumerate(span[:full])]
+    for k, w in enumerate(span[full:], start=full):  # gone quiet: active 4 weeks before and not since
+        data.append(WeekData(w, True, joined[k - full], left[k - full], active[k], retained[k - full],
+                             await uow.member_weeks.quiet(community_id, mondays[k - LOOKBACK], w.monday),
+                             kudos[k], meetups[k - full], question_weeks[k]))
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
-    before = [w.monday for w in span[-LOOKBACK - 1:-1]]  # the 4 weeks before the digest's
     history = History(tuple(data), required_steps, activity is not None, questions is not None,
                       frozenset(await uow.digest.opted_out(community_id)), top_answerers=answerers,
-                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)),
-                      thanked_before=tuple(await uow.digest.received(community_id, before)))
+                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)))
+    if not answerers:  # nobody answered: the top helpers are who was thanked most in the 4 weeks before
+        history = replace(history, thanked_before=tuple(await uow.digest.received(community_id, mondays[-5:-1])))
     helpers = [m for m, _ in top_helpers(history)]
     thanked = dict(await uow.digest.received(community_id, [week.monday], member_ids=helpers))
     named = await uow.members.many(community_id, sorted({m for m, _ in top_receivers(history)} | set(helpers)))

@@ -41,8 +41,9 @@ class OpenQuestion:
 
 class QuestionMetricsRepo(Protocol):
     # Per week [bounds[i], bounds[i + 1]), read together:
-    async def question_weeks(self, community_id: int, bounds: Sequence[datetime],
-                             tag: str | None = None) -> list[QuestionWeek]: ...
+    async def question_weeks(self, community_id: int, bounds: Sequence[datetime], tag: str | None = None,
+                             detailed: int | None = None) -> list[QuestionWeek]:
+        """Every number of the last `detailed` weeks (default: all); only asked and solved of those before."""
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
         """(member id, answers to others' questions) in [since, until), most first."""

@@ -58,7 +58,16 @@ async def test_the_first_action_of_a_week_writes_a_row_chained_to_the_next(app, 
         # gone quiet: active in the week and in none after it up to the last week given
         assert await uow.member_weeks.quiet(cid, W1, W2) == 0  # alice came back in W2
         assert await uow.member_weeks.quiet(cid, W2, W3) == 1  # bob, not alice (W3)
-        assert await uow.member_weeks.active_among(cid, W2, [m["alice"], m["copbot-fan"]]) == 1
+
+    # retained: joined in one week and active in the paired later one (bots never joined anything here)
+    for who, joined in (("bob", W1), ("copbot-fan", W1), ("alice", W2)):
+        async with app.engine.begin() as connection:
+            await connection.execute(text("UPDATE members SET joined_at = :at WHERE id = :id"),
+                                     {"at": at(joined, 23), "id": m[who]})
+    async with app.core.uow_factory() as uow:
+        # joined in W1 (bob, copbot-fan), active in W2: bob; joined in W2 (alice), active in W3: alice
+        assert await uow.member_weeks.retained(cid, [at(W1, 0), at(W2, 0), at(W3, 0)], [W2, W3]) == [1, 1]
+        assert await uow.member_weeks.retained(cid, [at(W1, 0), at(W2, 0), at(W3, 0)], [W3, W2]) == [0, 1]
 
 
 async def test_bots_never_have_active_weeks(app, console, clock):

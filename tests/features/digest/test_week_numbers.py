@@ -8,7 +8,7 @@ import pytest
 
 from bot.features.digest.actions import plan_actions
 from bot.features.digest.feature import build_digest
-from bot.features.digest.metrics import series, top_helpers, top_receivers
+from bot.features.digest.metrics import CHART, series, top_helpers, top_receivers
 from bot.features.digest.render import change
 from bot.features.digest.weeks import parse_week
 from tests.features.digest.helpers import add_meetup, add_messages, add_steps, ids, ny, set_member
@@ -91,6 +91,9 @@ async def test_every_number_of_a_known_week(app, week):
     assert change("kudos_given", this["kudos_given"], before["kudos_given"]) == "2 → 6 (small numbers)"
     assert change("active", 50, 40) == "+25 %"
     assert len(weeks) == 8
+    # the 4 weeks before the trend's are on the chart only: its four numbers, and only those
+    assert [set(w) for w in weeks[:4]] == [set(CHART)] * 4
+    assert all("retained" in w and "show_rate" in w for w in weeks[4:])
     assert dict(digest.history.top_tags) == {"python": 1, "seo": 1}
 
 
