@@ -134,9 +134,9 @@ class SqlDigest:
             .group_by(TagRow.name).order_by(func.count().desc(), TagRow.name).limit(limit))
         return [(name, int(n)) for name, n in rows]
 
-    async def opted_out(self, community_id: int) -> set[int]:
+    async def opted_out(self, community_id: int, member_ids: Sequence[int]) -> set[int]:
         return set(await self.s.scalars(
-            select(MemberRow.id).where(MemberRow.community_id == community_id,
+            select(MemberRow.id).where(MemberRow.community_id == community_id, MemberRow.id.in_(list(member_ids)),
                                        or_(MemberRow.leaderboard_opt_out.is_(True), MemberRow.erased_at.is_not(None)))))
 
 

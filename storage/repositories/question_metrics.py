@@ -153,14 +153,16 @@ class SqlQuestionMetrics:
 
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
-        n = func.count(AnswerRow.id)
+        """Counted first, bots left out of the first 2 x limit after: a bot's reply is never stored as an answer
+        (answers.py), and joining every answer of the week to its author cost half the query."""
+        n = func.count(AnswerRow.id).label("n")
+        top = (select(AnswerRow.author_id, n).join(q, q.id == AnswerRow.question_id)
+               .where(AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
+                      _within(AnswerRow.created_at, since, until), AnswerRow.author_id != q.asker_id)
+               .group_by(AnswerRow.author_id).order_by(n.desc(), AnswerRow.author_id).limit(2 * limit).subquery())
         rows = await self.s.execute(
-            select(AnswerRow.author_id, n).join(q, q.id == AnswerRow.question_id)
-            .join(MemberRow, MemberRow.id == AnswerRow.author_id)
-            .where(AnswerRow.community_id == community_id, AnswerRow.deleted_at.is_(None),
-                   _within(AnswerRow.created_at, since, until), AnswerRow.author_id != q.asker_id,
-                   MemberRow.is_bot.is_(False))
-            .group_by(AnswerRow.author_id).order_by(n.desc(), AnswerRow.author_id).limit(limit))
+            select(top.c.author_id, top.c.n).join(MemberRow, MemberRow.id == top.c.author_id)
+            .where(MemberRow.is_bot.is_(False)).order_by(top.c.n.desc(), top.c.author_id).limit(limit))
         return [(member_id, int(count)) for member_id, count in rows]
 
     async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:

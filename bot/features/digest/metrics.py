@@ -52,7 +52,7 @@ class History:
     required_steps: int
     has_activity: bool
     has_questions: bool
-    opted_out: frozenset[int] = frozenset()
+    opted_out: frozenset[int] = frozenset()  # of the members the lists below could name
     names: Mapping[int, str] = field(default_factory=dict)
     top_answerers: tuple[tuple[int, int], ...] = ()
     top_tags: tuple[tuple[str, int], ...] = ()
@@ -184,11 +184,13 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
                              await uow.member_weeks.quiet(community_id, mondays[k - LOOKBACK], w.monday),
                              kudos[k], meetups[k - full], question_weeks[k]))
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
+    # nobody answered: the top helpers are who was thanked most in the 4 weeks before
+    thanked_before = () if answerers else tuple(await uow.digest.received(community_id, mondays[-5:-1]))
+    named = {m for m, _ in (*kudos[-1].received.items(), *answerers, *thanked_before)}
     history = History(tuple(data), required_steps, activity is not None, questions is not None,
-                      frozenset(await uow.digest.opted_out(community_id)), top_answerers=answerers,
-                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)))
-    if not answerers:  # nobody answered: the top helpers are who was thanked most in the 4 weeks before
-        history = replace(history, thanked_before=tuple(await uow.digest.received(community_id, mondays[-5:-1])))
+                      frozenset(await uow.digest.opted_out(community_id, sorted(named))), top_answerers=answerers,
+                      top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)),
+                      thanked_before=thanked_before)
     helpers = [m for m, _ in top_helpers(history)]
     thanked = dict(await uow.digest.received(community_id, [week.monday], member_ids=helpers))
     named = await uow.members.many(community_id, sorted({m for m, _ in top_receivers(history)} | set(helpers)))

@@ -68,6 +68,6 @@ class DigestRepo(Protocol):
     async def no_shows(self, community_id: int, since: datetime, until: datetime) -> list[int]: ...
     async def top_tags(self, community_id: int, since: datetime, until: datetime, limit: int) -> list[tuple[str, int]]:
         """Tags of live kudos in [since, until), most used first."""
-    async def opted_out(self, community_id: int) -> set[int]:
-        """Members who are on no leaderboard: opted out, or erased."""
+    async def opted_out(self, community_id: int, member_ids: Sequence[int]) -> set[int]:
+        """Those of these members who are on no leaderboard: opted out, or erased."""
 
