@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, literal_column
+from sqlalchemy import Float, cast, func, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,6 +33,6 @@ def upsert_adding(dialect: str, table, column: str):
 
 def seconds_between(session: AsyncSession, start, end):
     """`end - start` in seconds, as a float, for two timestamp columns."""
-    if session.bind.dialect.name == "postgresql":
-        return func.extract("epoch", end - start)
+    if session.bind.dialect.name == "postgresql":  # EXTRACT gives numeric, many times slower to sort than a float
+        return cast(func.extract("epoch", end - start), Float)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
