@@ -174,7 +174,7 @@ def profile(engine) -> list:
 
     @event.listens_for(engine.sync_engine, "after_cursor_execute")
     def after(conn, cursor, statement, parameters, context, executemany):
-        timings.append((time.perf_counter() - conn.info.pop("started"), " ".join(statement.split())[:int(__import__("os").environ.get("STMT_WIDTH", "110"))]))
+        timings.append((time.perf_counter() - conn.info.pop("started"), " ".join(statement.split())[:110]))
     return timings
 
 

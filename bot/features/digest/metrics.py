@@ -143,8 +143,8 @@ _paused = {"digests": 0, "was_enabled": False}  # digests reading at this moment
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """A digest reads tens of thousands of rows at full size (the weeks' questions for the medians, the members
-    who joined), and the cycle collector, run again and again as they pile up, walks them all each time
+    """A digest reads thousands of rows at full size (the members who joined in its 4 full weeks; before the medians
+    were taken in SQL, every question of the weeks too), and the cycle collector, run again and again as they pile up, walks them all each time
     (bench/digest.py). Nothing read here forms a cycle; collection resumes when the last digest has read."""
     if _paused["digests"] == 0:
         _paused["was_enabled"] = gc.isenabled()
@@ -186,9 +186,9 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
     # nobody answered: the top helpers are who was thanked most in the 4 weeks before
     thanked_before = () if answerers else tuple(await uow.digest.received(community_id, mondays[-5:-1]))
-    named = {m for m, _ in (*kudos[-1].received.items(), *answerers, *thanked_before)}
+    candidates = {m for m, _ in (*kudos[-1].received.items(), *answerers, *thanked_before)}
     history = History(tuple(data), required_steps, activity is not None, questions is not None,
-                      frozenset(await uow.digest.opted_out(community_id, sorted(named))), top_answerers=answerers,
+                      frozenset(await uow.digest.opted_out(community_id, sorted(candidates))), top_answerers=answerers,
                       top_tags=tuple(await uow.digest.top_tags(community_id, week.start, week.end, 5)),
                       thanked_before=thanked_before)
     helpers = [m for m, _ in top_helpers(history)]
