@@ -66,6 +66,7 @@ NOT_SECTIONS = {
     "topic_escalations": "who was asked about which question, for the weekly cap: operational, and it names"
                          " questions by id",
     "kudos_totals": "running leaderboard totals derived from the kudos: recounted on import (_rebuild_derived)",
+    "active_counts": "active members per week, counted from member_weeks: recounted on import (_rebuild_derived)",
 }
 
 
@@ -221,6 +222,11 @@ async def _rebuild_derived(conn: AsyncConnection, community_id: int, zone: str) 
 
         first = (await conn.execute(FIRST_LIVE, {"community_id": community_id})).scalar()
         for statement in rebuild_statements(community_id, zone, datetime.now(UTC), first=first):
+            await conn.execute(statement)
+    if "active_counts" in Base.metadata.tables:  # migration 0018
+        from storage.repositories.member_weeks import recount_statements
+
+        for statement in recount_statements(community_id):
             await conn.execute(statement)
 
 

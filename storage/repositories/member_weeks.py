@@ -16,13 +16,15 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import KudosRow, MemberRow
-from storage.models_activity import MemberDayActivityRow, MemberWeekRow
+from storage.models_activity import ActiveCountRow, MemberDayActivityRow, MemberWeekRow
 from storage.models_meetups import RsvpRow
 from storage.models_questions import AnswerRow, QuestionRow
+from storage.repositories.dialect import upsert_adding
 
-_W = MemberWeekRow.__table__
+_W, _C = MemberWeekRow.__table__, ActiveCountRow.__table__
 _MARK = {dialect: (pg_insert if dialect == "postgresql" else sqlite_insert)(_W).on_conflict_do_nothing()
          .returning(_W.c.week) for dialect in ("postgresql", "sqlite")}
+_COUNT = {dialect: upsert_adding(dialect, _C, "members") for dialect in ("postgresql", "sqlite")}
 ANSWERED = ("yes", "maybe", "no", "waitlist")  # an RSVP given ("none": attendance only)
 ASKED = ("open", "solved", "stale", "deflected", "deleted")  # a question that was posted or deflected
 
@@ -105,6 +107,21 @@ def rebuild_statements(community_id: int, weeks: Sequence[tuple[date, datetime, 
               for statement in (delete(_W).where(mine, w.week == week[0]), week_rows(community_id, *week)))]
 
 
+def recount_statements(community_id: int) -> list:
+    """The community's active counts again from its member_weeks rows (after a rebuild, an import, migration 0018)."""
+    w = _W.c
+    counted = (select(w.community_id, w.week, func.count()).where(w.community_id == community_id)
+               .group_by(w.community_id, w.week))
+    return [delete(_C).where(_C.c.community_id == community_id),
+            _C.insert().from_select(["community_id", "week", "members"], counted)]
+
+
+def _uncount(community_id: int, weeks) -> object:
+    """One member fewer in each of `weeks` (a select of weeks whose member_weeks rows are about to go)."""
+    return (update(_C).where(_C.c.community_id == community_id, _C.c.week.in_(weeks))
+            .values(members=_C.c.members - 1))
+
+
 class SqlMemberWeeks:
     def __init__(self, session: AsyncSession):
         self.s = session
@@ -115,6 +132,8 @@ class SqlMemberWeeks:
         inserted = (await self.s.execute(_MARK[self.s.bind.dialect.name], {
             "community_id": community_id, "member_id": member_id, "week": week})).first()
         if inserted is not None:
+            await self.s.execute(_COUNT[self.s.bind.dialect.name],
+                                 {"community_id": community_id, "week": week, "members": 1})
             for statement in chain_statements(community_id, member_id, week):
                 await self.s.execute(statement)
 
@@ -123,10 +142,11 @@ class SqlMemberWeeks:
         return spanned([(await self.s.execute(query)).one() for query in times], (await self.s.execute(days)).one())
 
     async def rebuild(self, community_id: int, weeks: Sequence[tuple[date, datetime, datetime]]) -> None:
-        for statement in rebuild_statements(community_id, weeks):
+        for statement in (*rebuild_statements(community_id, weeks), *recount_statements(community_id)):
             await self.s.execute(statement)
 
     async def erase(self, community_id: int, member_id: int) -> None:
+        await self.s.execute(_uncount(community_id, select(_W.c.week).where(*_mine(_W, community_id, member_id))))
         await self.s.execute(delete(_W).where(*_mine(_W, community_id, member_id)))
 
     async def merge(self, community_id: int, from_member_id: int, into_member_id: int) -> None:
@@ -134,6 +154,9 @@ class SqlMemberWeeks:
         theirs = select(_W.c.week).where(*_mine(_W, community_id, into_member_id))
         moving = (select(_W.c.community_id, literal(into_member_id), _W.c.week)
                   .where(*_mine(_W, community_id, from_member_id), _W.c.week.not_in(theirs)))
+        # the weeks both were active in (read before the move): one member fewer once the first's rows go
+        both = select(_W.c.week).where(*_mine(_W, community_id, from_member_id), _W.c.week.in_(theirs))
+        await self.s.execute(_uncount(community_id, both))
         await self.s.execute(_W.insert().from_select(["community_id", "member_id", "week"], moving))
         await self.s.execute(delete(_W).where(*_mine(_W, community_id, from_member_id)))
         await self.s.execute(rechain_statement(community_id, [into_member_id]))
@@ -141,10 +164,9 @@ class SqlMemberWeeks:
     # The digest's counts ------------------------------------------------------------------------------------
 
     async def active(self, community_id: int, weeks: Sequence[date]) -> list[int]:
-        """Members active in each of these weeks."""
-        rows = dict((await self.s.execute(
-            select(_W.c.week, func.count()).where(_W.c.community_id == community_id, _W.c.week >= min(weeks),
-                                                  _W.c.week <= max(weeks)).group_by(_W.c.week))).all())
+        """Members active in each of these weeks (their counts, kept with the rows)."""
+        rows = dict((await self.s.execute(select(_C.c.week, _C.c.members).where(
+            _C.c.community_id == community_id, _C.c.week.in_(list(weeks))))).all())
         return [int(rows.get(week, 0)) for week in weeks]
 
     async def quiet(self, community_id: int, week: date, last: date) -> int:

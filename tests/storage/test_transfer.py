@@ -21,7 +21,7 @@ from adapters.app.bootstrap import build
 from bot.core import Invocation
 from bot.identity import MemberRef, Person, Place
 from storage.models import Base, CommunityRow, KudosRow, OutboxRow
-from storage.models_activity import MemberDayActivityRow
+from storage.models_activity import ActiveCountRow, MemberDayActivityRow, MemberWeekRow
 from storage.transfer import NOT_SECTIONS, SECTIONS
 from storage.transfer_ids import known_dedupe_key
 from tests.conftest import make_config, postgres_url, require_postgres
@@ -134,11 +134,12 @@ async def export(url: str, path: Path, name: str = "Local community") -> subproc
     return result
 
 
-async def count(url: str, what) -> int:
+async def count(url: str, what, of=None) -> int:
+    """Rows of `what` (a table), or the sum of its column `of`."""
     app = await build(make_config(url), migrate=False)
     try:
         async with app.core.uow_factory() as uow:
-            return await uow.session.scalar(select(func.count()).select_from(what))
+            return await uow.session.scalar(select(func.count() if of is None else func.sum(of)).select_from(what))
     finally:
         await app.close()
 
@@ -169,6 +170,9 @@ async def test_a_community_moved_from_sqlite_to_postgresql_shows_the_same_boards
     activity = MemberDayActivityRow.__table__
     assert await count(pg, activity) == await count(source, activity) == 2  # carol's day and dan's (2 messages)
     assert await count(pg, CommunityRow.__table__) == 2
+    weeks, counts = MemberWeekRow.__table__, ActiveCountRow.__table__
+    # the other community's weeks and the imported ones, each counted (the imported ones again, on import)
+    assert await count(pg, counts, counts.c.members) == await count(pg, weeks) > await count(source, weeks) > 0
 
     # The reminders planned in SQLite go out from PostgreSQL: the day before the clinic, to its channel and by DM
     # to the one "yes" (carol; dan waits for her seat).

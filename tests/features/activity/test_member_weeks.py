@@ -19,8 +19,9 @@ def at(day: date, hour: int = 12) -> datetime:
 
 
 async def weeks(app) -> dict[str, list[tuple[date, date | None]]]:
-    """user id -> [(week, next_week)], straight from the table."""
+    """user id -> [(week, next_week)], straight from the table; the weeks' kept counts checked against it."""
     async with app.engine.connect() as connection:
+        await counts_match(connection)
         found = await connection.execute(text(
             "SELECT m.user_id, w.week, w.next_week FROM member_weeks w JOIN members m ON m.id = w.member_id"
             " ORDER BY m.user_id, w.week"))
@@ -28,6 +29,16 @@ async def weeks(app) -> dict[str, list[tuple[date, date | None]]]:
         for user, week, after in found:
             rows.setdefault(user, []).append((_day(week), _day(after)))
         return rows
+
+
+async def counts_match(connection) -> None:
+    """active_counts holds, for every week with a member_weeks row, how many rows it has (a week emptied may
+    keep a count of 0)."""
+    kept = {(c, _day(w)): n for c, w, n in await connection.execute(
+        text("SELECT community_id, week, members FROM active_counts")) if n}
+    counted = {(c, _day(w)): n for c, w, n in await connection.execute(
+        text("SELECT community_id, week, count(*) FROM member_weeks GROUP BY community_id, week"))}
+    assert kept == counted
 
 
 def _day(value) -> date | None:
@@ -147,6 +158,8 @@ async def test_the_migration_fills_the_weeks_in_each_communitys_zone(empty_store
                           {"c": c, "m": m[f"{name}-ben"], "at": at(W1)})
         await upgrade(engine)
         async with engine.connect() as connection:
+            await counts_match(connection)
+            assert (await connection.scalar(text("SELECT sum(members) FROM active_counts"))) == 6
             found = (await connection.execute(text(
                 "SELECT m.user_id, w.week, w.next_week FROM member_weeks w JOIN members m ON m.id = w.member_id"
                 " ORDER BY m.user_id, w.week"))).all()
