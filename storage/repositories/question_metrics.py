@@ -1,5 +1,6 @@
 """The questions feature's numbers for the weekly digest (bot/features/questions/metrics.py has the Protocol and
-the definitions): counted in SQL, portable between SQLite and PostgreSQL, the two medians too (with window functions)."""
+the definitions): counted in SQL, portable between SQLite and PostgreSQL; the two medians in SQL on PostgreSQL, from the
+spans' seconds on SQLite."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
-from statistics import fmean
+from statistics import median
 
 from sqlalchemy import and_, case, func, or_, select, union_all
 
@@ -61,6 +62,10 @@ def _week_of(column, bounds: Sequence[datetime]):
 def _counts(rows, bounds: Sequence[datetime]) -> list[int]:
     found = dict(rows.all())
     return [int(found.get(i, 0)) for i in range(len(bounds) - 1)]
+
+
+def _median_minutes(seconds: list[float]) -> float | None:
+    return round(median(seconds) / 60, 1) if seconds else None
 
 
 class SqlQuestionMetrics:
@@ -127,29 +132,20 @@ class SqlQuestionMetrics:
 
     async def _medians(self, end, bounds: Sequence[datetime], *where) -> list[tuple[int, float | None]]:
         """Per week: how many questions `end` (first response, solution) fell in it, and the median minutes from
-        asking to it, over those where it came after the asking. Taken in SQL with window functions (both
-        stores have them, neither a median): the middle one or two of each week's sorted spans come back, not
-        the week's thousands of questions."""
+        asking to it, over those where it came after the asking. PostgreSQL takes the median itself
+        (percentile_cont); SQLite has none, so each span comes back as seconds, a float per question (as two
+        datetimes they were most of the digest's Python time; a median by window functions was slower still)."""
+        week = _week_of(end, bounds)
         seconds = seconds_between(self.s, ASKED_AT, end)
-        spans = select(_week_of(end, bounds).label("week"),
-                       case((end >= ASKED_AT, seconds)).label("span")).where(*where).subquery()
-        week, span = spans.c.week, spans.c.span
-        over = {"partition_by": week}
-        ranked = select(week, span, func.count().over(**over).label("total"), func.count(span).over(**over).label("n"),
-                        func.row_number().over(order_by=(case((span.is_(None), 1), else_=0), span), **over)
-                        .label("rank")).subquery()
-        c = ranked.c
-        middle = (c.n + 1) // 2, (c.n + 2) // 2  # the one or two middle ranks
-        rows = await self.s.execute(select(c.week, c.total, c.n, c.rank, c.span).where(
-            or_(c.rank == 1, c.rank.in_(middle))))
-        totals: dict[int, int] = {}
-        middles: dict[int, list[float]] = {}
-        for index, total, n, rank, value in rows:
-            totals[index] = int(total)
-            if n and rank in ((n + 1) // 2, (n + 2) // 2):
-                middles.setdefault(index, []).append(float(value))
-        return [(totals.get(i, 0), round(fmean(middles[i]) / 60, 1) if i in middles else None)
-                for i in range(len(bounds) - 1)]
+        if self.s.bind.dialect.name == "postgresql":
+            middle = func.percentile_cont(0.5).within_group(case((end >= ASKED_AT, seconds)))
+            rows = await self.s.execute(select(week, func.count(), middle).where(*where).group_by(week))
+            found = {index: (int(n), None if m is None else round(m / 60, 1)) for index, n, m in rows}
+            return [found.get(i, (0, None)) for i in range(len(bounds) - 1)]
+        spans: list[list[float]] = [[] for _ in bounds[1:]]
+        for index, value in (await self.s.execute(select(week, seconds).where(*where))).all():
+            spans[index].append(value)
+        return [(len(found), _median_minutes([v for v in found if v >= 0])) for found in spans]
 
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
