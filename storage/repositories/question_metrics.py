@@ -10,7 +10,7 @@ from datetime import datetime
 from itertools import pairwise
 from statistics import median
 
-from sqlalchemy import and_, case, func, or_, select, union_all
+from sqlalchemy import and_, case, func, null, or_, select, union_all
 
 from bot.features.questions.metrics import OpenQuestion, QuestionWeek
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
@@ -51,7 +51,7 @@ def _backlog(scope: list, bounds: Sequence[datetime]):
         select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at.is_(None), *rest),
         select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at >= first, *rest),
         select(*columns).where(*scope, q.first_answer_at >= bounds[1], or_(q.closed_at.is_(None), q.closed_at >= first),
-                               ASKED_AT < week_start, *rest)).subquery()
+                               ASKED_AT < week_start, *rest)).cte("backlog")
 
 
 def _week_of(column, bounds: Sequence[datetime]):
@@ -116,11 +116,14 @@ class SqlQuestionMetrics:
         def unanswered_at(until):
             return func.count(case((_unanswered_at(backlog.c, until), 1)))
 
-        unanswered = (await self.s.execute(select(*(unanswered_at(until) for _, until in weeks)))).one()
-        by_tag = (await self.s.execute(
-            select(TagRow.name, *(unanswered_at(until) for _, until in weeks)).select_from(backlog)
+        counts = [unanswered_at(until) for _, until in weeks]
+        rows = (await self.s.execute(union_all(  # the backlog read once (a CTE used twice), counted whole and by tag
+            select(null().label("name"), *counts).select_from(backlog),
+            select(TagRow.name, *counts).select_from(backlog)
             .join(QuestionTagRow, QuestionTagRow.question_id == backlog.c.id)
-            .join(TagRow, TagRow.id == QuestionTagRow.tag_id).group_by(TagRow.name))).all()
+            .join(TagRow, TagRow.id == QuestionTagRow.tag_id).group_by(TagRow.name)))).all()
+        unanswered = next(row[1:] for row in rows if row[0] is None)
+        by_tag = [row for row in rows if row[0] is not None]
         found = []
         for i, week_counts in enumerate(counted):
             tags = sorted(((row[0], row[i + 1]) for row in by_tag if row[i + 1]), key=lambda t: (-t[1], t[0]))
