@@ -180,5 +180,5 @@ class SqlQuestionMetrics:
             return None
         tag_ids = list(await self.s.scalars(select(TagRow.id).where(TagRow.community_id == community_id,
                                                                     TagRow.name.in_(list(tags)))))
-        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, since)
+        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, since, limit=1 + len(besides))
         return next((member_id for member_id, _ in helpers if member_id not in besides), None)

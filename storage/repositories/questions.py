@@ -282,8 +282,8 @@ class SqlQuestions:
             accepted.setdefault(row.question_id, []).append(to_answer(row))
         return [SearchHit(questions[qid], snip or "", tuple(accepted.get(qid, ()))) for qid, snip in found]
 
-    async def helpers_for(self, community_id: int, tag_ids: Sequence[int],
-                          since: datetime) -> list[tuple[int, int]]:
+    async def helpers_for(self, community_id: int, tag_ids: Sequence[int], since: datetime,
+                          limit: int | None = None) -> list[tuple[int, int]]:
         if not tag_ids:
             return []
         tags = list(tag_ids)
@@ -292,12 +292,20 @@ class SqlQuestions:
         kudos = (await received_in_tags(self.s, community_id, tags, since)).items()
         for member_id, n in [*accepted, *kudos]:
             scores[member_id] = scores.get(member_id, 0) + n
-        if not scores:
-            return []
-        people = set(await self.s.scalars(select(MemberRow.id).where(
-            MemberRow.community_id == community_id, MemberRow.id.in_(list(scores)),
-            MemberRow.erased_at.is_(None), MemberRow.is_bot.is_(False), MemberRow.left_at.is_(None))))
-        return sorted(((m, n) for m, n in scores.items() if m in people), key=lambda pair: (-pair[1], pair[0]))
+        ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
+        found: list[tuple[int, int]] = []
+        # whether each is still here, read best first and only as far as `limit` needs (a year of a big
+        # community scores a thousand members, and the digest wants one)
+        step = len(ranked) if limit is None else max(4 * limit, 20)
+        for start in range(0, len(ranked), step or 1):
+            chunk = ranked[start:start + step]
+            here = set(await self.s.scalars(select(MemberRow.id).where(
+                MemberRow.community_id == community_id, MemberRow.id.in_([m for m, _ in chunk]),
+                MemberRow.erased_at.is_(None), MemberRow.is_bot.is_(False), MemberRow.left_at.is_(None))))
+            found += [(m, n) for m, n in chunk if m in here]
+            if limit is not None and len(found) >= limit:
+                return found[:limit]
+        return found
 
     async def for_escalation(self, community_id: int, question_id: int) -> UnansweredQuestion | None:
         """What escalation (bot/features/topics/escalation.py) reads: None once the question is no longer open."""

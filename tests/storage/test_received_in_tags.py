@@ -54,3 +54,27 @@ async def test_only_live_kudos_given_freely_under_the_tags_since_then_count(uow)
         assert await received_in_tags(u.session, c, [tags["seo"]], NOW - timedelta(days=30)) == {ann.id: 1}
         assert await received_in_tags(u.session, c, [tags["seo"], tags["ads"]], NOW - timedelta(days=30)) == {
             ann.id: 1, bob.id: 1}
+
+
+async def test_helpers_skip_members_who_left_and_a_limit_reads_only_as_far_as_it_needs(uow):
+    """25 members thanked under #seo, the more the lower their number; the top 21 left: with a limit of 2 the
+    helpers are the next two, found past the first chunk of candidates (20), exactly as the whole ranking has them."""
+    async with uow() as u:
+        community = await u.communities.create("SEO guild", "UTC", CommunitySettings())
+        c = community.id
+        giver = await u.members.upsert(c, Person(MemberRef("console", "local", "giver"), "giver"), now=NOW)
+        people = [await u.members.upsert(c, Person(MemberRef("console", "local", f"m{i}"), f"m{i}"), now=NOW)
+                  for i in range(25)]
+        [seo] = (await u.tags.ensure(c, ["seo"])).values()
+        for i, person in enumerate(people):
+            for n in range(30 - i):
+                await u.kudos.add(c, batch=f"b{i}-{n}", giver_id=giver.id, receiver_ids=[person.id], reason="",
+                                  tag_ids=[seo], source="command", place=PLACE, at=NOW)
+        for person in people[:21]:
+            await u.members.update(c, person.id, left_at=NOW)
+        await u.commit()
+    async with uow() as u:
+        everyone = await u.questions.helpers_for(c, [seo], NOW - timedelta(days=1))
+        assert everyone == [(people[i].id, 30 - i) for i in range(21, 25)]
+        assert await u.questions.helpers_for(c, [seo], NOW - timedelta(days=1), limit=2) == everyone[:2]
+        assert await u.questions.helpers_for(c, [seo], NOW - timedelta(days=1), limit=9) == everyone

@@ -106,10 +106,11 @@ class QuestionRepo(Protocol):
     async def search(self, community_id: int, words: Sequence[str], *, any_word: bool = False,
                      tag_id: int | None = None, solved_only: bool = False, limit: int = 5) -> list[SearchHit]:
         """Posted questions ranked by their text and accepted answers (all the words, or any of them)."""
-    async def helpers_for(self, community_id: int, tag_ids: Sequence[int],
-                          since: datetime) -> list[tuple[int, int]]:
+    async def helpers_for(self, community_id: int, tag_ids: Sequence[int], since: datetime,
+                          limit: int | None = None) -> list[tuple[int, int]]:
         """(member id, score) best first: accepted answers in questions with these tags, plus kudos received
-        under these tags (not counting the kudos a solution gave, which the accepted answer already counts)."""
+        under these tags (not counting the kudos a solution gave, which the accepted answer already counts); of
+        members still here, not bots. The first `limit` of them, or all."""
     async def merge_member(self, community_id: int, from_id: int, into_id: int) -> None:
         """Move one member's questions, answers and markings onto another (two identities linked)."""
     async def deflections(self, community_id: int, since: datetime) -> int:
