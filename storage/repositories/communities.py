@@ -14,7 +14,7 @@ from bot.features.catalog import CommunitySettings
 from bot.identity import MemberRef, Person, Role
 from bot.settings import Settings
 from storage.models import BindingRow, CommunityRow, MemberLinkRow, MemberRow, TagRow
-from storage.repositories.dialect import insert_or_ignore
+from storage.repositories.dialect import by_ids, insert_or_ignore
 
 
 def to_community(row: CommunityRow) -> Community:
@@ -231,8 +231,7 @@ class SqlMembers:
                                texts=[str(m.ref) for m in (member, *identities)])
 
     async def many(self, community_id: int, member_ids: Sequence[int]) -> dict[int, Member]:
-        rows = (await self.s.execute(_SEEN.where(_M.c.community_id == community_id,
-                                                 _M.c.id.in_(list(member_ids))))).all()
+        rows = (await self.s.execute(_SEEN.where(*by_ids(self.s, _M.c, community_id, member_ids)))).all()
         return {r.id: m for r, m in zip(rows, await seen(self.s, rows), strict=True)}
 
     async def merge(self, community_id: int, from_member_id: int, into_member_id: int, *, at: datetime) -> None:

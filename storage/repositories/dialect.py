@@ -22,6 +22,13 @@ def sqlite_unindexed(session: AsyncSession, column):
     return column + literal_column("0") if session.bind.dialect.name == "sqlite" else column
 
 
+def by_ids(session: AsyncSession, model, community_id: int, ids) -> list:
+    """WHERE a community's rows have these ids: found by primary key. SQLite, planning without statistics, would
+    rather read every row of the community through an index on (community_id, ...) (7 ms instead of 0.1 at 50,000
+    members)."""
+    return [sqlite_unindexed(session, model.community_id) == community_id, model.id.in_(list(ids))]
+
+
 def upsert_adding(dialect: str, table, column: str):
     """INSERT ... ON CONFLICT (primary key) DO UPDATE SET column = column + excluded.column, for every column of
     `table` as a bound parameter: a counter that concurrent writers only ever add to (SQLite >= 3.24 and

@@ -13,6 +13,7 @@ from bot.features.digest.ports import TOP_RECEIVERS, KudosFacts, MeetupFacts, Me
 from storage.models import KudosRow, KudosTagRow, KudosTotalRow, KudosWeekRow, MemberRow, TagRow
 from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
+from storage.repositories.dialect import by_ids
 
 
 class SqlDigest:
@@ -136,7 +137,7 @@ class SqlDigest:
 
     async def opted_out(self, community_id: int, member_ids: Sequence[int]) -> set[int]:
         return set(await self.s.scalars(
-            select(MemberRow.id).where(MemberRow.community_id == community_id, MemberRow.id.in_(list(member_ids)),
+            select(MemberRow.id).where(*by_ids(self.s, MemberRow, community_id, member_ids),
                                        or_(MemberRow.leaderboard_opt_out.is_(True), MemberRow.erased_at.is_not(None)))))
 
 

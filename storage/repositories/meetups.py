@@ -13,6 +13,7 @@ from bot.features.meetups.model import NO, YES, AttendanceLine, Meetup, Occurren
 from storage.models import CommunityRow, MemberRow
 from storage.models_meetups import MeetupMuteRow, MeetupRow, OccurrenceRow, RsvpRow
 from storage.repositories.communities import take_numbers, to_member
+from storage.repositories.dialect import by_ids
 
 
 def to_meetup(row: MeetupRow) -> Meetup:
@@ -230,7 +231,7 @@ class SqlMeetups:
             return found
         ids = {member_id for _, member_id in answers}
         members = {r.id: to_member(r) for r in await self.s.scalars(select(MemberRow).where(
-            MemberRow.community_id == community_id, MemberRow.id.in_(ids)))}
+            *by_ids(self.s, MemberRow, community_id, ids)))}
         muted = set(await self.s.scalars(select(MeetupMuteRow.member_id).where(
             MeetupMuteRow.community_id == community_id, MeetupMuteRow.member_id.in_(ids))))
         for occurrence_id, member_id in answers:

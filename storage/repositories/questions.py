@@ -16,6 +16,7 @@ from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer
 from bot.features.topics.escalation import UnansweredQuestion
 from storage.models import MemberRow, TagRow
 from storage.models_questions import AnswerRow, MirrorRow, QuestionRow, QuestionTagRow
+from storage.repositories.dialect import by_ids
 from storage.repositories.kudos import received_in_tags
 
 
@@ -300,7 +301,7 @@ class SqlQuestions:
         for start in range(0, len(ranked), step or 1):
             chunk = ranked[start:start + step]
             here = set(await self.s.scalars(select(MemberRow.id).where(
-                MemberRow.community_id == community_id, MemberRow.id.in_([m for m, _ in chunk]),
+                *by_ids(self.s, MemberRow, community_id, [m for m, _ in chunk]),
                 MemberRow.erased_at.is_(None), MemberRow.is_bot.is_(False), MemberRow.left_at.is_(None))))
             found += [(m, n) for m, n in chunk if m in here]
             if limit is not None and len(found) >= limit:

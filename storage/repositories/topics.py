@@ -14,7 +14,7 @@ from storage.models import Base, MemberRow, MemberTagRow, TagRow
 from storage.models_topics import EscalationRow, HelperPauseRow, TopicRow
 from storage.repositories import kudos_totals
 from storage.repositories.communities import to_member
-from storage.repositories.dialect import insert_or_ignore
+from storage.repositories.dialect import by_ids, insert_or_ignore
 from storage.repositories.kudos import received_in_tags
 
 _TAGS = TagRow.__table__
@@ -133,7 +133,7 @@ class SqlTopics:
         if not ids:
             return []
         members = await self.s.scalars(select(MemberRow).where(
-            MemberRow.community_id == community_id, MemberRow.id.in_(ids), MemberRow.is_bot.is_(False),
+            *by_ids(self.s, MemberRow, community_id, ids), MemberRow.is_bot.is_(False),
             MemberRow.left_at.is_(None), MemberRow.erased_at.is_(None)))
         pauses = dict((await self.s.execute(select(HelperPauseRow.member_id, HelperPauseRow.until).where(
             HelperPauseRow.community_id == community_id, HelperPauseRow.member_id.in_(ids),
