@@ -59,6 +59,12 @@ def _week_of(column, bounds: Sequence[datetime]):
     return case(*((column < bound, index) for index, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
 
 
+def _in_each_week(column, bounds: Sequence[datetime], *where) -> list:
+    """A count of the rows whose `column` falls in each week [bounds[i], bounds[i + 1]), as scalar subqueries."""
+    return [select(func.count()).where(*where, _within(column, start, end)).scalar_subquery()
+            for start, end in pairwise(bounds)]
+
+
 def _counts(rows, bounds: Sequence[datetime]) -> list[int]:
     found = dict(rows.all())
     return [int(found.get(i, 0)) for i in range(len(bounds) - 1)]
@@ -85,17 +91,15 @@ class SqlQuestionMetrics:
         the backlog of possibly unanswered questions counted at each week's end, overall and by tag. Each from
         its own index range over its span: no query reads questions outside it but that backlog."""
         scope, count = self._scope(community_id, tag), len(bounds) - 1
-        first, last = bounds[0], bounds[-1]
         posted = q.status.in_(POSTED)
-        times = union_all(  # two ranges of ix_questions_asked (an OR scanned the community)
-            select(ASKED_AT.label("at")).where(*scope, posted, _within(q.posted_at, first, last)),
-            select(ASKED_AT.label("at")).where(*scope, posted, q.posted_at.is_(None),  # not posted yet
-                                               _within(q.created_at, first, last))).subquery()
-        week = _week_of(times.c.at, bounds)
-        asked = _counts(await self.s.execute(select(week, func.count()).group_by(week)), bounds)
-        week = _week_of(q.solved_at, bounds)
-        solved = _counts(await self.s.execute(select(week, func.count()).where(
-            *scope, q.status == SOLVED, _within(q.solved_at, first, last)).group_by(week)), bounds)
+        # Per week, each an index range counted (ix_questions_asked, ix_questions_solved) in one statement:
+        # bucketing the span's rows with a CASE compared every row's time with every bound.
+        weekly = [*(_in_each_week(q.posted_at, bounds, *scope, posted)),
+                  *(_in_each_week(q.created_at, bounds, *scope, posted, q.posted_at.is_(None))),  # not posted yet
+                  *(_in_each_week(q.solved_at, bounds, *scope, q.status == SOLVED))]
+        counts = [int(n) for n in (await self.s.execute(select(*weekly))).one()]
+        asked = [a + b for a, b in zip(counts[:count], counts[count:2 * count], strict=True)]
+        solved = counts[2 * count:]
         found = [QuestionWeek(asked[i], solved=solved[i]) for i in range(count)]
         detailed = count if detailed is None else min(detailed, count)
         if detailed:
