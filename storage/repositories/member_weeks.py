@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
+from itertools import pairwise
 
-from sqlalchemy import and_, case, delete, func, literal, or_, select, union, update
+from sqlalchemy import and_, delete, func, literal, or_, select, union, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -178,18 +179,14 @@ class SqlMemberWeeks:
 
     async def retained(self, community_id: int, joined: Sequence[datetime], weeks: Sequence[date]) -> list[int]:
         """Per i: members (not bots) who joined in [joined[i], joined[i + 1]) and were active in weeks[i]. One
-        statement: from the members who joined (ix_members_joined) to their row of that week (primary key)."""
+        statement of a count per week: from the members who joined (ix_members_joined) to their row of that week
+        (primary key)."""
         m = MemberRow
-        steps = list(enumerate(joined[1:-1]))
-        week_of = case(*((m.joined_at < bound, i) for i, bound in steps), else_=len(joined) - 2)
-        active_in = case(*((m.joined_at < bound, weeks[i]) for i, bound in steps), else_=weeks[-1])
-        rows = dict((await self.s.execute(
-            select(week_of, func.count()).select_from(m)
-            .join(_W, and_(_W.c.community_id == community_id, _W.c.member_id == m.id, _W.c.week == active_in))
-            .where(m.community_id == community_id, m.is_bot.is_(False), m.joined_at >= joined[0],
-                   m.joined_at < joined[-1])
-            .group_by(week_of))).all())
-        return [int(rows.get(i, 0)) for i in range(len(weeks))]
+        counts = [select(func.count()).select_from(m)
+                  .join(_W, and_(_W.c.community_id == community_id, _W.c.member_id == m.id, _W.c.week == week))
+                  .where(m.community_id == community_id, m.is_bot.is_(False), m.joined_at >= start, m.joined_at < end)
+                  .scalar_subquery() for week, (start, end) in zip(weeks, pairwise(joined), strict=True)]
+        return [int(n) for n in (await self.s.execute(select(*counts))).one()]
 
 
 def spanned(times: Sequence[tuple], days: tuple) -> tuple[datetime, datetime] | None:
