@@ -17,7 +17,7 @@ from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
 from storage.models import MemberRow, TagRow, UtcDateTime
 from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
 from storage.repositories.dialect import seconds_between
-from storage.repositories.questions import SqlQuestions
+from storage.repositories.questions import SqlQuestions, accepted_by_author
 
 q = QuestionRow
 ASKED_AT = func.coalesce(q.posted_at, q.created_at, type_=UtcDateTime())  # a draft counts from when it was posted
@@ -178,11 +178,18 @@ class SqlQuestionMetrics:
         tags = await SqlQuestions(self.s)._tags_of([r.id for r in rows])
         return [OpenQuestion(r.number, r.text, r.asker_id, r[4], tuple(tags.get(r.id, ()))) for r in rows]
 
-    async def suggested_helper(self, community_id: int, tags: Sequence[str], since: datetime,
-                               besides: Sequence[int] = ()) -> int | None:
-        if not tags:
-            return None
-        tag_ids = list(await self.s.scalars(select(TagRow.id).where(TagRow.community_id == community_id,
-                                                                    TagRow.name.in_(list(tags)))))
-        helpers = await SqlQuestions(self.s).helpers_for(community_id, tag_ids, since, limit=1 + len(besides))
-        return next((member_id for member_id, _ in helpers if member_id not in besides), None)
+    async def suggested_helpers(self, community_id: int, asks: Sequence[tuple[Sequence[str], Sequence[int]]],
+                                since: datetime) -> list[int | None]:
+        """One suggestion per (tags, besides): the accepted answers under all their tags read once."""
+        names = sorted({name for tags, _ in asks for name in tags})
+        tag_ids = dict((await self.s.execute(select(TagRow.name, TagRow.id).where(
+            TagRow.community_id == community_id, TagRow.name.in_(names)))).all()) if names else {}
+        questions = SqlQuestions(self.s)
+        rows = await questions.accepted_rows(community_id, sorted(tag_ids.values()), since)
+        found = []
+        for tags, besides in asks:
+            ids = [tag_ids[name] for name in tags if name in tag_ids]
+            helpers = await questions.helpers_for(community_id, ids, since, limit=1 + len(besides),
+                                                  accepted=accepted_by_author(rows, ids))
+            found.append(next((member_id for member_id, _ in helpers if member_id not in besides), None))
+        return found

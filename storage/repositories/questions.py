@@ -6,7 +6,7 @@ question's status, text or accepted answers change, in the same transaction, and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select, text, update
@@ -284,12 +284,13 @@ class SqlQuestions:
         return [SearchHit(questions[qid], snip or "", tuple(accepted.get(qid, ()))) for qid, snip in found]
 
     async def helpers_for(self, community_id: int, tag_ids: Sequence[int], since: datetime,
-                          limit: int | None = None) -> list[tuple[int, int]]:
+                          limit: int | None = None, accepted: Mapping[int, int] | None = None) -> list[tuple[int, int]]:
+        """`accepted`: `accepted_answers` of these tags, when read already."""
         if not tag_ids:
             return []
         tags = list(tag_ids)
         scores: dict[int, int] = {}
-        accepted = (await self.accepted_answers(community_id, tags, since)).items()
+        accepted = (accepted if accepted is not None else await self.accepted_answers(community_id, tags, since)).items()
         kudos = (await received_in_tags(self.s, community_id, tags, since)).items()
         for member_id, n in [*accepted, *kudos]:
             scores[member_id] = scores.get(member_id, 0) + n
@@ -321,15 +322,20 @@ class SqlQuestions:
     async def accepted_answers(self, community_id: int, tag_ids: Sequence[int], since: datetime) -> dict[int, int]:
         if not tag_ids:
             return {}
-        rows = await self.s.execute(
-            select(AnswerRow.author_id, func.count(func.distinct(AnswerRow.id)))
-            .join(QuestionTagRow, QuestionTagRow.question_id == AnswerRow.question_id)
-            # the window's accepted answers (ix_question_answers_accepted), then their questions' tags
-            .where(AnswerRow.community_id == community_id,
-                   QuestionTagRow.tag_id.in_(list(tag_ids)),
-                   AnswerRow.accepted_at >= since, AnswerRow.deleted_at.is_(None))
-            .group_by(AnswerRow.author_id))
+        rows = await self.s.execute(_accepted_under(community_id, tag_ids, since, AnswerRow.author_id,
+                                                    func.count(func.distinct(AnswerRow.id)))
+                                    .group_by(AnswerRow.author_id))
         return {member_id: int(n) for member_id, n in rows}
+
+    async def accepted_rows(self, community_id: int, tag_ids: Sequence[int],
+                            since: datetime) -> list[tuple[int, int, int]]:
+        """(answer, author, tag) of `accepted_answers`: read once for the tags of several questions, each then
+        counted apart (`accepted_by_author`)."""
+        if not tag_ids:
+            return []
+        rows = await self.s.execute(_accepted_under(community_id, tag_ids, since, AnswerRow.id, AnswerRow.author_id,
+                                                    QuestionTagRow.tag_id))
+        return [tuple(row) for row in rows.all()]
 
     async def merge_member(self, community_id: int, from_id: int, into_id: int) -> None:
         """Two identities linked into one person: their questions, answers and markings become the kept member's."""
@@ -352,3 +358,18 @@ class SqlQuestions:
         await self._refresh(sorted({*asked, *answered}))
 
 
+def _accepted_under(community_id: int, tag_ids: Sequence[int], since: datetime, *columns):
+    """The accepted answers since `since` in questions under these tags: the window's accepted answers
+    (ix_question_answers_accepted), then their questions' tags."""
+    return (select(*columns).join(QuestionTagRow, QuestionTagRow.question_id == AnswerRow.question_id)
+            .where(AnswerRow.community_id == community_id, QuestionTagRow.tag_id.in_(list(tag_ids)),
+                   AnswerRow.accepted_at >= since, AnswerRow.deleted_at.is_(None)))
+
+
+def accepted_by_author(rows: Sequence[tuple[int, int, int]], tag_ids: Sequence[int]) -> dict[int, int]:
+    """`accepted_rows` counted as `accepted_answers` counts them, for these of their tags."""
+    wanted, answers = set(tag_ids), {}
+    for answer, author, tag in rows:
+        if tag in wanted:
+            answers.setdefault(author, set()).add(answer)
+    return {author: len(found) for author, found in answers.items()}

@@ -12,6 +12,7 @@ from bot.identity import MemberRef, Person
 from storage.engine import make_engine, session_factory
 from storage.migrate import upgrade
 from storage.repositories.kudos import OUTSIDE_ALLOWANCE, received_in_tags
+from storage.repositories.questions import accepted_by_author
 from storage.uow import SqlUnitOfWork
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -78,3 +79,12 @@ async def test_helpers_skip_members_who_left_and_a_limit_reads_only_as_far_as_it
         assert everyone == [(people[i].id, 30 - i) for i in range(21, 25)]
         assert await u.questions.helpers_for(c, [seo], NOW - timedelta(days=1), limit=2) == everyone[:2]
         assert await u.questions.helpers_for(c, [seo], NOW - timedelta(days=1), limit=9) == everyone
+
+
+def test_accepted_rows_read_once_are_counted_per_question_as_accepted_answers_counts_them():
+    # (answer, author, tag): answer 1 is in a question under both tags, so it comes twice
+    rows = [(1, 10, 7), (1, 10, 8), (2, 10, 8), (3, 11, 7)]
+    assert accepted_by_author(rows, [7]) == {10: 1, 11: 1}
+    assert accepted_by_author(rows, [8]) == {10: 2}
+    assert accepted_by_author(rows, [7, 8]) == {10: 2, 11: 1}  # answer 1 once, though under both
+    assert accepted_by_author(rows, []) == {}

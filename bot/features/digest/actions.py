@@ -29,9 +29,10 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
     actions: list[Action] = []
     questions = getattr(uow, "question_metrics", None)
     if questions is not None:
-        for q in await questions.unanswered_since(community_id, now - WAITING, 2):
-            helper = await questions.suggested_helper(community_id, q.tags, now - HELPERS_SINCE,
-                                                      besides=(q.asker_id,))
+        waiting_questions = await questions.unanswered_since(community_id, now - WAITING, 2)
+        helpers = await questions.suggested_helpers(community_id, [(q.tags, (q.asker_id,)) for q in waiting_questions],
+                                                    now - HELPERS_SINCE)
+        for q, helper in zip(waiting_questions, helpers, strict=True):
             who = await _names(uow, community_id, [helper] if helper else [])
             ask = f": ask {who[0]}" if who else ""
             listing = "questions unanswered" + (f" #{q.tags[0]}" if q.tags else "")

@@ -49,6 +49,7 @@ class QuestionMetricsRepo(Protocol):
         """(member id, answers to others' questions) in [since, until), most first."""
     async def unanswered_since(self, community_id: int, asked_before: datetime, limit: int) -> list[OpenQuestion]:
         """Open questions with no answer, asked before `asked_before`, oldest first."""
-    async def suggested_helper(self, community_id: int, tags: Sequence[str], since: datetime,
-                               besides: Sequence[int] = ()) -> int | None:
-        """Who helped most under these tags since `since` (`helpers_for`), other than `besides` (None: nobody)."""
+    async def suggested_helpers(self, community_id: int, asks: Sequence[tuple[Sequence[str], Sequence[int]]],
+                                since: datetime) -> list[int | None]:
+        """For each (tags, besides): who helped most under those tags since `since` (`helpers_for`), other than
+        `besides` (None: nobody)."""
