@@ -58,7 +58,7 @@ _run_database: dict = {}
 async def postgres_url(*, migrated: bool = False) -> str:
     """A database of this test run's own on the server (so two runs at once don't reset each other's),
     before each test either emptied of every table (`migrated=False`) or at the current schema with no rows:
-    the second is what a migrated store looks like, without paying for sixteen migrations per test."""
+    the second is what a migrated store looks like, without running every migration again for each test."""
     if "url" not in _run_database:
         _run_database["url"] = await create_database(PG_URL, RUN_DATABASE)
     url = _run_database["url"]

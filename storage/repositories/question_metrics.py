@@ -65,11 +65,6 @@ def _in_each_week(column, bounds: Sequence[datetime], *where) -> list:
             for start, end in pairwise(bounds)]
 
 
-def _counts(rows, bounds: Sequence[datetime]) -> list[int]:
-    found = dict(rows.all())
-    return [int(found.get(i, 0)) for i in range(len(bounds) - 1)]
-
-
 def _median_minutes(seconds: list[float]) -> float | None:
     return round(median(seconds) / 60, 1) if seconds else None
 
@@ -108,9 +103,8 @@ class SqlQuestionMetrics:
 
     async def _details(self, scope: list, bounds: Sequence[datetime], counted: list[QuestionWeek]) -> list[QuestionWeek]:
         weeks, first, last = list(pairwise(bounds)), bounds[0], bounds[-1]
-        week = _week_of(q.closed_at, bounds)
-        deflected = _counts(await self.s.execute(select(week, func.count()).where(
-            *scope, q.status == DEFLECTED, _within(q.closed_at, first, last)).group_by(week)), bounds)
+        deflected = (await self.s.execute(select(*_in_each_week(q.closed_at, bounds, *scope,
+                                                                q.status == DEFLECTED)))).one()
         responses = await self._medians(q.first_answer_at, bounds, *scope, q.status.in_(POSTED),
                                         _within(q.first_answer_at, first, last))
         solutions = await self._medians(q.solved_at, bounds, *scope, q.status == SOLVED,

@@ -38,11 +38,15 @@ async def schema_versions(url: str) -> frozenset[str]:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as connection:
-            if await connection.scalar(text("SELECT to_regclass('public.alembic_version')")) is None:
-                return frozenset()
-            return frozenset(await connection.scalars(text("SELECT version_num FROM alembic_version")))
+            return await _versions(connection)
     finally:
         await engine.dispose()
+
+
+async def _versions(connection) -> frozenset[str]:
+    if await connection.scalar(text("SELECT to_regclass('public.alembic_version')")) is None:
+        return frozenset()
+    return frozenset(await connection.scalars(text("SELECT version_num FROM alembic_version")))
 
 
 async def empty_tables(url: str, versions: frozenset[str]) -> bool:
@@ -51,9 +55,7 @@ async def empty_tables(url: str, versions: frozenset[str]) -> bool:
     engine = create_async_engine(url)
     try:
         async with engine.begin() as connection:
-            if await connection.scalar(text("SELECT to_regclass('public.alembic_version')")) is None:
-                return False
-            if frozenset(await connection.scalars(text("SELECT version_num FROM alembic_version"))) != versions:
+            if not versions or await _versions(connection) != versions:
                 return False
             tables = list(await connection.scalars(text(
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'")))
