@@ -79,12 +79,19 @@ class BindingRow(Base):
     workspace_id: Mapped[str] = mapped_column(String(64))
 
 
+# a partial index's condition, written the same in the queries that use it (a bound parameter would not match)
+MEMBERS_WITH_ROLE = text("(granted_role >= 1 OR platform_role >= 1)")
+
+
 class MemberRow(Base):
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("community_id", "platform", "workspace_id", "user_id"),
         Index("ix_members_joined", "community_id", "joined_at"),  # the digest's weeks (0017)
         Index("ix_members_left", "community_id", "left_at"),
+        # champions and above, in name order (0019): the query repeats the condition as text (MEMBERS_WITH_ROLE)
+        Index("ix_members_champions", "community_id", "name", sqlite_where=MEMBERS_WITH_ROLE,
+              postgresql_where=MEMBERS_WITH_ROLE),
     )
     id: Mapped[int] = mapped_column(Id, primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))

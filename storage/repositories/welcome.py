@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.domain import Member
 from bot.features.welcome.records import Onboarding
-from storage.models import MemberRow, MemberTagRow, TagRow
+from storage.models import MEMBERS_WITH_ROLE, MemberRow, MemberTagRow, TagRow
 from storage.models_welcome import OnboardingRow, OnboardingStepRow, WelcomeJoinRow, WelcomeTemplateRow
 from storage.repositories.communities import to_member
 
@@ -114,8 +114,7 @@ class SqlOnboarding:
         """Active people with a champion role or above, whether granted here or by the platform."""
         rows = await self.s.scalars(select(MemberRow).where(
             MemberRow.community_id == community_id, MemberRow.is_bot.is_(False),
-            MemberRow.left_at.is_(None), MemberRow.erased_at.is_(None),
-            (MemberRow.granted_role >= 1) | (MemberRow.platform_role >= 1)).order_by(MemberRow.name))
+            MemberRow.left_at.is_(None), MemberRow.erased_at.is_(None), MEMBERS_WITH_ROLE).order_by(MemberRow.name))
         return [to_member(r) for r in rows]
 
     async def pair_buddy(self, community_id: int, member_id: int, buddy_id: int, at: datetime) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -42,11 +44,19 @@ async def build_digest(uow: UnitOfWork, community: Community, week: Week, now: d
                        tag: str | None = None, chart: bool = True) -> Digest:
     steps = len(getattr(community.settings, "onboarding_steps", ()) or ())
     history = await read_history(uow, community.id, week, community.zone, required_steps=steps, tag=tag)
-    actions = await plan_actions(uow, community.id, history, now)
-    reply = digest_reply(community.name, history, actions, tag=tag)
-    if chart:
-        reply = replace(reply, attachments=(chart_attachment(history),))
+    # drawn in the chart thread while the actions are read: off the event loop, and in the time SQL takes
+    drawn = asyncio.get_running_loop().run_in_executor(CHART_THREAD, chart_attachment, history) if chart else None
+    try:
+        actions = await plan_actions(uow, community.id, history, now)
+    finally:
+        attachments = (await drawn,) if drawn else ()
+    reply = replace(digest_reply(community.name, history, actions, tag=tag), attachments=attachments)
     return Digest(reply, history, week)
+
+
+# One thread draws every chart, one at a time: matplotlib is not thread-safe, and a drawing (~90 ms of Python)
+# on the event loop would hold every other command's acknowledgement.
+CHART_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="copbot-chart")
 
 
 def chart_attachment(history: History) -> Attachment:
