@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Float, cast, func, literal_column
+from datetime import timedelta
+
+from sqlalchemy import Float, Interval, cast, func, literal, literal_column
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,3 +45,12 @@ def seconds_between(session: AsyncSession, start, end):
     if session.bind.dialect.name == "postgresql":  # EXTRACT gives numeric, many times slower to sort than a float
         return cast(func.extract("epoch", end - start), Float)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
+def plus_days(session: AsyncSession, column, days: int):
+    """A timestamp column moved `days` days on, comparable with the stored values of its kind. SQLite keeps them
+    as text 'YYYY-MM-DD HH:MM:SS.ffffff' (UTC): the date and time moved by strftime, the microseconds kept as
+    they are (strftime would give milliseconds; julianday arithmetic would be off by a few microseconds)."""
+    if session.bind.dialect.name == "postgresql":
+        return column + literal(timedelta(days=days), Interval())
+    return func.strftime("%Y-%m-%d %H:%M:%S", column, f"+{days} days").op("||")(func.substr(column, 20))

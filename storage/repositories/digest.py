@@ -9,38 +9,60 @@ from sqlalchemy import and_, case, exists, func, literal, literal_column, not_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.features.digest.ports import TOP_RECEIVERS, KudosFacts, MeetupFacts, MemberFacts
+from bot.features.digest.ports import (
+    ACTIVATION_DAYS,
+    TOP_RECEIVERS,
+    KudosFacts,
+    MeetupFacts,
+    Newcomer,
+    Newcomers,
+)
 from storage.models import KudosRow, KudosTagRow, KudosTotalRow, KudosWeekRow, MemberRow, TagRow
 from storage.models_meetups import OccurrenceRow, RsvpRow
 from storage.models_welcome import OnboardingStepRow
-from storage.repositories.dialect import by_ids
+from storage.repositories.dialect import by_ids, plus_days
 
 
 class SqlDigest:
     def __init__(self, session: AsyncSession):
         self.s = session
 
-    async def members_between(self, community_id: int, since: datetime, until: datetime) -> list[MemberFacts]:
+    async def newcomer_weeks(self, community_id: int, bounds: Sequence[datetime],
+                             required_steps: int) -> list[Newcomers]:
+        """Counted in SQL over two index ranges (ix_members_joined, ix_members_left): at 50,000 members the
+        4 weeks' ~3,900 rows read into Python took 30 ms."""
         m = MemberRow
-        columns = (m.id, m.name, m.joined_at, m.left_at, m.first_message_at, m.leaderboard_opt_out)
         mine = (m.community_id == community_id, m.is_bot.is_(False))
-        joined = and_(m.joined_at >= since, m.joined_at < until)
-        rows = (await self.s.execute(union_all(  # two ranges, of ix_members_joined and ix_members_left
-            select(*columns).where(*mine, joined),
-            select(*columns).where(*mine, m.left_at >= since, m.left_at < until,
-                                   or_(m.joined_at.is_(None), not_(joined)))))).all()
-        rows.sort(key=lambda r: (r.joined_at is not None, r.joined_at or since, r.id))
-        return [MemberFacts(i, n, j, left, first, opt_out=bool(o)) for i, n, j, left, first, o in rows]
+        joined, left = _bucket(m.joined_at, bounds), _bucket(m.left_at, bounds)
+        rows = await self.s.execute(union_all(
+            select(literal("joined"), joined, func.count(), func.sum(case((self._activated(required_steps), 1),
+                                                                          else_=0)))
+            .where(*mine, m.joined_at >= bounds[0], m.joined_at < bounds[-1]).group_by(joined),
+            select(literal("left"), left, func.count(), literal(0))
+            .where(*mine, m.left_at >= bounds[0], m.left_at < bounds[-1]).group_by(left)))
+        counts = {(kind, week): (int(n), int(activated or 0)) for kind, week, n, activated in rows}
+        return [Newcomers(*counts.get(("joined", i), (0, 0)), counts.get(("left", i), (0, 0))[0])
+                for i in range(len(bounds) - 1)]
 
-    async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
-        st, m = OnboardingStepRow, MemberRow
-        found: dict[int, list[datetime]] = {}
-        for member_id, done_at in await self.s.execute(
-                select(st.member_id, st.done_at).join(m, m.id == st.member_id)
-                .where(st.community_id == community_id, m.community_id == community_id, m.joined_at >= since,
-                       m.joined_at < until)):
-            found.setdefault(member_id, []).append(done_at)
-        return found
+    async def newcomers(self, community_id: int, since: datetime, until: datetime, *,
+                        waiting_steps: int | None = None, limit: int | None = None) -> list[Newcomer]:
+        m = MemberRow
+        query = (select(m.id, m.name).where(m.community_id == community_id, m.is_bot.is_(False),
+                                            m.joined_at >= since, m.joined_at < until)
+                 .order_by(m.joined_at, m.id).limit(limit))
+        if waiting_steps is not None:
+            query = query.where(m.left_at.is_(None), not_(self._activated(waiting_steps)))
+        return [Newcomer(member_id, name) for member_id, name in await self.s.execute(query)]
+
+    def _activated(self, required_steps: int):
+        """Posted (first message) within ACTIVATION_DAYS of joining, or did the required onboarding steps by then."""
+        m, st = MemberRow, OnboardingStepRow
+        by = plus_days(self.s, m.joined_at, ACTIVATION_DAYS)
+        posted = and_(m.first_message_at.is_not(None), m.first_message_at <= by)
+        if required_steps <= 0:
+            return posted
+        steps = select(func.count()).where(st.member_id == m.id, st.done_at <= by).scalar_subquery()
+        return or_(posted, steps >= required_steps)
 
     async def kudos_weeks(self, community_id: int, weeks: Sequence[date],
                           tag: str | None = None) -> list[KudosFacts]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.features.digest.metrics import History, activated, top_helpers
+from bot.features.digest.metrics import History, top_helpers
 from bot.ports import UnitOfWork
 from bot.reply import TimeStyle, stamp
 
@@ -39,15 +39,15 @@ async def plan_actions(uow: UnitOfWork, community_id: int, history: History, now
             actions.append(Action("unanswered", f"Question #{q.number} “{q.title[:80]}” has had no answer since"
                                   f" {stamp(q.asked_at, TimeStyle.DATETIME)}{ask}.", (q.asker_id, *([helper] if helper else [])),
                                   f"Unanswered (#{q.number})", listing))
-    waiting = [m for w in history.weeks[-2:] for m in w.joined
-               if m.left_at is None and not activated(m, history.required_steps)]
+    waiting = await uow.digest.newcomers(community_id, history.weeks[-2].week.start, history.weeks[-1].week.end,
+                                         waiting_steps=history.required_steps, limit=NAMED)
     if waiting:
         lines, champions = [], {}
-        for m in waiting[:NAMED]:
+        for m in waiting:
             buddy = await _buddy(uow, community_id, m.id, champions)
             lines.append(f"{m.name} (buddy: {buddy})" if buddy else m.name)
         actions.append(Action("not_activated", "Not active yet after joining: " + ", ".join(lines)
-                              + ". A hello from their buddy helps.", tuple(m.id for m in waiting[:NAMED])))
+                              + ". A hello from their buddy helps.", tuple(m.id for m in waiting)))
     unthanked = [m for m, _ in top_helpers(history) if history.helpers_thanked.get(m, 0) == 0]
     if unthanked:
         names = [history.names.get(m, "?") for m in unthanked]

@@ -34,7 +34,7 @@ async def digest_files(uow_factory: Callable[[], UnitOfWork], community_name: st
     data = {
         "community": community.name, "week": label, "zone": community.zone,
         "weeks": [{"week": w, **numbers} for w, numbers in zip(labels, weeks, strict=True)],
-        "new_members": [m.name for m in history.weeks[-1].joined],
+        "new_members": [m.name for m in history.weeks[-1].newcomers],
         "top_receivers": [{"name": names.get(m, "?"), "kudos": n} for m, n in top_receivers(history)],
         "top_helpers": [{"name": names.get(m, "?"), "count": n} for m, n in top_helpers(history)],
         "top_tags": [{"tag": t, "count": n} for t, n in history.top_tags],

@@ -2,7 +2,7 @@
 
 Definitions (CHAOSS names where they exist), each for one local ISO week:
 - new: members who joined; activated: those of them who posted (first message) or finished onboarding within
-  7 days of joining; active: members with >= 1 message or a counted action (kudos given, RSVP, question or answer);
+  7 days of joining (ACTIVATION_DAYS; counted in SQL, storage/repositories/digest.py); active: members with >= 1 message or a counted action (kudos given, RSVP, question or answer);
 - retained: members who joined 4 weeks earlier and are active this week; gone quiet: active 4 weeks earlier and
   not since; left: members who left;
 - recognition spread: the share of kudos received that did not go to the week's top 3 receivers."""
@@ -10,17 +10,14 @@ Definitions (CHAOSS names where they exist), each for one local ISO week:
 from __future__ import annotations
 
 import gc
-from bisect import bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 
-from bot.features.digest.ports import KudosFacts, MeetupFacts, MemberFacts, QuestionWeek
+from bot.features.digest.ports import KudosFacts, MeetupFacts, Newcomer, Newcomers, QuestionWeek
 from bot.features.digest.weeks import Week, shifted
 from bot.ports import UnitOfWork
 
-ACTIVATION = timedelta(days=7)
 SHOWN_WEEKS = 8  # the chart's span: its four numbers (CHART) are read for each of these weeks
 FULL_WEEKS = 4  # every number is read for the digest's week and the 3 before: its change and its 4-week trend
 CHART = ("active", "kudos_given", "questions_asked", "questions_solved")
@@ -34,8 +31,8 @@ class WeekData:
 
     week: Week
     full: bool
-    joined: tuple[MemberFacts, ...] = ()
-    left: tuple[MemberFacts, ...] = ()
+    members: Newcomers = Newcomers()  # who joined, were activated, left
+    newcomers: tuple[Newcomer, ...] = ()  # of the digest's week: who joined, in order
     active: int = 0  # counted from the active weeks (uow.member_weeks), as are the next two
     retained: int = 0
     gone_quiet: int = 0
@@ -60,15 +57,6 @@ class History:
     helpers_thanked: Mapping[int, int] = field(default_factory=dict)  # kudos the top helpers got this week
 
 
-def activated(member: MemberFacts, required_steps: int) -> bool:
-    if member.joined_at is None:
-        return False
-    by = member.joined_at + ACTIVATION
-    posted = member.first_message_at is not None and member.first_message_at <= by
-    onboarded = required_steps > 0 and sum(1 for at in member.steps if at <= by) >= required_steps
-    return posted or onboarded
-
-
 def spread(kudos: KudosFacts) -> float | None:
     """Share of kudos received not going to the top 3 receivers (None: no kudos)."""
     if not kudos.given:
@@ -86,12 +74,12 @@ def numbers(history: History, index: int) -> dict[str, float | int | None]:
         return chart | ({"questions_asked": q.asked, "questions_solved": q.solved} if q is not None else {})
     yes = this.meetups.yes_recorded
     result: dict[str, float | int | None] = {
-        "new": len(this.joined),
-        "activated": sum(1 for m in this.joined if activated(m, history.required_steps)),
+        "new": this.members.new,
+        "activated": this.members.activated,
         "active": this.active,
         "retained": this.retained,
         "gone_quiet": this.gone_quiet,
-        "left": len(this.left),
+        "left": this.members.left,
         "kudos_given": this.kudos.given,
         "kudos_givers": this.kudos.givers,
         "kudos_receivers": this.kudos.receivers,
@@ -143,8 +131,8 @@ _paused = {"digests": 0, "was_enabled": False}  # digests reading at this moment
 
 @contextmanager
 def _no_cycle_collection() -> Iterator[None]:
-    """A digest reads thousands of rows at full size (the members who joined in its 4 full weeks; before the medians
-    were taken in SQL, every question of the weeks too), and the cycle collector, run again and again as they pile up, walks them all each time
+    """A digest reads thousands of rows at full size (on SQLite, the spans of the weeks' questions for their
+    medians; before, the members who joined in its 4 full weeks too), and the cycle collector, run again and again as they pile up, walks them all each time
     (bench/digest.py). Nothing read here forms a cycle; collection resumes when the last digest has read."""
     if _paused["digests"] == 0:
         _paused["was_enabled"] = gc.isenabled()
@@ -165,10 +153,7 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     full = SHOWN_WEEKS - FULL_WEEKS  # the index of the first full week
     activity = getattr(uow, "activity", None)
     questions = getattr(uow, "question_metrics", None)
-    members = await uow.digest.members_between(community_id, bounds[full], week.end)
-    steps = await uow.digest.steps_of(community_id, bounds[full], week.end)
-    members = [replace(m, steps=tuple(steps[m.id])) if m.id in steps else m for m in members]
-    joined, left = _by_week(members, bounds[full:], "joined_at"), _by_week(members, bounds[full:], "left_at")
+    members = await uow.digest.newcomer_weeks(community_id, bounds[full:], required_steps)
     kudos = await uow.digest.kudos_weeks(community_id, mondays, tag)
     meetups = await uow.digest.meetup_weeks(community_id, bounds[full:])
     meetups[-1] = replace(meetups[-1], no_shows=tuple(await uow.digest.no_shows(community_id, week.start, week.end)))
@@ -180,9 +165,10 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     data = [WeekData(w, False, active=active[k], kudos=kudos[k], questions=question_weeks[k])
             for k, w in enumerate(span[:full])]
     for k, w in enumerate(span[full:], start=full):  # gone quiet: active 4 weeks before and not since
-        data.append(WeekData(w, True, joined[k - full], left[k - full], active[k], retained[k - full],
+        data.append(WeekData(w, True, members[k - full], (), active[k], retained[k - full],
                              await uow.member_weeks.quiet(community_id, mondays[k - LOOKBACK], w.monday),
                              kudos[k], meetups[k - full], question_weeks[k]))
+    data[-1] = replace(data[-1], newcomers=tuple(await uow.digest.newcomers(community_id, week.start, week.end)))
     answerers = tuple(await questions.top_answerers(community_id, week.start, week.end, 10)) if questions else ()
     # nobody answered: the top helpers are who was thanked most in the 4 weeks before
     thanked_before = () if answerers else tuple(await uow.digest.received(community_id, mondays[-5:-1]))
@@ -196,12 +182,3 @@ async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: st
     named = await uow.members.many(community_id, sorted({m for m, _ in top_receivers(history)} | set(helpers)))
     return replace(history, names={i: m.name for i, m in named.items()}, helpers_thanked=thanked)
 
-
-def _by_week(members: Sequence[MemberFacts], bounds: Sequence[datetime], moment: str) -> list[tuple[MemberFacts, ...]]:
-    """The members whose `moment` (joined_at or left_at) falls in each week [bounds[i], bounds[i + 1]), in order."""
-    weeks: list[list[MemberFacts]] = [[] for _ in bounds[1:]]
-    for member in members:
-        at = getattr(member, moment)
-        if at is not None and bounds[0] <= at < bounds[-1]:
-            weeks[bisect_right(bounds, at) - 1].append(member)
-    return [tuple(week) for week in weeks]

@@ -12,21 +12,27 @@ from typing import Protocol
 
 from bot.features.questions.metrics import OpenQuestion, QuestionMetricsRepo, QuestionWeek
 
-__all__ = ["DigestRepo", "KudosFacts", "MeetupFacts", "MemberFacts", "OpenQuestion",
+__all__ = ["ACTIVATION_DAYS", "DigestRepo", "KudosFacts", "MeetupFacts", "Newcomer", "Newcomers", "OpenQuestion",
            "QuestionMetricsRepo", "QuestionWeek"]
+
+ACTIVATION_DAYS = 7  # activated: posted (first message) or did every onboarding step within 7 days of joining
 
 
 @dataclass(frozen=True)
-class MemberFacts:
-    """A member who joined or left in the span the digest reads (bots never)."""
+class Newcomer:
+    """A member (never a bot) who joined in the span asked for."""
 
     id: int
     name: str
-    joined_at: datetime | None
-    left_at: datetime | None
-    first_message_at: datetime | None
-    steps: tuple[datetime, ...] = ()  # when each onboarding step was done
-    opt_out: bool = False
+
+
+@dataclass(frozen=True)
+class Newcomers:
+    """One week's members who joined, how many of them are activated (by now), and the members who left."""
+
+    new: int = 0
+    activated: int = 0
+    left: int = 0
 
 
 @dataclass(frozen=True)
@@ -51,10 +57,13 @@ class MeetupFacts:
 
 
 class DigestRepo(Protocol):
-    async def members_between(self, community_id: int, since: datetime, until: datetime) -> list[MemberFacts]:
-        """Members (not bots) who joined or left in [since, until)."""
-    async def steps_of(self, community_id: int, since: datetime, until: datetime) -> dict[int, list[datetime]]:
-        """When each member who joined in [since, until) did each onboarding step."""
+    async def newcomer_weeks(self, community_id: int, bounds: Sequence[datetime],
+                             required_steps: int) -> list[Newcomers]:
+        """Per week [bounds[i], bounds[i + 1]), counted (members, not bots)."""
+    async def newcomers(self, community_id: int, since: datetime, until: datetime, *,
+                        waiting_steps: int | None = None, limit: int | None = None) -> list[Newcomer]:
+        """Members (not bots) who joined in [since, until), in the order they joined; with `waiting_steps` (the
+        onboarding steps required), only those still here and not activated."""
     async def kudos_weeks(self, community_id: int, weeks: Sequence[date],
                           tag: str | None = None) -> list[KudosFacts]:
         """Per local week (its Monday), live kudos only: given, distinct givers and receivers, the top receivers."""

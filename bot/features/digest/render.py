@@ -98,8 +98,8 @@ def _unanswered_by_tag(history: History) -> Field:
 def _people(history: History) -> tuple[Field, ...]:
     this = history.weeks[-1]
     name = history.names.get
-    fields = [Field("new members", ", ".join(m.name for m in this.joined[:20]) + (" …" if len(this.joined) > 20 else "")
-                    or "nobody")]
+    fields = [Field("new members", ", ".join(m.name for m in this.newcomers[:20])
+                    + (" …" if len(this.newcomers) > 20 else "") or "nobody")]
     fields.append(Field("top receivers", ", ".join(f"{name(m, '?')} ({n})" for m, n in top_receivers(history))
                         or "nobody"))
     fields.append(Field("top helpers", ", ".join(f"{name(m, '?')} ({n})" for m, n in top_helpers(history))

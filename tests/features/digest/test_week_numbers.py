@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -81,7 +81,7 @@ async def test_every_number_of_a_known_week(app, week):
     assert digest.week.label == "2026-W48"
     assert {k: this[k] for k in ("new", "activated", "active", "retained", "gone_quiet", "left")} == {
         "new": 4, "activated": 2, "active": 5, "retained": 1, "gone_quiet": 1, "left": 1}
-    assert [x.name for x in digest.history.weeks[-1].joined] == ["lea", "max", "henry", "ivy"]
+    assert [x.name for x in digest.history.weeks[-1].newcomers] == ["lea", "max", "henry", "ivy"]
     assert (this["kudos_given"], this["kudos_givers"], this["kudos_receivers"]) == (6, 3, 4)
     assert this["recognition_spread"] == pytest.approx(1 / 6)
     assert (this["meetups_held"], this["rsvp_yes"], this["came_after_yes"], this["waitlist"]) == (1, 2, 1, 1)
@@ -132,6 +132,20 @@ async def test_a_tag_narrows_the_kudos_numbers(app, week):
     this = series(digest.history)[-1]
     assert (this["kudos_given"], this["kudos_givers"], this["kudos_receivers"]) == (1, 1, 1)
     assert this["active"] == 5  # activity is not narrowed by a tag
+
+
+async def test_activated_means_a_first_message_within_seven_days_to_the_microsecond(app, week):
+    cid, m = week
+    joined = datetime(2026, 11, 24, 15, 0, 0, 123456, tzinfo=UTC)
+    await set_member(app, cid, m["gus"], joined_at=joined, first_message_at=joined + timedelta(days=7))
+    await set_member(app, cid, m["kim"], joined_at=joined,
+                     first_message_at=joined + timedelta(days=7, microseconds=1))
+    digest, _ = await _digest(app, cid)
+    this = series(digest.history)[-1]
+    assert (this["new"], this["activated"]) == (6, 3)  # henry, lea and gus; kim a microsecond late
+    async with app.core.uow_factory() as uow:
+        actions = await plan_actions(uow, cid, digest.history, PULLED_AT)
+    assert [a.people for a in actions if a.kind == "not_activated"] == [(m["max"], m["kim"], m["ivy"])]
 
 
 def test_a_change_is_a_percentage_only_from_ten_up():
