@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from statistics import median
+
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -25,7 +28,8 @@ def make_engine(url: str | URL = DEFAULT_URL, *, statement_timeout: float | None
         # in the pool (cheap, fair) instead of fighting over the file lock (busy waits of up to
         # 100 ms, or SQLITE_BUSY for a read transaction that later writes). Other processes on
         # the same file still wait through the busy timeout.
-        engine = create_async_engine(url, connect_args={"timeout": wait}, pool_size=1, max_overflow=0,
+        engine = create_async_engine(url, connect_args={"timeout": wait, "factory": SqliteConnection},
+                                     pool_size=1, max_overflow=0,
                                      pool_timeout=wait, **kw)
         event.listen(engine.sync_engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, wait))
         return engine
@@ -74,3 +78,25 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker:
 def redact(url: str) -> str:
     """A database URL fit for logs: never the password."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+class SqliteConnection(sqlite3.Connection):
+    """The sqlite3 connection copbot opens (aiosqlite passes `factory` on), with a `median(x)` aggregate:
+    PostgreSQL has percentile_cont, SQLite nothing, and reading every value out to take it in Python cost the
+    digest 19,000 rows a week at full size (storage/repositories/dialect.py: `median`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.create_aggregate("median", 1, _Median)
+
+
+class _Median:
+    def __init__(self):
+        self.values: list[float] = []
+
+    def step(self, value: float | None) -> None:
+        if value is not None:
+            self.values.append(value)
+
+    def finalize(self) -> float | None:
+        return median(self.values) if self.values else None

@@ -40,6 +40,14 @@ def upsert_adding(dialect: str, table, column: str):
                                         set_={column: table.c[column] + insert.excluded[column]})
 
 
+def median(session: AsyncSession, value):
+    """The median of `value` over a group, NULLs left out: percentile_cont on PostgreSQL, the `median` aggregate
+    copbot's SQLite connections carry (storage/engine.py)."""
+    if session.bind.dialect.name == "postgresql":
+        return func.percentile_cont(0.5).within_group(value)
+    return func.median(value)
+
+
 def seconds_between(session: AsyncSession, start, end):
     """`end - start` in seconds, as a float, for two timestamp columns."""
     if session.bind.dialect.name == "postgresql":  # EXTRACT gives numeric, many times slower to sort than a float

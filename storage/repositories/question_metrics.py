@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from itertools import pairwise
-from statistics import median
 
 from sqlalchemy import and_, case, func, null, or_, select, union_all
 
@@ -16,7 +15,7 @@ from bot.features.questions.metrics import OpenQuestion, QuestionWeek
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
 from storage.models import MemberRow, TagRow, UtcDateTime
 from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
-from storage.repositories.dialect import seconds_between
+from storage.repositories.dialect import median, seconds_between
 from storage.repositories.questions import SqlQuestions, accepted_by_author
 
 q = QuestionRow
@@ -63,10 +62,6 @@ def _in_each_week(column, bounds: Sequence[datetime], *where) -> list:
     """A count of the rows whose `column` falls in each week [bounds[i], bounds[i + 1]), as scalar subqueries."""
     return [select(func.count()).where(*where, _within(column, start, end)).scalar_subquery()
             for start, end in pairwise(bounds)]
-
-
-def _median_minutes(seconds: list[float]) -> float | None:
-    return round(median(seconds) / 60, 1) if seconds else None
 
 
 class SqlQuestionMetrics:
@@ -133,20 +128,12 @@ class SqlQuestionMetrics:
 
     async def _medians(self, end, bounds: Sequence[datetime], *where) -> list[tuple[int, float | None]]:
         """Per week: how many questions `end` (first response, solution) fell in it, and the median minutes from
-        asking to it, over those where it came after the asking. PostgreSQL takes the median itself
-        (percentile_cont); SQLite has none, so each span comes back as seconds, a float per question (as two
-        datetimes they were most of the digest's Python time; a median by window functions was slower still)."""
+        asking to it, over those where it came after the asking (taken in SQL on both stores: `median`)."""
         week = _week_of(end, bounds)
-        seconds = seconds_between(self.s, ASKED_AT, end)
-        if self.s.bind.dialect.name == "postgresql":
-            middle = func.percentile_cont(0.5).within_group(case((end >= ASKED_AT, seconds)))
-            rows = await self.s.execute(select(week, func.count(), middle).where(*where).group_by(week))
-            found = {index: (int(n), None if m is None else round(m / 60, 1)) for index, n, m in rows}
-            return [found.get(i, (0, None)) for i in range(len(bounds) - 1)]
-        spans: list[list[float]] = [[] for _ in bounds[1:]]
-        for index, value in (await self.s.execute(select(week, seconds).where(*where))).all():
-            spans[index].append(value)
-        return [(len(found), _median_minutes([v for v in found if v >= 0])) for found in spans]
+        middle = median(self.s, case((end >= ASKED_AT, seconds_between(self.s, ASKED_AT, end))))
+        rows = await self.s.execute(select(week, func.count(), middle).where(*where).group_by(week))
+        found = {index: (int(n), None if m is None else round(m / 60, 1)) for index, n, m in rows}
+        return [found.get(i, (0, None)) for i in range(len(bounds) - 1)]
 
     async def top_answerers(self, community_id: int, since: datetime, until: datetime,
                             limit: int) -> list[tuple[int, int]]:
