@@ -49,13 +49,14 @@ class ActiveCountRow(Base):
 
 # The digest's week ranges over the questions feature's tables (migration 0013), declared here to leave that
 # feature's models alone: asked (posting time), responded (with every column the unanswered counts read, so the
-# backlog is counted from the index alone), solved, closed; answers by time.
-_q = QuestionRow.__table__.c
+# backlog is counted from the index alone), solved, closed; answers by time (with what the top answerers count,
+# migration 0020).
+_q, _a = QuestionRow.__table__.c, AnswerRow.__table__.c
 DIGEST_INDEXES = (
     Index("ix_questions_asked", _q.community_id, _q.posted_at, _q.created_at, _q.status),
     Index("ix_questions_response", _q.community_id, _q.first_answer_at, _q.closed_at, _q.solved_at, _q.status,
           _q.posted_at, _q.created_at),
     Index("ix_questions_solved", _q.community_id, _q.solved_at, _q.status, _q.posted_at, _q.created_at),
     Index("ix_questions_closed", _q.community_id, _q.closed_at, _q.status),
-    Index("ix_question_answers_time", AnswerRow.__table__.c.community_id, AnswerRow.__table__.c.created_at),
+    Index("ix_question_answers_time", _a.community_id, _a.created_at, _a.by_asker, _a.deleted_at, _a.author_id),
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.models import Base, Id
@@ -82,6 +82,8 @@ class AnswerRow(Base):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     kudos_given: Mapped[bool] = mapped_column(Boolean, default=False)  # once per answer, however often marked
     deleted_at: Mapped[datetime | None]
+    # the asker's own reply in their thread: kept as an answer, never counted as help (asker_replies_statement)
+    by_asker: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class MirrorRow(Base):

@@ -228,6 +228,10 @@ async def _rebuild_derived(conn: AsyncConnection, community_id: int, zone: str) 
 
         for statement in recount_statements(community_id):
             await conn.execute(statement)
+    if "question_answers" in Base.metadata.tables:  # an export from before migration 0020 has no `by_asker`
+        from storage.repositories.questions import asker_replies_statement
+
+        await conn.execute(asker_replies_statement(community_id))
 
 
 def _read_header(document, new_name: str | None) -> tuple[dict, dict]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer, Mirror, Question, SearchHit
@@ -182,11 +182,14 @@ class SqlQuestions:
 
     async def add_answer(self, community_id: int, question_id: int, *, author_id: int, text: str,
                          place: dict, at: datetime) -> Answer:
-        last = await self.s.scalar(select(func.max(AnswerRow.number)).where(AnswerRow.question_id == question_id))
+        last = select(func.max(AnswerRow.number)).where(AnswerRow.question_id == question_id).scalar_subquery()
+        last, asker_id = (await self.s.execute(select(last, QuestionRow.asker_id).where(
+            QuestionRow.id == question_id))).one()
         row = AnswerRow(community_id=community_id, question_id=question_id, number=(last or 0) + 1,
                         author_id=author_id, text=text, platform=place["platform"],
                         workspace_id=place["workspace_id"], channel_id=place["channel_id"],
-                        message_id=place["message_id"], created_at=at, kudos_given=False)
+                        message_id=place["message_id"], created_at=at, kudos_given=False,
+                        by_asker=author_id == asker_id)
         self.s.add(row)
         await self.s.flush()
         return to_answer(row)
@@ -342,6 +345,7 @@ class SqlQuestions:
         for column in (QuestionRow.asker_id, AnswerRow.author_id, AnswerRow.accepted_by_id):
             await self.s.execute(update(column.class_).where(column.class_.community_id == community_id,
                                                              column == from_id).values({column.key: into_id}))
+        await self.s.execute(asker_replies_statement(community_id, into_id))  # one may have answered the other
 
     async def deflections(self, community_id: int, since: datetime) -> int:
         return await self.s.scalar(select(func.count()).where(
@@ -364,6 +368,18 @@ def _accepted_under(community_id: int, tag_ids: Sequence[int], since: datetime, 
     return (select(*columns).join(QuestionTagRow, QuestionTagRow.question_id == AnswerRow.question_id)
             .where(AnswerRow.community_id == community_id, QuestionTagRow.tag_id.in_(list(tag_ids)),
                    AnswerRow.accepted_at >= since, AnswerRow.deleted_at.is_(None)))
+
+
+def asker_replies_statement(community_id: int, member_id: int | None = None):
+    """`by_asker` of a community's answers set again from their questions' askers: of the answers this member
+    wrote or received, or all (after two identities are merged, after an import)."""
+    a, q = AnswerRow.__table__.c, QuestionRow.__table__.c
+    where = [a.community_id == community_id]
+    if member_id is not None:
+        received = select(q.id).where(q.community_id == community_id, q.asker_id == member_id)
+        where.append(or_(a.author_id == member_id, a.question_id.in_(received)))
+    asker = select(q.asker_id).where(q.id == a.question_id).scalar_subquery()
+    return update(AnswerRow.__table__).where(*where).values(by_asker=a.author_id == asker)
 
 
 def accepted_by_author(rows: Sequence[tuple[int, int, int]], tag_ids: Sequence[int]) -> dict[int, int]:

@@ -102,6 +102,15 @@ async def test_every_question_number_of_a_known_week(app, questions_week):
     assert "not available" not in digest.reply.plain_text()
 
 
+async def test_an_answer_is_the_askers_own_once_the_two_are_merged(app, questions_week):
+    cid, m = questions_week
+    async with app.core.uow_factory() as uow:  # bob asked #3 and carol answered it: now one person
+        await uow.questions.merge_member(cid, m["bob"], m["carol"])
+        await uow.commit()
+    digest, _ = await digest_of(app, cid, "2026-W48")
+    assert top_helpers(digest.history) == [(m["dave"], 1)]
+
+
 async def test_the_next_week_starts_at_local_midnight(app, questions_week):
     cid, m = questions_week
     digest, _ = await digest_of(app, cid, "2026-W49")
