@@ -87,7 +87,8 @@ class MemberRow(Base):
     __tablename__ = "members"
     __table_args__ = (
         UniqueConstraint("community_id", "platform", "workspace_id", "user_id"),
-        Index("ix_members_joined", "community_id", "joined_at"),  # the digest's weeks (0017)
+        # the digest's weeks (0017), with what its counts read of them (0021)
+        Index("ix_members_joined", "community_id", "joined_at", "is_bot", "first_message_at", "left_at", "id"),
         Index("ix_members_left", "community_id", "left_at"),
         # champions and above, in name order (0019): the query repeats the condition as text (MEMBERS_WITH_ROLE)
         Index("ix_members_champions", "community_id", "name", sqlite_where=MEMBERS_WITH_ROLE,

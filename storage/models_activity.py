@@ -55,7 +55,7 @@ _q, _a = QuestionRow.__table__.c, AnswerRow.__table__.c
 DIGEST_INDEXES = (
     Index("ix_questions_asked", _q.community_id, _q.posted_at, _q.created_at, _q.status),
     Index("ix_questions_response", _q.community_id, _q.first_answer_at, _q.closed_at, _q.solved_at, _q.status,
-          _q.posted_at, _q.created_at),
+          _q.posted_at, _q.created_at, _q.id),  # the id too: index-only on PostgreSQL (0021)
     Index("ix_questions_solved", _q.community_id, _q.solved_at, _q.status, _q.posted_at, _q.created_at),
     Index("ix_questions_closed", _q.community_id, _q.closed_at, _q.status),
     Index("ix_question_answers_time", _a.community_id, _a.created_at, _a.by_asker, _a.deleted_at, _a.author_id),
