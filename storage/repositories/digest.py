@@ -33,7 +33,7 @@ class SqlDigest:
         4 weeks' ~3,900 rows read into Python took 30 ms."""
         m = MemberRow
         mine = (m.community_id == community_id, m.is_bot.is_(False))
-        joined, left = _bucket(m.joined_at, bounds), _bucket(m.left_at, bounds)
+        joined, left = week_of(m.joined_at, bounds), week_of(m.left_at, bounds)
         rows = await self.s.execute(union_all(
             select(literal("joined"), joined, func.count(), func.sum(case((self._activated(required_steps), 1),
                                                                           else_=0)))
@@ -120,7 +120,7 @@ class SqlDigest:
         o, r = OccurrenceRow, RsvpRow
         in_span = [o.community_id == community_id, o.cancelled_at.is_(None), o.start_at >= bounds[0],
                    o.start_at < bounds[-1]]
-        week = _bucket(o.start_at, bounds).label("week")
+        week = week_of(o.start_at, bounds).label("week")
         held = dict((await self.s.execute(select(week, func.count()).where(*in_span).group_by(week))).all())
         # an occurrence whose attendance was taken: someone is marked as having come
         other = aliased(RsvpRow)
@@ -166,7 +166,7 @@ class SqlDigest:
 _WEEK_RECEIVED = text("kudos_totals.period = 'week' AND kudos_totals.direction = 'received'")
 
 
-def _bucket(column, bounds: Sequence[datetime]):
+def week_of(column, bounds: Sequence[datetime]):
     """Which of the weeks [bounds[i], bounds[i + 1]) a time falls in (the query keeps it within them)."""
     if len(bounds) < 3:
         return literal(0)

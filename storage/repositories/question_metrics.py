@@ -16,6 +16,7 @@ from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED
 from storage.models import MemberRow, TagRow, UtcDateTime
 from storage.models_questions import AnswerRow, QuestionRow, QuestionTagRow
 from storage.repositories.dialect import median, seconds_between
+from storage.repositories.digest import week_of
 from storage.repositories.questions import SqlQuestions, accepted_by_author
 
 q = QuestionRow
@@ -51,11 +52,6 @@ def _backlog(scope: list, bounds: Sequence[datetime]):
         select(*columns).where(*scope, q.first_answer_at.is_(None), q.closed_at >= first, *rest),
         select(*columns).where(*scope, q.first_answer_at >= bounds[1], or_(q.closed_at.is_(None), q.closed_at >= first),
                                ASKED_AT < week_start, *rest)).cte("backlog")
-
-
-def _week_of(column, bounds: Sequence[datetime]):
-    """Which of the weeks [bounds[i], bounds[i + 1]) a time falls in (the query keeps it within them)."""
-    return case(*((column < bound, index) for index, bound in enumerate(bounds[1:-1])), else_=len(bounds) - 2)
 
 
 def _in_each_week(column, bounds: Sequence[datetime], *where) -> list:
@@ -129,7 +125,7 @@ class SqlQuestionMetrics:
     async def _medians(self, end, bounds: Sequence[datetime], *where) -> list[tuple[int, float | None]]:
         """Per week: how many questions `end` (first response, solution) fell in it, and the median minutes from
         asking to it, over those where it came after the asking (taken in SQL on both stores: `median`)."""
-        week = _week_of(end, bounds)
+        week = week_of(end, bounds)
         middle = median(self.s, case((end >= ASKED_AT, seconds_between(self.s, ASKED_AT, end))))
         rows = await self.s.execute(select(week, func.count(), middle).where(*where).group_by(week))
         found = {index: (int(n), None if m is None else round(m / 60, 1)) for index, n, m in rows}
