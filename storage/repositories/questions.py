@@ -326,7 +326,7 @@ class SqlQuestions:
         if not tag_ids:
             return {}
         rows = await self.s.execute(self._accepted_under(community_id, tag_ids, since, AnswerRow.author_id,
-                                                    func.count(func.distinct(AnswerRow.id)))
+                                                         func.count(func.distinct(AnswerRow.id)))
                                     .group_by(AnswerRow.author_id))
         return {member_id: int(n) for member_id, n in rows}
 
@@ -336,8 +336,8 @@ class SqlQuestions:
         counted apart (`accepted_by_author`)."""
         if not tag_ids:
             return []
-        rows = await self.s.execute(self._accepted_under(community_id, tag_ids, since, AnswerRow.id, AnswerRow.author_id,
-                                                    QuestionTagRow.tag_id))
+        rows = await self.s.execute(self._accepted_under(community_id, tag_ids, since, AnswerRow.id,
+                                                         AnswerRow.author_id, QuestionTagRow.tag_id))
         return [tuple(row) for row in rows.all()]
 
     def _accepted_under(self, community_id: int, tag_ids: Sequence[int], since: datetime, *columns):

@@ -2,16 +2,15 @@
 
 Definitions (CHAOSS names where they exist), each for one local ISO week:
 - new: members who joined; activated: those of them who posted (first message) or finished onboarding within
-  7 days of joining (ACTIVATION_DAYS; counted in SQL, storage/repositories/digest.py); active: members with >= 1 message or a counted action (kudos given, RSVP, question or answer);
+  7 days of joining (ACTIVATION_DAYS, counted in SQL: storage/repositories/digest.py); active: members with >= 1
+  message or a counted action (kudos given, RSVP, question or answer);
 - retained: members who joined 4 weeks earlier and are active this week; gone quiet: active 4 weeks earlier and
   not since; left: members who left;
 - recognition spread: the share of kudos received that did not go to the week's top 3 receivers."""
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 from bot.features.digest.ports import KudosFacts, MeetupFacts, Newcomer, Newcomers, QuestionWeek
@@ -121,33 +120,7 @@ def top_helpers(history: History, limit: int = TOP) -> list[tuple[int, int]]:
 
 async def read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str, *, required_steps: int,
                        tag: str | None = None) -> History:
-    """Read the digest's week, the 7 before it (the chart) and 4 more (retained, gone quiet)."""
-    with _no_cycle_collection():
-        return await _read_history(uow, community_id, week, zone, required_steps=required_steps, tag=tag)
-
-
-_paused = {"digests": 0, "was_enabled": False}  # digests reading at this moment (they may overlap on one loop)
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """A digest reads thousands of rows at full size (on SQLite, the spans of the weeks' questions for their
-    medians; before, the members who joined in its 4 full weeks too), and the cycle collector, run again and again as they pile up, walks them all each time
-    (bench/digest.py). Nothing read here forms a cycle; collection resumes when the last digest has read."""
-    if _paused["digests"] == 0:
-        _paused["was_enabled"] = gc.isenabled()
-        gc.disable()
-    _paused["digests"] += 1
-    try:
-        yield
-    finally:
-        _paused["digests"] -= 1
-        if _paused["digests"] == 0 and _paused["was_enabled"]:
-            gc.enable()
-
-
-async def _read_history(uow: UnitOfWork, community_id: int, week: Week, zone: str, *, required_steps: int,
-                        tag: str | None = None) -> History:
+    """Read the digest's week and the 7 before it (the chart); retained and gone quiet look back within them."""
     span = [shifted(week, k, zone) for k in range(-(SHOWN_WEEKS - 1), 1)]
     mondays, bounds = [w.monday for w in span], [w.start for w in span] + [week.end]
     full = SHOWN_WEEKS - FULL_WEEKS  # the index of the first full week
