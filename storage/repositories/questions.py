@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.features.questions.model import DEFLECTED, OPEN, POSTED, SOLVED, Answer, Mirror, Question, SearchHit
@@ -371,14 +371,14 @@ class SqlQuestions:
         await self._refresh(sorted({*asked, *answered}))
 
 
-def asker_replies_statement(community_id: int, member_id: int | None = None):
+def asker_replies_statement(community_id: int, author_id: int | None = None):
     """`by_asker` of a community's answers set again from their questions' askers: of the answers this member
-    wrote or received, or all (after two identities are merged, after an import)."""
+    wrote, or all (after an import). After two identities are merged only the kept member's answers can change:
+    an answer becomes the asker's own only when both its author and its asker are now that member."""
     a, q = AnswerRow.__table__.c, QuestionRow.__table__.c
     where = [a.community_id == community_id]
-    if member_id is not None:
-        received = select(q.id).where(q.community_id == community_id, q.asker_id == member_id)
-        where.append(or_(a.author_id == member_id, a.question_id.in_(received)))
+    if author_id is not None:
+        where.append(a.author_id == author_id)
     asker = select(q.asker_id).where(q.id == a.question_id).scalar_subquery()
     return update(AnswerRow.__table__).where(*where).values(by_asker=a.author_id == asker)
 

@@ -123,6 +123,17 @@ async def test_actions_come_from_the_data(app, week):
     assert by_kind == {"not_activated": (m["max"], m["ivy"]), "unthanked": (m["kim"],), "no_show": (m["carol"],)}
 
 
+async def test_a_newcomer_who_left_is_not_named_for_a_hello_and_a_bot_is_no_newcomer(app, week):
+    cid, m = week
+    await set_member(app, cid, m["ivy"], left_at=ny(2026, 11, 30))  # W49's first instant: not W48's leaver
+    await set_member(app, cid, m["kim"], joined_at=ny(2026, 11, 24, 9), is_bot=True)
+    digest, _ = await _digest(app, cid)
+    async with app.core.uow_factory() as uow:
+        actions = await plan_actions(uow, cid, digest.history, PULLED_AT)
+    assert [a.people for a in actions if a.kind == "not_activated"] == [(m["max"],)]
+    assert (series(digest.history)[-1]["new"], series(digest.history)[-1]["left"]) == (4, 1)
+
+
 async def test_a_tag_narrows_the_kudos_numbers(app, week):
     cid, m = week
     async with app.core.uow_factory() as uow:
