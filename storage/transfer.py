@@ -1,4 +1,4 @@
-"""Moving one community between stores: `copbot export` and `copbot import`.
+"""Moving one community between stores: `copbot export` (storage/transfer_export.py) and `copbot import` (here).
 
 The file is one JSON document, versioned and written a row at a time, one row per line:
 
@@ -28,14 +28,13 @@ community.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import BinaryIO
 
 import ijson
-from sqlalchemy import Date, String, Table, cast, delete, exc, func, insert, select, text, tuple_
+from sqlalchemy import Date, Table, delete, exc, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 import storage.repositories.registry  # noqa: F401  (every feature's repository, and so its tables)
@@ -45,48 +44,23 @@ from storage.models import (
     BindingRow,
     CommunityRow,
     KudosRow,
-    KudosTagRow,
-    OutboxRow,
     UtcDateTime,
 )
 from storage.transfer_ids import IdMaps, TransferError, remap_dedupe_key, remap_detail
 from storage.transfer_json import read_document
-
-FORMAT, VERSION = "copbot-export", 1
-BATCH = 1000
-Progress = Callable[[str, int, int], None]  # (section, rows done, rows in the file)
-
-_KUDOS, _KUDOS_TAGS, _OUTBOX = KudosRow.__table__, KudosTagRow.__table__, OutboxRow.__table__
-# Tables holding community rows that are not sections of their own, and why.
-NOT_SECTIONS = {
-    "kudos_tags": "written inside each kudos as its list of tag ids",
-    "processed_events": "platform event ids kept for retries; operational, and not tied to one community",
-    "link_codes": "one-time linking codes, valid ten minutes: not worth carrying",
-    "link_attempts": "recent tries at a linking code, kept for the hourly limit: operational",
-    "topic_escalations": "who was asked about which question, for the weekly cap: operational, and it names"
-                         " questions by id",
-    "kudos_totals": "running leaderboard totals derived from the kudos: recounted on import (_rebuild_derived)",
-    "active_counts": "active members per week, counted from member_weeks: recounted on import (_rebuild_derived)",
-}
-
-
-def _sections() -> tuple[Table, ...]:
-    """Every table holding one community's rows, in the order they are written and read back: a table after every
-    table it refers to, and the audit log and the outbox last, as they name the others' ids inside JSON. A new
-    feature's tables travel without being named here (or are left out in NOT_SECTIONS, with the reason)."""
-    last = (AuditRow.__table__, OutboxRow.__table__)
-    tables = [t for t in Base.metadata.sorted_tables
-              if "community_id" in t.c and t.name not in NOT_SECTIONS and t not in last]
-    return (*tables, *last)
-
-
-SECTIONS = _sections()
-# What names a row within its community besides its id: new ids are looked up by it after each batch.
-NATURAL_KEYS = {"members": ("platform", "workspace_id", "user_id"), "tags": ("name",), "kudos": ("number",),
-                "meetups": ("number",), "meetup_occurrences": ("meetup_id", "original_start"),
-                "questions": ("number",), "question_answers": ("question_id", "number")}
-_COMMUNITY_FIELDS = ("id", "name", "zone", "settings", "created_at", "last_kudos_number", "last_meetup_number")
-_OUTBOX_STATE = {"lease_until", "lease_owner", "sent_at", "failed_at"}  # only pending rows travel; state resets
+from storage.transfer_sections import (
+    BATCH,
+    COMMUNITY_FIELDS,
+    FORMAT,
+    KUDOS,
+    KUDOS_TAGS,
+    NATURAL_KEYS,
+    OUTBOX,
+    SECTIONS,
+    VERSION,
+    Progress,
+    exported_columns,
+)
 
 
 @dataclass
@@ -101,84 +75,8 @@ class Imported:
 def _referenced() -> set[str]:
     """Sections whose old -> new ids must be remembered: another section refers to them."""
     return {fk.column.table.name for table in SECTIONS for column in table.c for fk in column.foreign_keys
-            if column.name != "community_id" and fk.column.table is not _KUDOS}  # kudos: their tags ride along
+            if column.name != "community_id" and fk.column.table is not KUDOS}  # kudos: their tags ride along
 
-
-def _exported_columns(table: Table) -> list:
-    return [c for c in table.c if c.name != "community_id" and not (table is _OUTBOX and c.name in _OUTBOX_STATE)]
-
-
-# Export ----------------------------------------------------------------------------------------------------
-
-async def export_community(engine: AsyncEngine, name: str, write: Callable[[bytes], object],
-                           progress: Progress | None = None) -> dict[str, int]:
-    """Write community `name` as an export document through `write`; return the rows written per section."""
-    async with engine.connect() as conn:
-        await _snapshot(conn)
-        community = (await conn.execute(select(CommunityRow.__table__).where(CommunityRow.name == name))).first()
-        if community is None:
-            names = sorted((await conn.scalars(select(CommunityRow.name).limit(20))).all())
-            raise TransferError(f"there is no community named {name!r} here"
-                                + (f"; communities: {', '.join(names)}" if names else "; the database has none"))
-        cid = community.id
-        counts = {table.name: await conn.scalar(select(func.count()).select_from(_query(table, cid).subquery()))
-                  for table in SECTIONS}
-        revisions = (await conn.scalars(text("SELECT version_num FROM alembic_version"))).all()
-        header = {"format": FORMAT, "version": VERSION, "exported_at": datetime.now(UTC).isoformat(),
-                  "schema": sorted(revisions), "counts": counts,
-                  "community": _encode(community._mapping, _COMMUNITY_FIELDS)}
-        write(_dumps(header)[:-1].encode())  # the sections follow inside the same object
-        for table in SECTIONS:
-            write(f',\n"{table.name}":['.encode())
-            done, keys = 0, [c.name for c in _exported_columns(table)]
-            result = await conn.stream(_query(table, cid), execution_options={"yield_per": BATCH})
-            async for rows in result.partitions():
-                lines = []
-                for row in rows:
-                    record = _encode(row._mapping, keys)
-                    if table is _KUDOS:
-                        record["tags"] = [int(t) for t in row.tags.split(",")] if row.tags else []
-                    lines.append(_dumps(record))
-                write(((",\n" if done else "\n") + ",\n".join(lines)).encode())
-                done += len(rows)
-                if progress:
-                    progress(table.name, done, counts[table.name])
-            write(b"\n]")
-        write(b"}\n")
-        await conn.rollback()
-    return counts
-
-
-async def _snapshot(conn: AsyncConnection) -> None:
-    """Every table read at one moment, while the bot may go on writing."""
-    if conn.dialect.name == "sqlite":
-        await conn.exec_driver_sql("BEGIN")  # pysqlite would otherwise read each SELECT on its own
-    else:
-        await conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-        await conn.begin()
-
-
-def _query(table: Table, cid: int):
-    query = select(*_exported_columns(table)).where(table.c.community_id == cid)
-    if table is _OUTBOX:
-        query = query.where(table.c.sent_at.is_(None), table.c.failed_at.is_(None))
-    if table is _KUDOS:
-        tags = (select(func.aggregate_strings(cast(_KUDOS_TAGS.c.tag_id, String), ","))
-                .where(_KUDOS_TAGS.c.kudos_id == table.c.id).scalar_subquery())
-        query = query.add_columns(tags.label("tags"))
-    return query.order_by(*table.primary_key.columns)
-
-
-def _encode(mapping, keys) -> dict:
-    return {key: (value.isoformat() if isinstance(value, date) else value)  # a datetime is a date too
-            for key, value in ((key, mapping[key]) for key in keys)}
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-# Import ----------------------------------------------------------------------------------------------------
 
 async def import_community(engine: AsyncEngine, source: BinaryIO, *, new_name: str | None = None,
                            replace: bool = False, progress: Progress | None = None) -> Imported:
@@ -304,7 +202,7 @@ async def delete_community(conn: AsyncConnection, community_id: int) -> None:
 def _check_community(value, new_name: str | None) -> dict:
     if not isinstance(value, dict) or not isinstance(value.get("name"), str):
         raise TransferError("the file's community has no name: it is not a copbot export")
-    row = {key: value.get(key) for key in _COMMUNITY_FIELDS if key in value}
+    row = {key: value.get(key) for key in COMMUNITY_FIELDS if key in value}
     row["created_at"] = _when(row.get("created_at")) or datetime.now(UTC)
     if new_name is not None:
         row["name"] = new_name
@@ -334,7 +232,7 @@ def _batches(rows: Iterator[dict]) -> Iterator[list[dict]]:
 
 async def _insert(conn: AsyncConnection, table: Table, batch: list[dict], maps: IdMaps, cid: int) -> None:
     old_ids = [row.get("id") for row in batch]
-    tags = [row.pop("tags", None) or [] for row in batch] if table is _KUDOS else None
+    tags = [row.pop("tags", None) or [] for row in batch] if table is KUDOS else None
     rows = [_decode(table, row, maps, cid) for row in batch]
     if table is _AUDIT:
         await _resolve_kudos_ids(conn, rows, cid)
@@ -354,7 +252,7 @@ async def _insert(conn: AsyncConnection, table: Table, batch: list[dict], maps: 
         links = [{"community_id": cid, "kudos_id": kudos_id, "tag_id": maps.get("tags", tag)}
                  for kudos_id, kudos_tags in zip(new_ids, tags, strict=True) for tag in kudos_tags]
         if links:
-            await conn.execute(insert(_KUDOS_TAGS), links)
+            await conn.execute(insert(KUDOS_TAGS), links)
 
 
 _AUDIT = AuditRow.__table__
@@ -364,7 +262,7 @@ def _decode(table: Table, record: dict, maps: IdMaps, cid: int) -> dict:
     if not isinstance(record, dict):
         raise TransferError(f"a row of {table.name} is not an object: the file is damaged")
     row = {"community_id": cid}
-    for column in _exported_columns(table):
+    for column in exported_columns(table):
         if column.name == "id" and column.primary_key and "id" in table.primary_key.columns:
             continue
         value = record.get(column.name)
@@ -381,7 +279,7 @@ def _decode(table: Table, record: dict, maps: IdMaps, cid: int) -> dict:
                 if column.name != "community_id":
                     value = maps.get(fk.column.table.name, value)
         row[column.name] = value
-    if table is _OUTBOX:
+    if table is OUTBOX:
         row["payload"] = remap_detail(row["payload"], maps)
         row["dedupe_key"] = remap_dedupe_key(row["dedupe_key"], maps, cid)
         row.update(attempts=row.get("attempts") or 0)

@@ -12,7 +12,8 @@ from adapters.app.config import Config, StartupError
 from adapters.app.database import wait_for_database
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from storage.transfer import Imported, TransferError, export_community, import_community
+from storage.transfer import Imported, TransferError, import_community
+from storage.transfer_export import export_community
 
 
 class TerminalProgress:

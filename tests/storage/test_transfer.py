@@ -22,8 +22,8 @@ from bot.core import Invocation
 from bot.identity import MemberRef, Person, Place
 from storage.models import Base, CommunityRow, KudosRow, OutboxRow
 from storage.models_activity import ActiveCountRow, MemberDayActivityRow, MemberWeekRow
-from storage.transfer import NOT_SECTIONS, SECTIONS
 from storage.transfer_ids import known_dedupe_key
+from storage.transfer_sections import NOT_SECTIONS, SECTIONS
 from tests.conftest import make_config, postgres_url, require_postgres
 from tests.fakes.clock import FakeClock
 from tests.fakes.console import ConsoleDriver

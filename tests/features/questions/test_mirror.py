@@ -19,7 +19,8 @@ from bot.features.questions import mirror
 from bot.identity import ChannelTarget, Place, Posted, Role
 from bot.reply import message_links
 from storage.models_questions import MirrorRow
-from storage.transfer import export_community, import_community
+from storage.transfer import import_community
+from storage.transfer_export import export_community
 from tests.conftest import make_config
 from tests.features.linking.helpers import PLACES, discord, mention, say, slack
 from tests.features.questions.conftest import START, answers, kudos, questions

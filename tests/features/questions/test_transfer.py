@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from storage.transfer import export_community, import_community
+from storage.transfer import import_community
+from storage.transfer_export import export_community
 from tests.features.questions.test_solutions import answered, asked
 
 
