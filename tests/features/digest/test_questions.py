@@ -102,6 +102,17 @@ async def test_every_question_number_of_a_known_week(app, questions_week):
     assert "not available" not in digest.reply.plain_text()
 
 
+async def test_a_response_stamped_before_the_asking_counts_as_answered_but_not_in_the_median(app, questions_week):
+    cid, _ = questions_week
+    async with app.core.uow_factory() as uow:  # #4: asked 10:00, answered 12:00; now "answered" at 09:00
+        q4 = await uow.questions.get(cid, 4)
+        await uow.questions.update(cid, q4.id, first_answer_at=ny(2026, 11, 24, 9))
+        await uow.commit()
+    digest, _ = await digest_of(app, cid, "2026-W48")
+    this = series(digest.history)[-1]
+    assert (this["questions_answered"], this["first_response_minutes"]) == (2, 30.0)  # #3's 30 minutes alone
+
+
 async def test_an_answer_is_the_askers_own_once_the_two_are_merged(app, questions_week):
     cid, m = questions_week
     async with app.core.uow_factory() as uow:  # bob asked #3 and carol answered it: now one person
