@@ -29,8 +29,7 @@ def make_engine(url: str | URL = DEFAULT_URL, *, statement_timeout: float | None
         # 100 ms, or SQLITE_BUSY for a read transaction that later writes). Other processes on
         # the same file still wait through the busy timeout.
         engine = create_async_engine(url, connect_args={"timeout": wait, "factory": SqliteConnection},
-                                     pool_size=1, max_overflow=0,
-                                     pool_timeout=wait, **kw)
+                                     pool_size=1, max_overflow=0, pool_timeout=wait, **kw)
         event.listen(engine.sync_engine, "connect", lambda connection, _record: _sqlite_pragmas(connection, wait))
         return engine
     connect_args: dict = {"timeout": statement_timeout or TIMEOUT}  # asyncpg: connecting, in seconds

@@ -37,7 +37,6 @@ import ijson
 from sqlalchemy import Date, Table, delete, exc, insert, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-import storage.repositories.registry  # noqa: F401  (every feature's repository, and so its tables)
 from storage.models import (
     AuditRow,
     Base,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from bot.features.digest.ports import KudosFacts, MeetupFacts, Newcomer, Newcomers, QuestionWeek
+from bot.features.digest.ports import KudosFacts, MeetupFacts, MemberCounts, Newcomer, QuestionWeek
 from bot.features.digest.weeks import Week, shifted
 from bot.ports import UnitOfWork
 
@@ -30,7 +30,7 @@ class WeekData:
 
     week: Week
     full: bool
-    members: Newcomers = Newcomers()  # who joined, were activated, left
+    members: MemberCounts = MemberCounts()  # who joined, were activated, left
     newcomers: tuple[Newcomer, ...] = ()  # of the digest's week: who joined, in order
     active: int = 0  # counted from the active weeks (uow.member_weeks), as are the next two
     retained: int = 0

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from bot.features.questions.metrics import OpenQuestion, QuestionMetricsRepo, QuestionWeek
 
-__all__ = ["ACTIVATION_DAYS", "DigestRepo", "KudosFacts", "MeetupFacts", "Newcomer", "Newcomers", "OpenQuestion",
+__all__ = ["ACTIVATION_DAYS", "DigestRepo", "KudosFacts", "MeetupFacts", "MemberCounts", "Newcomer", "OpenQuestion",
            "QuestionMetricsRepo", "QuestionWeek"]
 
 ACTIVATION_DAYS = 7  # activated: posted (first message) or did every onboarding step within 7 days of joining
@@ -27,7 +27,7 @@ class Newcomer:
 
 
 @dataclass(frozen=True)
-class Newcomers:
+class MemberCounts:
     """One week's members who joined, how many of them are activated (by now), and the members who left."""
 
     new: int = 0
@@ -58,7 +58,7 @@ class MeetupFacts:
 
 class DigestRepo(Protocol):
     async def newcomer_weeks(self, community_id: int, bounds: Sequence[datetime],
-                             required_steps: int) -> list[Newcomers]:
+                             required_steps: int) -> list[MemberCounts]:
         """Per week [bounds[i], bounds[i + 1]), counted (members, not bots)."""
     async def newcomers(self, community_id: int, since: datetime, until: datetime, *,
                         waiting_steps: int | None = None, limit: int | None = None) -> list[Newcomer]:
